@@ -1,0 +1,49 @@
+import { Command, CommanderError } from "commander";
+import { registerCommands } from "./commands/index.ts";
+import { ExitCode, isSandboxError } from "./errors.ts";
+
+export function buildProgram(): Command {
+  const program = new Command("sandbox")
+    .description(
+      "elearning-sandbox: try LMS and media servers in a private sandbox, install real courses,\n" +
+        "load-test them over branch-office links and produce a promotion report for IT.",
+    )
+    .showHelpAfterError("(run with --help for usage and examples)")
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; only the bin entry sets it on the process. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (
+      error.code === "commander.helpDisplayed" ||
+      error.code === "commander.version" ||
+      error.exitCode === 0
+    ) {
+      return ExitCode.ok;
+    }
+    return ExitCode.usage;
+  }
+  if (isSandboxError(error)) {
+    process.stderr.write(`error [${error.code}]: ${error.message}\n  fix: ${error.hint}\n`);
+    if (process.env.SANDBOX_DEBUG && error.cause)
+      process.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(
+    `error [INTERNAL]: ${(error as Error)?.stack ?? String(error)}\n  fix: this is a bug in elearning-sandbox; please report it with the command you ran\n`,
+  );
+  return ExitCode.infrastructure;
+}

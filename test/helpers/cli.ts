@@ -1,0 +1,28 @@
+import { join } from "node:path";
+import { execa } from "execa";
+import { projectRoot } from "../../sandbox-cli/src/paths.ts";
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI as a user would (a separate node process), never throwing on a non-zero exit. */
+export async function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
+): Promise<CliResult> {
+  const result = await execa(
+    process.execPath,
+    [join(projectRoot, "sandbox-cli", "bin", "sandbox.mjs"), ...args],
+    {
+      cwd: options.cwd ?? projectRoot,
+      env: { NO_COLOR: "1", ...options.env },
+      timeout: options.timeoutMs ?? 60_000,
+      reject: false,
+      ...(options.input === undefined ? {} : { input: options.input }),
+    },
+  );
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
