@@ -1,0 +1,81 @@
+import { posix } from "node:path";
+import { type FindingCode, finding } from "./findings.ts";
+import type { Finding } from "./profile.ts";
+
+export type NameCheck = { ok: true; path: string } | { ok: false; finding: Finding };
+
+/**
+ * Checks one entry name from a zip or a directory walk. Unsafe names are refused (never renamed):
+ * absolute paths, drive letters, `..` segments, backslashes, NUL and control characters.
+ */
+export function checkEntryName(name: string): NameCheck {
+  const refuse = (code: FindingCode, why: string): NameCheck => ({
+    ok: false,
+    finding: finding(code, `entry ${JSON.stringify(name)} ${why}; it was not read`, { path: name }),
+  });
+  if (name.length === 0) return refuse("UNSAFE_PATH", "has an empty name");
+  if (name.includes("\\"))
+    return refuse("BACKSLASH_PATH", "uses backslash separators (zip names must use '/')");
+  if (/[\u0000-\u001f]/.test(name)) return refuse("UNSAFE_PATH", "contains control characters");
+  if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) return refuse("UNSAFE_PATH", "is an absolute path");
+  const segments = name.split("/");
+  if (segments.includes("..")) return refuse("UNSAFE_PATH", "climbs out of the package with '..'");
+  const cleaned = segments.filter((segment) => segment !== "" && segment !== ".").join("/");
+  if (cleaned.length === 0) return refuse("UNSAFE_PATH", "names no file");
+  return { ok: true, path: name.endsWith("/") ? `${cleaned}/` : cleaned };
+}
+
+export type RefResolution =
+  | { kind: "local"; path: string }
+  | { kind: "external"; url: URL }
+  | { kind: "outside" }
+  | { kind: "ignored" };
+
+/**
+ * Resolves a reference written in a descriptor or page (`href`, `src`, launch url) against the
+ * folder of the file holding it. Query and fragment are dropped; percent-escapes are decoded.
+ */
+export function resolveRef(baseDir: string, ref: string): RefResolution {
+  const trimmed = ref.trim();
+  if (trimmed === "" || trimmed.startsWith("#")) return { kind: "ignored" };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) {
+    if (!/^https?:/i.test(trimmed)) return { kind: "ignored" }; // data:, javascript:, mailto:...
+    try {
+      return { kind: "external", url: new URL(trimmed) };
+    } catch {
+      return { kind: "ignored" };
+    }
+  }
+  if (trimmed.startsWith("//")) {
+    try {
+      return { kind: "external", url: new URL(`https:${trimmed}`) };
+    } catch {
+      return { kind: "ignored" };
+    }
+  }
+  const withoutQuery = trimmed.replace(/[?#].*$/s, "");
+  if (withoutQuery === "") return { kind: "ignored" };
+  let decoded = withoutQuery;
+  try {
+    decoded = decodeURIComponent(withoutQuery);
+  } catch {
+    // keep the raw text: a stray '%' is more likely part of a name than an escape
+  }
+  const joined = decoded.startsWith("/") ? decoded : posix.join(baseDir || ".", decoded);
+  const normalized = posix.normalize(joined);
+  if (normalized.startsWith("/") || normalized === ".." || normalized.startsWith("../"))
+    return { kind: "outside" };
+  return { kind: "local", path: normalized.replace(/\/$/, "") };
+}
+
+/** Folder of a package path ("" for the root). */
+export const dirOf = (path: string) => {
+  const dir = posix.dirname(path);
+  return dir === "." ? "" : dir;
+};
+
+export const extensionOf = (path: string) => {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  const dot = base.lastIndexOf(".");
+  return dot <= 0 ? "" : base.slice(dot + 1).toLowerCase();
+};
