@@ -21,7 +21,6 @@ export const findingCatalog = {
   TOO_LARGE: "error",
   COMPRESSION_RATIO: "error",
   NESTED_ZIP: "warning",
-  SINGLE_TOP_FOLDER: "info",
   // descriptor detection and XML
   UNKNOWN_FORMAT: "error",
   MANIFEST_NOT_AT_ROOT: "error",

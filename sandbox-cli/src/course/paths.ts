@@ -65,7 +65,8 @@ export function resolveRef(baseDir: string, ref: string): RefResolution {
   const normalized = posix.normalize(joined);
   if (normalized.startsWith("/") || normalized === ".." || normalized.startsWith("../"))
     return { kind: "outside" };
-  return { kind: "local", path: normalized.replace(/\/$/, "") };
+  const path = normalized.replace(/\/$/, "");
+  return { kind: "local", path: path === "." ? "" : path };
 }
 
 /** Folder of a package path ("" for the root). */
@@ -79,3 +80,27 @@ export const extensionOf = (path: string) => {
   const dot = base.lastIndexOf(".");
   return dot <= 0 ? "" : base.slice(dot + 1).toLowerCase();
 };
+
+const PACKAGE_ROOT = "file:///package/";
+
+/**
+ * Applies a chain of references the way a browser would (xml:base values, then an href), relative
+ * to the package root. Returns a package-relative reference (query kept), an absolute URL, or a
+ * reference starting with "../" when the chain climbs out of the package.
+ */
+export function combineRefs(parts: readonly string[]): string {
+  let current = new URL(PACKAGE_ROOT);
+  for (const part of parts) {
+    const trimmed = part.trim();
+    if (trimmed === "") continue;
+    try {
+      current = new URL(trimmed, current);
+    } catch {
+      return trimmed;
+    }
+  }
+  const href = current.href;
+  if (href.startsWith(PACKAGE_ROOT)) return href.slice(PACKAGE_ROOT.length);
+  if (current.protocol === "file:") return `../${current.pathname.replace(/^\/+/, "")}`;
+  return href;
+}

@@ -2,6 +2,8 @@ import { z } from "zod";
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 const DURATION = /^(\d+(?:\.\d+)?)(s|m|h|d)$/;
+/** The same rule as DURATION, for editors reading the JSON Schema. */
+export const DURATION_PATTERN = "^\\s*\\d+(\\.\\d+)?(s|m|h|d)\\s*$";
 
 /** "90s", "5m", "8h", "2d" -> seconds; undefined when the text is not a duration. */
 export function parseDuration(text: string): number | undefined {
@@ -24,7 +26,10 @@ export const durationSeconds = (minS: number, maxS: number) =>
     .transform((value, ctx) => {
       const seconds = typeof value === "number" ? value : parseDuration(value);
       if (seconds === undefined) {
-        ctx.addIssue({ code: "custom", message: `"${value}" is not a duration: write a number and a unit, e.g. 90s, 5m, 8h, 2d` });
+        ctx.addIssue({
+          code: "custom",
+          message: `"${value}" is not a duration: write a number and a unit, e.g. 90s, 5m, 8h, 2d`,
+        });
         return z.NEVER;
       }
       if (seconds < minS || seconds > maxS) {
@@ -35,4 +40,6 @@ export const durationSeconds = (minS: number, maxS: number) =>
         return z.NEVER;
       }
       return seconds;
-    });
+    })
+    // In JSON Schema `pattern` only applies to strings and `minimum`/`maximum` only to numbers (seconds).
+    .meta({ pattern: DURATION_PATTERN, minimum: minS, maximum: maxS, examples: ["90s", "5m", "8h", "2d"] });

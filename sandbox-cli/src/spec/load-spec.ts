@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { findCatalogEntry, listCandidates } from "../../../stacks/catalog/index.ts";
 import { usageError } from "../errors.ts";
 import { type SandboxSpec, sandboxSpecSchema } from "./schema.ts";
 import { resolveSites, type ResolvedSite } from "./resolve-sites.ts";
@@ -103,6 +104,7 @@ function crossCheck(spec: SandboxSpec): CrossIssue[] {
   siteNames.forEach((name, i) => {
     if (siteNames.indexOf(name) !== i) issues.push({ path: `sites[${i}].name`, segments: ["sites", i, "name"], message: `site name "${name}" is used twice` });
   });
+  issues.push(...catalogIssues(spec));
   const { load } = spec;
   if (load.thinkTime.min > load.thinkTime.max) {
     issues.push({ path: "load.thinkTime", segments: ["load", "thinkTime"], message: `min (${load.thinkTime.min}s) is larger than max (${load.thinkTime.max}s)` });
@@ -113,5 +115,39 @@ function crossCheck(spec: SandboxSpec): CrossIssue[] {
   if (load.duration > load.maxDuration) {
     issues.push({ path: "load.duration", segments: ["load", "duration"], message: `${load.duration}s is above load.maxDuration (${load.maxDuration}s): shorten it or raise the cap` });
   }
+  if (load.runners > load.peakLearners) {
+    issues.push({ path: "load.runners", segments: ["load", "runners"], message: `${load.runners} runners for ${load.peakLearners} learners: each runner needs at least one learner; lower load.runners` });
+  }
+  return issues;
+}
+
+/** Candidates must name a startable catalog entry; courses go into LMS candidates only. */
+function catalogIssues(spec: SandboxSpec): CrossIssue[] {
+  const issues: CrossIssue[] = [];
+  const startable = listCandidates();
+  const kindOf = new Map<string, string>();
+  spec.candidates.forEach((candidate, i) => {
+    const entry = startable.find((e) => e.id === candidate.catalog);
+    if (!entry) {
+      const known = findCatalogEntry(candidate.catalog);
+      issues.push({
+        path: `candidates[${i}].catalog`,
+        segments: ["candidates", i, "catalog"],
+        message: known
+          ? `"${candidate.catalog}" is only started as another candidate's dependency; allowed values: ${startable.map((e) => e.id).join(", ")}`
+          : `unknown catalog id "${candidate.catalog}"; allowed values: ${startable.map((e) => e.id).join(", ")}`,
+      });
+      return;
+    }
+    kindOf.set(candidate.name ?? candidate.catalog, entry.kind);
+  });
+  spec.courses.forEach((course, i) => {
+    for (const wanted of course.candidates ?? []) {
+      const kind = kindOf.get(wanted);
+      if (kind && kind !== "lms") {
+        issues.push({ path: `courses[${i}].candidates`, segments: ["courses", i, "candidates"], message: `"${wanted}" is a ${kind} server, not an LMS: courses are installed into LMS candidates only` });
+      }
+    }
+  });
   return issues;
 }

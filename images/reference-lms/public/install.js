@@ -1,0 +1,17 @@
+// Admin upload form: sends the chosen zip as the raw request body (Content-Type: application/zip).
+document.getElementById("install").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const file = form.elements.package.files[0];
+  const id = form.elements.id.value.trim();
+  const out = document.getElementById("install-result");
+  out.textContent = "installing…";
+  const response = await fetch(`/api/courses${id ? `?id=${encodeURIComponent(id)}` : ""}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/zip" },
+    body: file,
+  });
+  const result = await response.json();
+  out.textContent = `${response.status} ${JSON.stringify(result, null, 2)}`;
+  if (response.ok) setTimeout(() => location.reload(), 300);
+});

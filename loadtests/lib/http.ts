@@ -1,0 +1,166 @@
+import http from "node:http";
+import https from "node:https";
+import type { Metric, MetricRegistry } from "./metrics.ts";
+import type { Tags } from "./samples.ts";
+import { AbortedError } from "./sleep.ts";
+
+export interface HttpRequest {
+  readonly method?: string;
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer;
+  /** groups URLs in metrics ("hls_segment", "lms_commit"): keeps tag cardinality low. */
+  readonly name: string;
+  /** keep the body (playlists, JSON); segments are only counted. */
+  readonly keepBody?: boolean;
+  readonly timeoutMs?: number;
+  /** statuses counted as success for http_req_failed (default 200-399). */
+  readonly expectedStatus?: (status: number) => boolean;
+}
+
+export interface HttpResponse {
+  /** 0 when no response arrived (connection error or timeout). */
+  readonly status: number;
+  readonly body: string;
+  readonly bytes: number;
+  /** from request sent (after connecting) to the last body byte, ms. */
+  readonly durationMs: number;
+  readonly waitingMs: number;
+  readonly error?: string;
+  readonly headers: http.IncomingHttpHeaders;
+}
+
+interface HttpMetrics {
+  reqs: Metric;
+  duration: Metric;
+  waiting: Metric;
+  connecting: Metric;
+  failed: Metric;
+  received: Metric;
+  sent: Metric;
+}
+
+const defaultExpected = (status: number) => status >= 200 && status < 400;
+
+/**
+ * One learner's HTTP client (its own keep-alive connections, like a browser's): node:http directly,
+ * because fetch costs several times more CPU per request and the runner's CPU is what limits it.
+ */
+export class HttpClient {
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly metrics: HttpMetrics;
+
+  constructor(
+    registry: MetricRegistry,
+    private readonly baseTags: Tags,
+    private readonly signal: AbortSignal,
+    private readonly defaultHeaders: Readonly<Record<string, string>> = {},
+    private readonly defaultTimeoutMs = 30_000,
+  ) {
+    this.agents = {
+      http: new http.Agent({ keepAlive: true, maxSockets: 6 }),
+      https: new https.Agent({ keepAlive: true, maxSockets: 6 }),
+    };
+    this.metrics = {
+      reqs: registry.counter("http_reqs"),
+      duration: registry.trend("http_req_duration"),
+      waiting: registry.trend("http_req_waiting"),
+      connecting: registry.trend("http_req_connecting"),
+      failed: registry.rate("http_req_failed"),
+      received: registry.counter("data_received", "bytes"),
+      sent: registry.counter("data_sent", "bytes"),
+    };
+  }
+
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const response = await this.send(req);
+    const ok = (req.expectedStatus ?? defaultExpected)(response.status);
+    const tags: Tags = {
+      ...this.baseTags,
+      name: req.name,
+      method: req.method ?? "GET",
+      status: String(response.status),
+      expected_response: String(ok),
+    };
+    this.metrics.reqs.add(1, tags);
+    this.metrics.duration.add(response.durationMs, tags);
+    this.metrics.waiting.add(response.waitingMs, tags);
+    this.metrics.failed.add(ok ? 0 : 1, tags);
+    this.metrics.received.add(response.bytes, tags);
+    return response;
+  }
+
+  private send(req: HttpRequest): Promise<HttpResponse> {
+    if (this.signal.aborted) return Promise.reject(new AbortedError());
+    const url = new URL(req.url);
+    const secure = url.protocol === "https:";
+    const body = req.body === undefined ? undefined : Buffer.from(req.body);
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...req.headers };
+    if (body) headers["content-length"] = String(body.length);
+    return new Promise((resolve, reject) => {
+      let start = performance.now();
+      let responseAt = 0;
+      let bytes = 0;
+      let settled = false;
+      const chunks: Buffer[] = [];
+      const finish = (result: Omit<HttpResponse, "durationMs" | "waitingMs">) => {
+        if (settled) return;
+        settled = true;
+        this.signal.removeEventListener("abort", onAbort);
+        const end = performance.now();
+        resolve({ ...result, durationMs: end - start, waitingMs: (responseAt || end) - start });
+      };
+      const onAbort = () => {
+        if (settled) return;
+        settled = true;
+        request.destroy();
+        reject(new AbortedError());
+      };
+      const request = (secure ? https : http).request(
+        url,
+        {
+          method: req.method ?? "GET",
+          headers,
+          agent: secure ? this.agents.https : this.agents.http,
+          timeout: req.timeoutMs ?? this.defaultTimeoutMs,
+        },
+        (res) => {
+          responseAt = performance.now();
+          res.on("data", (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (req.keepBody) chunks.push(chunk);
+          });
+          res.on("end", () =>
+            finish({
+              status: res.statusCode ?? 0,
+              body: req.keepBody ? Buffer.concat(chunks).toString("utf8") : "",
+              bytes,
+              headers: res.headers,
+            }),
+          );
+          res.on("error", (error) => finish({ status: 0, body: "", bytes, error: error.message, headers: {} }));
+        },
+      );
+      request.on("socket", (socket) => {
+        // A fresh connection: the request is "sent" once connected (k6 keeps connecting out of the duration).
+        if (socket.connecting) {
+          const connectStart = performance.now();
+          socket.once("connect", () => {
+            start = performance.now();
+            this.metrics.connecting.add(start - connectStart, { ...this.baseTags, name: req.name });
+          });
+        }
+      });
+      request.on("timeout", () => request.destroy(new Error(`timed out after ${req.timeoutMs ?? this.defaultTimeoutMs} ms`)));
+      request.on("error", (error) => finish({ status: 0, body: "", bytes, error: error.message, headers: {} }));
+      this.signal.addEventListener("abort", onAbort, { once: true });
+      request.end(body);
+      if (body) this.metrics.sent.add(body.length, { ...this.baseTags, name: req.name });
+    });
+  }
+}

@@ -1,0 +1,120 @@
+import type { Scenario, VuContext } from "../../lib/engine.ts";
+import { isMasterPlaylist, type MediaPlaylist, parseMaster, parseMedia, pickVariant, segmentAt, type Variant } from "../../lib/hls.ts";
+import type { Stage } from "../../lib/schedule.ts";
+import { PlaybackBuffer } from "./playback.ts";
+
+export interface HlsViewerOptions {
+  /** base URL of the media server, e.g. http://127.0.0.1:8081 */
+  readonly mediaBaseUrl: string;
+  /** master (or media) playlists, relative to mediaBaseUrl; VU v watches masters[v % n]. */
+  readonly masters: readonly string[];
+  /** the emulated link per learner, kbit/s; the rendition is picked for it (unset: the highest). */
+  readonly bandwidthKbps?: number;
+  /** media seconds buffered before the first frame (default: one segment). */
+  readonly startupBufferS?: number;
+  /** the player fetches the next segment once the buffer drops below this (default: 3 target durations). */
+  readonly maxBufferS?: number;
+  /** longest a session watches, seconds (default: the whole video). */
+  readonly watchS?: number;
+}
+
+const sec = (ctx: VuContext) => ctx.now() / 1000;
+
+/** One viewing session per iteration: master, rendition, startup buffer, then segments at playback pace. */
+export function hlsViewerScenario(
+  options: HlsViewerOptions,
+  plan: { stages: readonly Stage[]; gracefulRampDownS: number; gracefulStopS: number; headers?: Record<string, string> },
+): Scenario {
+  return { name: "hls-viewer", ...plan, iteration: (ctx) => watch(ctx, options) };
+}
+
+async function fetchPlaylist(ctx: VuContext, url: string, name: string): Promise<string | undefined> {
+  const response = await ctx.http.request({ url, name, keepBody: true });
+  const ok = ctx.check(response, {
+    [`${name} status 200`]: (r) => r.status === 200,
+    [`${name} is m3u8`]: (r) => r.body.startsWith("#EXTM3U"),
+  });
+  return ok ? response.body : undefined;
+}
+
+async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
+  const m = {
+    ttff: ctx.metrics.trend("hls_time_to_first_frame"),
+    rebufferEvents: ctx.metrics.counter("hls_rebuffer_events"),
+    rebufferRatio: ctx.metrics.trend("hls_rebuffer_ratio", "ratio"),
+    segmentTime: ctx.metrics.trend("hls_segment_fetch_time"),
+    /** fetch time over the segment's duration: above 1 the player cannot keep up. */
+    segmentRatio: ctx.metrics.trend("hls_segment_fetch_ratio", "ratio"),
+    switches: ctx.metrics.counter("hls_rendition_switches"),
+    watched: ctx.metrics.counter("hls_watched_seconds", "s"),
+  };
+  const masterUrl = new URL(options.masters[ctx.vu % options.masters.length] as string, options.mediaBaseUrl).href;
+  const startedS = sec(ctx);
+  const masterText = await fetchPlaylist(ctx, masterUrl, "hls_master");
+  if (masterText === undefined) return ctx.sleep(1000);
+  const variants: Variant[] = isMasterPlaylist(masterText)
+    ? parseMaster(masterText).map((v) => ({ ...v, uri: new URL(v.uri, masterUrl).href }))
+    : [{ bandwidthBps: 0, uri: masterUrl }];
+  let level = pickVariant(variants, options.bandwidthKbps);
+  let mediaUrl = (variants[level] as Variant).uri;
+  const loadMedia = async (): Promise<MediaPlaylist | undefined> => {
+    const text = mediaUrl === masterUrl ? masterText : await fetchPlaylist(ctx, mediaUrl, "hls_media");
+    return text === undefined ? undefined : parseMedia(text);
+  };
+  let media = await loadMedia();
+  if (!media) return ctx.sleep(1000);
+  const totalS = media.segments.reduce((sum, s) => sum + s.durationS, 0);
+  const watchS = Math.min(totalS, options.watchS ?? totalS);
+  const startupS = options.startupBufferS ?? (media.segments[0]?.durationS ?? 1);
+  const maxBufferS = options.maxBufferS ?? 3 * media.targetDurationS;
+  const player = new PlaybackBuffer(sec(ctx));
+  let index = 0;
+  const rendition = () => ({ ...ctx.tags, rendition: String(variants[level]?.bandwidthBps ?? 0) });
+
+  try {
+    while (player.downloadedS < watchS - 1e-6 && index < media.segments.length && !ctx.stopping()) {
+      const segment = media.segments[index] as (typeof media.segments)[number];
+      if (player.isStarted) {
+        // Playback pace: wait until the buffer has room for this segment.
+        player.advance(sec(ctx));
+        const waitS = player.bufferS + segment.durationS - maxBufferS;
+        if (waitS > 0) await ctx.sleep(waitS * 1000);
+      }
+      const fetchStarted = ctx.now();
+      const response = await ctx.http.request({ url: new URL(segment.uri, mediaUrl).href, name: "hls_segment" });
+      const fetchMs = ctx.now() - fetchStarted;
+      if (!ctx.check(response, { "hls_segment status 200": (r) => r.status === 200 && r.bytes > 0 })) {
+        // A lost segment: the player retries it after a short pause (the stall keeps counting).
+        await ctx.sleep(500);
+        continue;
+      }
+      m.segmentTime.add(fetchMs, rendition());
+      m.segmentRatio.add(fetchMs / (segment.durationS * 1000), rendition());
+      if (player.advance(sec(ctx))) m.rebufferEvents.add(1, rendition());
+      player.append(sec(ctx), segment.durationS);
+      index++;
+      if (!player.isStarted && player.bufferS >= startupS - 1e-6) {
+        player.start(sec(ctx));
+        m.ttff.add((sec(ctx) - startedS) * 1000, rendition());
+      }
+      if (fetchMs > segment.durationS * 1000 && level < variants.length - 1) {
+        level++;
+        mediaUrl = (variants[level] as Variant).uri;
+        m.switches.add(1, rendition());
+        const next = await loadMedia();
+        if (!next) break;
+        media = next;
+        index = segmentAt(media, player.downloadedS);
+      }
+    }
+    if (!player.isStarted && player.bufferS > 0) player.start(sec(ctx));
+    // Play out what is buffered, so the session's watch time is real.
+    if (player.isStarted && !ctx.stopping()) await ctx.sleep(player.bufferS * 1000);
+  } finally {
+    player.end(sec(ctx), player.downloadedS >= watchS - 1e-6);
+    if (player.isStarted) {
+      m.rebufferRatio.add(player.rebufferRatio, rendition());
+      m.watched.add(player.playedS, rendition());
+    }
+  }
+}

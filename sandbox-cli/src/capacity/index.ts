@@ -1,0 +1,32 @@
+export {
+  type CapacityProbe,
+  type CapacitySearchOptions,
+  type CapacitySearchResult,
+  DEFAULT_FETCH_OVER_DURATION_LIMIT,
+  type DegradationLimits,
+  degradationReasons,
+  findCapacity,
+  type PlaybackOutcome,
+  type RunLearners,
+} from "./find-capacity.ts";
+export { type MeasuredRendition, measureHlsFolder } from "./hls-peaks.ts";
+export { segmentBitrates } from "./hls-playlists.ts";
+export {
+  learnerSeconds,
+  lmsTrafficFromCourse,
+  lmsTrafficFromLoadRun,
+  lmsTrafficFromTotals,
+  playbackFromLoadRun,
+} from "./lms-traffic.ts";
+export {
+  type CapacityOptions,
+  capacityResult,
+  defaultWhatIfs,
+  type LmsTraffic,
+  nMaxFor,
+  perLearnerKbps,
+  type RenditionPeak,
+  siteCapacity,
+  type WhatIf,
+} from "./model.ts";
+export { type CapacityResult, capacityResultSchema, type SiteCapacity, siteCapacitySchema } from "./result-schema.ts";

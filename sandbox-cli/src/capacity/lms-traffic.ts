@@ -1,0 +1,67 @@
+import type { LoadRunResult } from "../loadtest/result-schema.ts";
+import type { PlaybackOutcome } from "./find-capacity.ts";
+import type { LmsTraffic } from "./model.ts";
+
+/** Per-learner LMS traffic from totals: bytes each way over learner-seconds (learners x seconds active). */
+export function lmsTrafficFromTotals(totals: { downBytes: number; upBytes: number; learnerSeconds: number }): LmsTraffic {
+  if (!(totals.learnerSeconds > 0)) return { downKbps: 0, upKbps: 0 };
+  return {
+    downKbps: (totals.downBytes * 8) / totals.learnerSeconds / 1000,
+    upKbps: (totals.upBytes * 8) / totals.learnerSeconds / 1000,
+  };
+}
+
+/**
+ * A floor for the LMS traffic from the course alone: every non-media byte of the package fetched once
+ * per session (what a learner's browser loads at least; runtime commits come on top).
+ */
+export function lmsTrafficFromCourse(course: {
+  files: { uncompressedBytes: number };
+  media: readonly { sizeBytes?: number }[];
+  sessionS: number;
+}): LmsTraffic {
+  const mediaBytes = course.media.reduce((sum, item) => sum + (item.sizeBytes ?? 0), 0);
+  const downBytes = Math.max(0, course.files.uncompressedBytes - mediaBytes);
+  return lmsTrafficFromTotals({ downBytes, upBytes: 0, learnerSeconds: course.sessionS });
+}
+
+/** Learner-seconds in a run, from its timeline (active learners x bucket width). */
+export function learnerSeconds(timeline: LoadRunResult["timeline"]): number {
+  let total = 0;
+  for (let i = 0; i < timeline.length; i += 1) {
+    const point = timeline[i]!;
+    const width = (timeline[i + 1]?.t ?? point.t + (i > 0 ? point.t - timeline[i - 1]!.t : 1)) - point.t;
+    total += point.activeLearners * Math.max(0, width);
+  }
+  return total;
+}
+
+const counterOf = (run: LoadRunResult, name: string) => {
+  const metric = run.metrics[name];
+  return metric?.type === "counter" ? metric.values.count : undefined;
+};
+
+/**
+ * Per-learner LMS traffic measured by a learner-journey run (no video): bytes received over
+ * learner-seconds, and bytes sent when the engine counts them (`data_sent`).
+ */
+export function lmsTrafficFromLoadRun(run: LoadRunResult): LmsTraffic {
+  const downBytes = counterOf(run, "data_received") ?? run.timeline.reduce((sum, point) => sum + point.bytesIn, 0);
+  return lmsTrafficFromTotals({ downBytes, upBytes: counterOf(run, "data_sent") ?? 0, learnerSeconds: learnerSeconds(run.timeline) });
+}
+
+/**
+ * What the capacity search needs from an hls-viewer run: mean rebuffer ratio over sessions, p95 segment
+ * fetch time over the segment duration, and the failed-request rate.
+ */
+export function playbackFromLoadRun(run: LoadRunResult, segmentDurationS: number): PlaybackOutcome {
+  const rebuffer = run.metrics.hls_rebuffer_ratio;
+  const fetch = run.metrics.hls_segment_fetch_time;
+  const failed = run.metrics.http_req_failed;
+  const fetchP95Ms = fetch?.type === "trend" && fetch.values.count > 0 ? fetch.values.p95 : Number.POSITIVE_INFINITY;
+  return {
+    rebufferRatio: rebuffer?.type === "trend" && rebuffer.values.count > 0 ? rebuffer.values.avg : 1,
+    p95SegmentFetchOverDuration: fetchP95Ms / 1000 / segmentDurationS,
+    errorRate: failed?.type === "rate" ? failed.values.rate : 0,
+  };
+}

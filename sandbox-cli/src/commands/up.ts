@@ -1,0 +1,29 @@
+import { Command } from "commander";
+import { sandboxStatus, sandboxUp } from "../engine/index.ts";
+import { renderStatus } from "../engine/render.ts";
+import { loadSpecFile } from "../spec/index.ts";
+import { createLogger, printJson } from "../util/log.ts";
+
+export function upCommand(): Command {
+  return new Command("up")
+    .description("create or update the sandbox described by the spec and wait until every candidate is ready")
+    .option("--spec <file>", "the sandbox spec", "sandbox.yaml")
+    .option("--json", "print the result (with each candidate's loopback URL) as JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ npx sandbox up\n  $ npx sandbox up --spec examples/sandbox.yaml --json | jq '.status.candidates[].url'",
+    )
+    .action(async (options: { spec: string; json?: boolean }) => {
+      const loaded = await loadSpecFile(options.spec);
+      const log = createLogger();
+      const result = await sandboxUp(loaded, log);
+      const status = await sandboxStatus(result.name);
+      if (options.json) {
+        printJson({ name: result.name, changed: result.changed, changes: result.changes, durationS: result.durationS, status });
+        return;
+      }
+      const verb = result.changed ? "is up" : "is up (nothing changed)";
+      process.stdout.write(`sandbox ${result.name} ${verb} in ${result.durationS.toFixed(1)}s\n`);
+      if (status) process.stdout.write(`${renderStatus(status)}\n`);
+    });
+}

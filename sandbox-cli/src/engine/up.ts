@@ -1,0 +1,123 @@
+import { CatalogLookupError, exposedPorts, type PlannedCandidate, planCandidates } from "../../../stacks/catalog/index.ts";
+import { EDGE_IMAGE, planDockerSandbox } from "../../../stacks/docker/plan.ts";
+import { dockerSandboxProgram, SECRETS_CONFIG_KEY } from "../../../stacks/docker/program.ts";
+import { infrastructureError, usageError } from "../errors.ts";
+import { ensureImage } from "../runtime/images.ts";
+import type { LoadedSpec } from "../spec/index.ts";
+import type { Logger } from "../util/log.ts";
+import { describeCandidates } from "./describe.ts";
+import { withSandboxLock } from "./lock.ts";
+import { allocatePorts } from "./ports.ts";
+import { progressReporter } from "./progress.ts";
+import { listRecords, readRecord, type SandboxRecord, writeRecord } from "./registry.ts";
+import { completeSecrets, type SecretValues } from "./secrets.ts";
+import { assertPrerequisites, clearStalePulumiLocks, sandboxStack } from "./workspace.ts";
+
+export interface UpResult {
+  readonly name: string;
+  /** Pulumi's count of resources per operation, e.g. { same: 9 } for an `up` that changed nothing. */
+  readonly changes: Record<string, number>;
+  readonly changed: boolean;
+  readonly durationS: number;
+  readonly record: SandboxRecord;
+}
+
+export interface UpOptions {
+  /** seconds a container may take to become ready (default 180). */
+  readonly readyTimeoutS?: number;
+}
+
+export function planSpecCandidates(loaded: LoadedSpec): PlannedCandidate[] {
+  try {
+    return planCandidates(loaded.spec.candidates);
+  } catch (error) {
+    if (error instanceof CatalogLookupError) {
+      throw usageError("SPEC_UNKNOWN_CANDIDATE", `${loaded.path}: ${error.message}`, "use one of the known catalog ids in candidates[].catalog", error);
+    }
+    throw error;
+  }
+}
+
+/** Builds the recipe images the sandbox needs (each only when its inputs changed); returns folder -> context hash. */
+async function buildImages(candidates: readonly PlannedCandidate[], log: Logger): Promise<Record<string, string>> {
+  const recipes = new Map<string, { name: string; folder: string }>([[EDGE_IMAGE.folder, EDGE_IMAGE]]);
+  for (const instance of candidates.flatMap((candidate) => candidate.instances)) {
+    if ("recipe" in instance.image.docker) recipes.set(instance.image.docker.recipe.folder, instance.image.docker.recipe);
+  }
+  const hashes: Record<string, string> = {};
+  for (const recipe of recipes.values()) hashes[recipe.folder] = (await ensureImage(recipe, log)).contextHash;
+  return hashes;
+}
+
+/** Creates or updates the sandbox described by the spec on the docker target and waits until every container is ready. */
+export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOptions = {}): Promise<UpResult> {
+  const { spec } = loaded;
+  if (spec.target.kind !== "docker") {
+    throw usageError("TARGET_NOT_DOCKER", `${loaded.path} targets ${spec.target.kind}; this engine deploys the docker target`, "set `target: { kind: docker }` or use the kubernetes target's command");
+  }
+  const candidates = planSpecCandidates(loaded);
+  await assertPrerequisites();
+  const started = performance.now();
+  return withSandboxLock(spec.name, "up", async () => {
+    const previous = await readRecord(spec.name);
+    if (previous && previous.owner !== spec.owner) {
+      log.warn(`sandbox ${spec.name} was created by ${previous.owner}; continuing as ${spec.owner}`);
+    }
+    const imageHashes = await log.step("images", () => buildImages(candidates, log));
+    const others = (await listRecords()).filter((record) => record.name !== spec.name);
+    const hostPorts = await allocatePorts(
+      spec.name,
+      exposedPorts(candidates).map((port) => port.key),
+      previous?.hostPorts ?? {},
+      new Set(others.flatMap((record) => Object.values(record.hostPorts))),
+    );
+    const createdAt = previous?.createdAt ?? new Date().toISOString();
+    const expiresAt = new Date(Date.parse(createdAt) + spec.ttl * 1000).toISOString();
+    const input = { name: spec.name, owner: spec.owner, expiresAt, candidates, hostPorts, imageHashes, ...(options.readyTimeoutS ? { readyTimeoutS: options.readyTimeoutS } : {}) };
+    const plan = planDockerSandbox(input);
+    const record: SandboxRecord = {
+      name: spec.name,
+      owner: spec.owner,
+      target: "docker",
+      specPath: loaded.path,
+      specSha256: loaded.sha256,
+      createdAt,
+      expiresAt,
+      updatedAt: new Date().toISOString(),
+      state: "creating",
+      hostPorts,
+      network: plan.internalNetwork.name,
+      edgeContainer: plan.edge.inputs.name,
+      candidates: describeCandidates(candidates, plan),
+    };
+    await writeRecord(record);
+    const stack = await log.step("select stack", async () => {
+      const selected = await sandboxStack(spec.name, dockerSandboxProgram(input));
+      const stale = await clearStalePulumiLocks(spec.name);
+      if (stale > 0) log.warn(`removed ${stale} stale Pulumi lock(s) left by an interrupted run`);
+      const config = await selected.getAllConfig();
+      const current = JSON.parse(config[`elearning-sandbox:${SECRETS_CONFIG_KEY}`]?.value ?? "{}") as SecretValues;
+      const secrets = completeSecrets(candidates, current);
+      if (secrets.changed) await selected.setConfig(SECRETS_CONFIG_KEY, { value: JSON.stringify(secrets.values), secret: true });
+      return selected;
+    });
+    const progress = progressReporter(log);
+    try {
+      const result = await log.step(`deploy sandbox ${spec.name}`, () => stack.up({ onEvent: progress.onEvent, color: "never" }));
+      const changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
+      const done: SandboxRecord = { ...record, state: "up", updatedAt: new Date().toISOString() };
+      await writeRecord(done);
+      const changed = Object.keys(changes).some((op) => op !== "same" && (changes[op] ?? 0) > 0);
+      return { name: spec.name, changes, changed, durationS: (performance.now() - started) / 1000, record: done };
+    } catch (error) {
+      await writeRecord({ ...record, state: "failed", updatedAt: new Date().toISOString() });
+      const details = progress.errors.length > 0 ? progress.errors.join("\n") : String((error as Error).message).split("\n").slice(-12).join("\n");
+      throw infrastructureError(
+        "SANDBOX_UP_FAILED",
+        `sandbox up ${spec.name} failed:\n${details}`,
+        "fix the cause above and run `sandbox up` again (it resumes), or `sandbox down` to remove what was created",
+        error,
+      );
+    }
+  });
+}

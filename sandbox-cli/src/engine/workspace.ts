@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation/index.js";
+import { missingToolError } from "../errors.ts";
+import { pathWithTools, stateDir, toolsBinDir } from "../paths.ts";
+import { dockerEngineVersion } from "../runtime/docker.ts";
+import { hasProgram } from "../util/exec.ts";
+
+export const PROJECT_NAME = "elearning-sandbox";
+
+export const pulumiDir = () => join(stateDir(), "pulumi");
+export const backendUrl = () => `file://${pulumiDir()}`;
+const workspaceDir = (sandbox: string) => join(pulumiDir(), "workspaces", sandbox);
+
+/** The per-machine passphrase that encrypts stack secrets: PULUMI_CONFIG_PASSPHRASE, else a file in the state dir. */
+export async function configPassphrase(): Promise<string> {
+  if (process.env.PULUMI_CONFIG_PASSPHRASE) return process.env.PULUMI_CONFIG_PASSPHRASE;
+  const file = join(stateDir(), "pulumi-passphrase");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  await mkdir(stateDir(), { recursive: true });
+  const passphrase = randomBytes(32).toString("base64url");
+  await writeFile(file, `${passphrase}\n`, { mode: 0o600, flag: "wx" }).catch(() => undefined);
+  await chmod(file, 0o600);
+  return (await readFile(file, "utf8")).trim();
+}
+
+export async function pulumiEnv(): Promise<Record<string, string>> {
+  return {
+    PATH: pathWithTools(),
+    PULUMI_BACKEND_URL: backendUrl(),
+    PULUMI_CONFIG_PASSPHRASE: await configPassphrase(),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    PULUMI_HOME: join(pulumiDir(), "home"),
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+  };
+}
+
+/** Exit 3 with the fix when the Docker daemon or the Pulumi CLI (and its dynamic-provider launcher) is missing. */
+export async function assertPrerequisites(): Promise<void> {
+  if (!(await dockerEngineVersion())) {
+    throw missingToolError(
+      "DOCKER_UNAVAILABLE",
+      "the Docker daemon does not answer on its socket",
+      "run `npm run setup` (installs and starts dockerd), then `npx sandbox doctor`",
+    );
+  }
+  for (const program of ["pulumi", "pulumi-resource-pulumi-nodejs"]) {
+    if (!(await hasProgram(program))) {
+      throw missingToolError(
+        "PULUMI_MISSING",
+        `${program} is not in ${toolsBinDir} nor on PATH`,
+        "run `npm run setup` (builds the pinned Pulumi CLI and writes its launcher), then `npx sandbox doctor`",
+      );
+    }
+  }
+}
+
+let command: Promise<PulumiCommand> | undefined;
+
+/** The pinned CLI in .tools/bin when present (else the one on PATH), looked up once per process. */
+export function pulumiCommand(): Promise<PulumiCommand> {
+  const root = join(toolsBinDir, "..");
+  command ??= PulumiCommand.get({
+    ...(existsSync(join(root, "bin", "pulumi")) ? { root } : {}),
+    skipVersionCheck: true,
+  });
+  return command;
+}
+
+/** The sandbox's stack (created on first use), with a workspace dir in the state dir that keeps its config. */
+export async function sandboxStack(sandbox: string, program: PulumiFn): Promise<Stack> {
+  const workDir = workspaceDir(sandbox);
+  await mkdir(workDir, { recursive: true });
+  return LocalWorkspace.createOrSelectStack(
+    { stackName: sandbox, projectName: PROJECT_NAME, program },
+    {
+      workDir,
+      envVars: await pulumiEnv(),
+      pulumiCommand: await pulumiCommand(),
+      projectSettings: { name: PROJECT_NAME, runtime: "nodejs", backend: { url: backendUrl() } },
+    },
+  );
+}
+
+/** Removes Pulumi's own lock files of a stack: only called under the sandbox lock, so any left are from a killed run. */
+export async function clearStalePulumiLocks(sandbox: string): Promise<number> {
+  const dir = join(pulumiDir(), ".pulumi", "locks", "organization", PROJECT_NAME, sandbox);
+  let files: string[] = [];
+  try {
+    files = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  await Promise.all(files.map((file) => rm(join(dir, file), { force: true })));
+  return files.length;
+}
+
+export async function removeWorkspace(sandbox: string): Promise<void> {
+  await rm(workspaceDir(sandbox), { recursive: true, force: true });
+}
+
+export const stackExists = async (sandbox: string) =>
+  existsSync(join(pulumiDir(), ".pulumi", "stacks", PROJECT_NAME, `${sandbox}.json`));

@@ -1,0 +1,150 @@
+import { stat } from "node:fs/promises";
+import { posix } from "node:path";
+import type Docker from "dockerode";
+import { pack } from "tar-fs";
+import { infrastructureError, usageError } from "../errors.ts";
+import { docker } from "../runtime/docker.ts";
+
+export const DEFAULT_HELPER_IMAGE = "sandbox/base:bookworm";
+
+export interface PublishResult {
+  /** Where the folder's content now is, inside the container (or the volume's mount point). */
+  path: string;
+  files: number;
+  bytes: number;
+}
+
+/** Checks an absolute container path and returns it normalised, without the trailing slash. */
+export function checkContainerPath(path: string): string {
+  if (!path.startsWith("/") || path.split("/").includes(".."))
+    throw usageError(
+      "PUBLISH_PATH_INVALID",
+      `container path "${path}" must be absolute and must not contain ".."`,
+      "pass an absolute path such as /srv/media/sox-essentials",
+    );
+  const normalised = posix.normalize(path).replace(/\/+$/, "");
+  if (normalised === "")
+    throw usageError(
+      "PUBLISH_PATH_INVALID",
+      "refusing to publish into the container's root folder",
+      "pass a folder below the root, such as /srv/media/sox-essentials",
+    );
+  return normalised;
+}
+
+async function requireFolder(folder: string): Promise<void> {
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory())
+    throw usageError(
+      "PUBLISH_SOURCE_MISSING",
+      `the folder to publish, ${folder}, does not exist or is not a folder`,
+      "package the media first (it writes the folder), then publish that folder",
+    );
+}
+
+/**
+ * Streams `folder` as a tar whose entries sit under `targetPath` (relative to "/"), so the Engine
+ * creates missing parents. Owner root, files 0644, folders 0755: readable by nginx's worker user.
+ */
+async function putFolder(container: Docker.Container, folder: string, targetPath: string) {
+  let files = 0;
+  let bytes = 0;
+  const prefix = targetPath.slice(1);
+  const archive = pack(folder, {
+    map: (header) => {
+      if (header.type === "file") {
+        files++;
+        bytes += header.size ?? 0;
+      }
+      return {
+        ...header,
+        name: posix.join(prefix, header.name),
+        uid: 0,
+        gid: 0,
+        uname: "root",
+        gname: "root",
+        mode: header.type === "directory" ? 0o755 : 0o644,
+      };
+    },
+  });
+  // tar-stream's Pack is a Readable; its typings predate NodeJS.ReadableStream's current shape.
+  await container.putArchive(archive as unknown as NodeJS.ReadableStream, { path: "/" });
+  return { path: targetPath, files, bytes };
+}
+
+function dockerFailure(error: unknown, what: string, notFoundHint: string) {
+  const status = (error as { statusCode?: number })?.statusCode;
+  if (status === 404)
+    return usageError("PUBLISH_TARGET_NOT_FOUND", `${what} does not exist`, notFoundHint, error);
+  return infrastructureError(
+    "PUBLISH_FAILED",
+    `copying into ${what} failed: ${(error as Error)?.message ?? String(error)}`,
+    "check the Docker Engine answers (`npx sandbox doctor`) and the disk has room",
+    error,
+  );
+}
+
+/** Copies `folder`'s content to `containerPath` inside a container (running or stopped), by name or id. */
+export async function publishToContainer(args: {
+  container: string;
+  containerPath: string;
+  folder: string;
+}): Promise<PublishResult> {
+  const targetPath = checkContainerPath(args.containerPath);
+  await requireFolder(args.folder);
+  const container = docker().getContainer(args.container);
+  try {
+    await container.inspect();
+    return await putFolder(container, args.folder, targetPath);
+  } catch (error) {
+    throw dockerFailure(
+      error,
+      `container "${args.container}"`,
+      "start the sandbox (`npx sandbox up`) and pass the media server's container name from `npx sandbox status`",
+    );
+  }
+}
+
+/**
+ * Copies `folder`'s content into a docker volume (below `subPath`), through a short-lived container
+ * that mounts the volume and is never started.
+ */
+export async function publishToVolume(args: {
+  volume: string;
+  folder: string;
+  subPath?: string;
+  helperImage?: string;
+  labels?: Record<string, string>;
+}): Promise<PublishResult> {
+  const mountPoint = "/publish-target";
+  const targetPath = checkContainerPath(posix.join(mountPoint, args.subPath ?? "."));
+  await requireFolder(args.folder);
+  try {
+    await docker().getVolume(args.volume).inspect();
+  } catch (error) {
+    throw dockerFailure(
+      error,
+      `volume "${args.volume}"`,
+      "start the sandbox (`npx sandbox up`), which creates the media volume, or pass an existing volume name",
+    );
+  }
+  let helper: Docker.Container | undefined;
+  try {
+    helper = await docker().createContainer({
+      Image: args.helperImage ?? DEFAULT_HELPER_IMAGE,
+      Cmd: ["true"],
+      Labels: { "sandbox.role": "media-publisher", ...args.labels },
+      HostConfig: { Binds: [`${args.volume}:${mountPoint}`], NetworkMode: "none" },
+    });
+    const result = await putFolder(helper, args.folder, targetPath);
+    return { ...result, path: posix.relative(mountPoint, targetPath) || "." };
+  } catch (error) {
+    throw dockerFailure(
+      error,
+      `volume "${args.volume}" (helper image ${args.helperImage ?? DEFAULT_HELPER_IMAGE})`,
+      "run `npm run setup`, which builds the base image the copy helper uses",
+    );
+  } finally {
+    await helper?.remove({ force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,42 @@
+import type { ReportInput } from "./input.ts";
+import { REPORT_KIND, REPORT_SCHEMA_VERSION, type Report, reportSchema } from "./schema.ts";
+import { buildCourseSection, buildLoadSection, buildSiteRows } from "./sections.ts";
+import { buildThresholdChecks } from "./thresholds.ts";
+import { judge } from "./verdict.ts";
+
+/** Builds the promotion report from its inputs. Pure: same input, same report (and same sha256). */
+export function buildReport(input: ReportInput): Report {
+  const load = input.load ? buildLoadSection(input.load) : null;
+  const thresholds = input.load && load ? buildThresholdChecks(input.load, load, input.spec.policy.thresholds) : [];
+  const sites = buildSiteRows(input.sites, input.capacity?.sites ?? []);
+  const course = input.course ? buildCourseSection(input.course) : null;
+  const policy = input.policy.map((p) => ({ ...p }));
+  const verdict = judge({
+    thresholds,
+    load,
+    course,
+    policy,
+    sites,
+    rejectExternalHttp: input.spec.policy.rejectExternalHttp,
+  });
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    kind: REPORT_KIND,
+    generatedAt: input.generatedAt,
+    sandbox: {
+      name: input.spec.name,
+      owner: input.spec.owner,
+      target: input.spec.target.kind,
+      candidates: input.spec.candidates.map((c) => c.name ?? c.catalog),
+    },
+    verdict,
+    thresholds,
+    sites,
+    course,
+    policy,
+    load,
+    provenance: structuredClone(input.provenance),
+  };
+  // A builder bug must not write a report that `sandbox report` would later refuse to read.
+  return reportSchema.parse(report);
+}

@@ -1,0 +1,11 @@
+export { buildReport } from "./build.ts";
+export { canonicalJson, sha256Hex } from "./canonical.ts";
+export { diffReports, type ReportDiff, renderDiff } from "./diff.ts";
+export { type PolicyResult, type Provenance, type ReportInput, runDirFiles } from "./input.ts";
+export { isRunDir, readReportFile, readRunDir } from "./read.ts";
+export { renderHtml } from "./render-html.ts";
+export { renderJunit } from "./render-junit.ts";
+export { renderMarkdown } from "./render-md.ts";
+export { type Decision, REPORT_SCHEMA_VERSION, type Report, reportSchema } from "./schema.ts";
+export { exitCodeFor } from "./verdict.ts";
+export { writeReport, type WrittenReport } from "./write.ts";

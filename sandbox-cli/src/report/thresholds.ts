@@ -1,0 +1,73 @@
+import type { LoadRunResult } from "../loadtest/result-schema.ts";
+import type { Thresholds } from "../spec/schema.ts";
+import { fmtMs, fmtPct, fmtSeconds } from "./format.ts";
+import type { LoadSection, ThresholdCheck } from "./schema.ts";
+
+interface MetricWords {
+  /** what a failure means to a learner. */
+  training: string;
+  /** how to print the observed figure for IT. */
+  show: (observed: number) => string;
+}
+
+const wordsByMetric: Record<string, MetricWords> = {
+  http_req_duration: { training: "course pages and saving progress felt slow", show: fmtMs },
+  http_req_failed: { training: "some learners saw errors while taking the course", show: fmtPct },
+  hls_rebuffer_ratio: { training: "the course video stalled while learners watched", show: fmtPct },
+  hls_time_to_first_frame: { training: "the course video took long to start", show: fmtSeconds },
+  server_cpu_share: { training: "the LMS server ran out of processing power", show: fmtPct },
+  server_memory_share: { training: "the LMS server ran short of memory", show: fmtPct },
+};
+
+const fallbackWords: MetricWords = {
+  training: "a measured quality limit was exceeded",
+  show: (n) => String(Number(n.toPrecision(4))),
+};
+
+export const wordsFor = (metric: string) => wordsByMetric[metric] ?? fallbackWords;
+
+/**
+ * Every threshold the run was held to: the load engine's own, plus peak server CPU and memory
+ * against the spec's limits (as a share of each container's limit) unless the engine checked them.
+ */
+export function buildThresholdChecks(
+  load: LoadRunResult,
+  section: LoadSection,
+  limits: Thresholds,
+): ThresholdCheck[] {
+  const checks = load.thresholds.map((t) =>
+    check(t.metric, t.expression, t.observed, t.ok),
+  );
+  const cpuShares = section.resources
+    .filter((r) => r.cpuLimitCores)
+    .map((r) => r.peakCpuCores / (r.cpuLimitCores as number));
+  const memoryShares = section.resources
+    .filter((r) => r.memoryLimitBytes)
+    .map((r) => r.peakMemoryBytes / (r.memoryLimitBytes as number));
+  const has = (metric: string) => load.thresholds.some((t) => t.metric === metric);
+  if (cpuShares.length && !has("server_cpu_share")) {
+    const peak = Math.max(...cpuShares);
+    checks.push(check("server_cpu_share", `max<${limits.serverCpuShare}`, peak, peak < limits.serverCpuShare));
+  }
+  if (memoryShares.length && !has("server_memory_share")) {
+    const peak = Math.max(...memoryShares);
+    checks.push(
+      check("server_memory_share", `max<${limits.serverMemoryShare}`, peak, peak < limits.serverMemoryShare),
+    );
+  }
+  return checks;
+}
+
+function check(metric: string, expression: string, observed: number | null, ok: boolean): ThresholdCheck {
+  const words = wordsFor(metric);
+  const seen = observed === null ? "not measured" : words.show(observed);
+  return {
+    name: `${metric} ${expression}`,
+    metric,
+    expression,
+    observed: observed === null ? null : Number(observed.toPrecision(6)),
+    ok,
+    training: ok ? "within the limit learners need" : words.training,
+    it: `${metric} = ${seen}, limit ${expression}${ok ? "" : " (failed)"}`,
+  };
+}

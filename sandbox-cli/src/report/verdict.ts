@@ -1,0 +1,132 @@
+import { ExitCode } from "../errors.ts";
+import { fmtInt, fmtLearners } from "./format.ts";
+import type { Decision, Reason, Report, SiteRow, VerdictChange } from "./schema.ts";
+import { collectReasons, type VerdictFacts } from "./verdict-rules.ts";
+
+export type { VerdictFacts } from "./verdict-rules.ts";
+
+export const exitCodeFor: Record<Decision, number> = {
+  PROMOTE: ExitCode.ok,
+  REJECT: ExitCode.checkFailed,
+  "PROMOTE WITH CONDITIONS": ExitCode.promoteWithConditions,
+};
+
+export const decide = (reasons: readonly Reason[]): Decision =>
+  reasons.some((r) => r.level === "reject")
+    ? "REJECT"
+    : reasons.length > 0
+      ? "PROMOTE WITH CONDITIONS"
+      : "PROMOTE";
+
+const key = (r: Pick<Reason, "rule" | "subject">) => `${r.rule}:${r.subject}`;
+
+/** The verdict: decision, reasons, what would change it, and the decision after those changes. */
+export function judge(facts: VerdictFacts): Report["verdict"] {
+  const reasons = collectReasons(facts);
+  const decision = decide(reasons);
+  const changes = proposeChanges(reasons, facts.sites);
+  const lifted = new Set(changes.flatMap((c) => c.lifts));
+  const remaining = reasons.filter((r) => !lifted.has(key(r)));
+  const afterChanges = reasons.length > 0 && !remaining.some((r) => r.level === "reject") ? decide(remaining) : null;
+  return { decision, exitCode: exitCodeFor[decision], headline: headline(decision, reasons, facts.sites), reasons, changes, afterChanges };
+}
+
+function headline(decision: Decision, reasons: readonly Reason[], sites: readonly SiteRow[]): string {
+  const fitting = sites.filter((s) => s.fit === "fits");
+  const learners = fitting.reduce((sum, s) => sum + s.expectedLearners, 0);
+  const reach = sites.length
+    ? `${fitting.length} of ${sites.length} site(s) take all their learners at once (${fmtLearners(learners)})`
+    : "no sites were described";
+  const rejects = reasons.filter((r) => r.level === "reject").length;
+  if (decision === "REJECT") return `Not ready for the production network: ${rejects} blocking reason(s); ${reach}.`;
+  if (decision === "PROMOTE WITH CONDITIONS")
+    return `May go onto the production network once ${reasons.length} condition(s) are met; ${reach}.`;
+  return `Ready for the production network: every threshold, policy rule and site passed; ${reach}.`;
+}
+
+/**
+ * What would lift each reason. Site changes come from the capacity model's what-ifs (only those
+ * whose predicted N_max covers the expected learners) and from the rendition ladder: dropping the
+ * renditions above one that fits every short site is offered once, course-wide.
+ */
+export function proposeChanges(reasons: readonly Reason[], sites: readonly SiteRow[]): VerdictChange[] {
+  const changes: VerdictChange[] = [];
+  const siteReasons = reasons.filter((r) => r.rule.startsWith("site-") && r.rule !== "site-capacity-unknown");
+  const shortSites = siteReasons.map((r) => sites.find((s) => s.site === r.subject)).filter((s) => s !== undefined);
+
+  const ladderDrop = renditionToKeep(shortSites);
+  if (ladderDrop) {
+    changes.push({
+      change: `drop the ${ladderDrop.dropped.join(" and ")} rendition${ladderDrop.dropped.length > 1 ? "s" : ""}`,
+      lifts: siteReasons.map(key),
+      effect: `every site then fits its learners at ${ladderDrop.keep} (${shortSites.map((s) => s.site).join(", ")})`,
+    });
+  }
+  const byChange = new Map<string, { sites: SiteRow[]; reasons: Reason[] }>();
+  for (const reason of siteReasons) {
+    const site = sites.find((s) => s.site === reason.subject);
+    for (const what of site?.whatIf ?? []) {
+      if (!site || what.predictedNMax < site.expectedLearners) continue;
+      const label = what.change.includes(site.site) ? what.change : `${what.change} (for site ${site.site})`;
+      const entry = byChange.get(label) ?? { sites: [], reasons: [] };
+      entry.sites.push(site);
+      entry.reasons.push(reason);
+      byChange.set(label, entry);
+    }
+  }
+  for (const [label, entry] of byChange) {
+    const figures = entry.sites.map((s) => `${s.site}: ${fmtInt(capacityAfter(s, label))} at once for ${fmtInt(s.expectedLearners)} expected`);
+    changes.push({ change: label, lifts: entry.reasons.map(key), effect: `predicted ${figures.join("; ")}` });
+  }
+  for (const reason of reasons) {
+    const fix = fixFor(reason);
+    if (fix) changes.push({ change: fix, lifts: [key(reason)], effect: `lifts "${reason.rule}" (${reason.subject})` });
+  }
+  return changes;
+}
+
+function capacityAfter(site: SiteRow, label: string): number {
+  return site.whatIf.find((w) => label.startsWith(w.change))?.predictedNMax ?? 0;
+}
+
+/** The highest lower rendition that lets every short site in, and the renditions above it. */
+function renditionToKeep(shortSites: readonly SiteRow[]): { keep: string; dropped: string[] } | null {
+  const first = shortSites[0];
+  if (!first) return null;
+  const ladder = first.renditions;
+  for (let i = 1; i < ladder.length; i++) {
+    const candidate = ladder[i]?.rendition as string;
+    const fitsAll = shortSites.every((s) => {
+      const rung = s.renditions.find((r) => r.rendition === candidate);
+      return rung !== undefined && rung.predictedNMax >= s.expectedLearners;
+    });
+    if (fitsAll) return { keep: candidate, dropped: ladder.slice(0, i).map((r) => r.rendition) };
+  }
+  return null;
+}
+
+function fixFor(reason: Reason): string | null {
+  switch (reason.rule) {
+    case "not-load-tested":
+      return "run `sandbox loadtest` and build the report again";
+    case "threshold-failed":
+      return `bring ${reason.subject} within its limit (${reason.it})`;
+    case "data-lost":
+      return "find why the LMS dropped progress saves (its logs, database connections), fix it and re-run the load test";
+    case "course-invalid":
+      return "fix the package errors listed under the course profile and re-run `sandbox course validate`";
+    case "policy-mandatory":
+    case "policy-advisory":
+      return `satisfy policy rule ${reason.subject}`;
+    case "external-http":
+      return `serve ${reason.subject} over https, or package its files inside the course`;
+    case "external-host":
+      return `package the files from ${reason.subject} inside the course, or have IT allow ${reason.subject}`;
+    case "obsolete-technology":
+      return `replace ${reason.subject} with HTML5 content`;
+    case "site-capacity-unknown":
+      return `run the capacity model for site ${reason.subject} (\`sandbox loadtest --find-capacity --site ${reason.subject}\`)`;
+    default:
+      return null;
+  }
+}

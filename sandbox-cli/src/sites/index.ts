@@ -1,0 +1,10 @@
+export {
+  type PlannedRoute,
+  planRoutes,
+  type SandboxIdentity,
+  SITE_GATEWAY_IMAGE,
+  type SiteTarget,
+  siteGatewayName,
+  siteNetworkName,
+} from "./plan.ts";
+export { type CreateSiteLinkArgs, createSiteLink, removeSiteLink, removeSiteLinks, type SiteLink } from "./site-link.ts";

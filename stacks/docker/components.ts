@@ -1,0 +1,55 @@
+import * as pulumi from "@pulumi/pulumi";
+import { renderEnv } from "../catalog/index.ts";
+import { type DockerObjectsPlan, type DockerSandboxInput, type Endpoint, type PlannedContainer, planDockerSandbox } from "./plan.ts";
+import { DockerContainer, DockerImage, DockerNetwork, DockerVolume } from "./resources.ts";
+
+export interface DockerSandboxArgs {
+  readonly input: DockerSandboxInput;
+  /** generated secrets per candidate (`${secret:NAME}`), a Pulumi secret. */
+  readonly secrets: pulumi.Input<Record<string, Record<string, string>>>;
+}
+
+/** One sandbox on the docker target: its networks, volumes, images, candidate containers and the edge. */
+export class DockerSandbox extends pulumi.ComponentResource {
+  readonly plan: DockerObjectsPlan;
+  readonly endpoints: readonly Endpoint[];
+  readonly containerIds: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: DockerSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("sandbox:docker:Sandbox", name, {}, opts);
+    this.plan = planDockerSandbox(args.input);
+    this.endpoints = this.plan.endpoints;
+    const { plan } = this;
+    const internal = new DockerNetwork(plan.internalNetwork.name, plan.internalNetwork, { parent: this });
+    const edgeNetwork = new DockerNetwork(plan.edgeNetwork.name, plan.edgeNetwork, { parent: this });
+    const volumes = plan.volumes.map((volume) => new DockerVolume(volume.name, volume, { parent: this }));
+    const images = Object.fromEntries(
+      Object.entries(plan.images).map(([key, image]) => [key, new DockerImage(`${name}-image-${key.replace(/[^a-z0-9-]/g, "-")}`, image, { parent: this })]),
+    );
+    const secrets = pulumi.secret(pulumi.output(args.secrets));
+    const created = new Map<string, DockerContainer>();
+    const makeContainer = (planned: PlannedContainer, networks: DockerNetwork[]) => {
+      const image = images[planned.imageKey];
+      if (!image) throw new Error(`no image planned for ${planned.imageKey}`);
+      const env = secrets.apply((all) =>
+        renderEnv(planned.envTemplate, { ...planned.templateContext, secrets: all[planned.candidate] ?? {} }),
+      );
+      const container = new DockerContainer(
+        planned.inputs.name,
+        { ...planned.inputs, imageId: image.imageId, env },
+        {
+          parent: this,
+          dependsOn: [...networks, ...volumes, ...planned.dependsOn.map((dep) => created.get(dep)).filter((c) => c !== undefined)],
+        },
+      );
+      created.set(planned.inputs.name, container);
+      return container;
+    };
+    const candidates = plan.containers.map((planned) => makeContainer(planned, [internal]));
+    const edge = makeContainer(plan.edge, [internal, edgeNetwork]);
+    this.containerIds = pulumi
+      .all([...candidates, edge].map((container) => pulumi.all([container.name, container.containerId])))
+      .apply((pairs) => Object.fromEntries(pairs));
+    this.registerOutputs({ endpoints: this.endpoints, containerIds: this.containerIds });
+  }
+}

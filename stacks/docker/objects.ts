@@ -1,0 +1,98 @@
+import { docker } from "../../sandbox-cli/src/runtime/docker.ts";
+import { ensureImage } from "../../sandbox-cli/src/runtime/images.ts";
+import { silentLogger } from "../../sandbox-cli/src/util/log.ts";
+import { type ImageInputs, type ImageOutputs, LABELS, type NetworkInputs, type VolumeInputs } from "./types.ts";
+
+const statusOf = (error: unknown) => (error as { statusCode?: number })?.statusCode;
+
+/** Runs a docker call that may find nothing to act on (404) and treats that as done. */
+export async function ignoreMissing(work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+  }
+}
+
+/** An object left by an interrupted run of the same sandbox may be adopted; anyone else's may not. */
+export function assertOurs(kind: string, name: string, labels: Record<string, string> | undefined | null, sandbox: string | undefined) {
+  if (labels?.[LABELS.name] !== sandbox) {
+    throw new Error(
+      `a docker ${kind} named ${name} already exists and does not belong to sandbox ${sandbox}: remove or rename it (docker ${kind} rm ${name})`,
+    );
+  }
+}
+
+export async function createNetwork(inputs: NetworkInputs): Promise<{ id: string }> {
+  const existing = await docker()
+    .getNetwork(inputs.name)
+    .inspect()
+    .catch(() => undefined);
+  if (existing) {
+    assertOurs("network", inputs.name, existing.Labels, inputs.labels[LABELS.name]);
+    if (existing.Internal === inputs.internal) return { id: existing.Id };
+    await docker().getNetwork(existing.Id).remove();
+  }
+  const network = await docker().createNetwork({
+    Name: inputs.name,
+    Driver: "bridge",
+    Internal: inputs.internal,
+    CheckDuplicate: true,
+    Labels: { ...inputs.labels },
+  });
+  return { id: network.id };
+}
+
+export async function deleteNetwork(name: string): Promise<void> {
+  const network = docker().getNetwork(name);
+  const info = await network.inspect().catch(() => undefined);
+  if (!info) return;
+  // Containers left by an interrupted run would keep the network busy.
+  for (const id of Object.keys(info.Containers ?? {})) await ignoreMissing(() => docker().getContainer(id).remove({ force: true }));
+  await ignoreMissing(() => network.remove());
+}
+
+export async function networkExists(name: string): Promise<boolean> {
+  return Boolean(await docker().getNetwork(name).inspect().catch(() => undefined));
+}
+
+export async function createVolume(inputs: VolumeInputs): Promise<void> {
+  const existing = await docker()
+    .getVolume(inputs.name)
+    .inspect()
+    .catch(() => undefined);
+  if (existing) {
+    assertOurs("volume", inputs.name, existing.Labels, inputs.labels[LABELS.name]);
+    return;
+  }
+  await docker().createVolume({ Name: inputs.name, Labels: { ...inputs.labels } });
+}
+
+export async function deleteVolume(name: string): Promise<void> {
+  await ignoreMissing(() => docker().getVolume(name).remove({ force: true }));
+}
+
+export async function volumeExists(name: string): Promise<boolean> {
+  return Boolean(await docker().getVolume(name).inspect().catch(() => undefined));
+}
+
+/** Builds a recipe image (a no-op when the engine already built this context hash) or checks a reference is present. */
+export async function ensureImageFor(inputs: ImageInputs): Promise<ImageOutputs> {
+  if (inputs.kind === "recipe") {
+    const built = await ensureImage({ name: inputs.name, folder: inputs.folder }, silentLogger);
+    if (built.contextHash !== inputs.contextHash) {
+      throw new Error(`images/${inputs.folder} changed while the sandbox was being deployed; run \`sandbox up\` again`);
+    }
+    return { tag: built.tag, imageId: built.id };
+  }
+  const info = await docker()
+    .getImage(inputs.reference)
+    .inspect()
+    .catch(() => undefined);
+  if (!info) {
+    throw new Error(
+      `image ${inputs.reference} is not in the local Docker Engine and no registry is reachable: load it first (docker load -i FILE.tar)`,
+    );
+  }
+  return { tag: inputs.reference, imageId: info.Id };
+}

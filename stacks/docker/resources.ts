@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import { provider } from "./provider.ts";
+import type { ContainerInputs, ImageInputs, NetworkInputs, VolumeInputs } from "./types.ts";
+
+type Args<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+/** A docker network (sandbox:docker dynamic resource). */
+export class DockerNetwork extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly networkId: pulumi.Output<string>;
+  constructor(name: string, args: Args<NetworkInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(provider("network"), name, { ...args, networkId: undefined }, opts, "sandbox-docker", "Network");
+  }
+}
+
+export class DockerVolume extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  constructor(name: string, args: Args<VolumeInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(provider("volume"), name, { ...args }, opts, "sandbox-docker", "Volume");
+  }
+}
+
+/** An image built from images/<folder> (or a reference checked to be in the local Engine). */
+export class DockerImage extends pulumi.dynamic.Resource {
+  declare readonly tag: pulumi.Output<string>;
+  declare readonly imageId: pulumi.Output<string>;
+  constructor(name: string, args: ImageInputs, opts?: pulumi.CustomResourceOptions) {
+    super(provider("image"), name, { ...args, tag: undefined, imageId: undefined }, opts, "sandbox-docker", "Image");
+  }
+}
+
+export class DockerContainer extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly containerId: pulumi.Output<string>;
+  constructor(name: string, args: Args<ContainerInputs>, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider("container"),
+      name,
+      { ...args, containerId: undefined },
+      { ...opts, additionalSecretOutputs: ["env"] },
+      "sandbox-docker",
+      "Container",
+    );
+  }
+}

@@ -1,0 +1,38 @@
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
+
+/** The UID/GID sandbox pods run as; pod-security "restricted" refuses root. */
+export const SANDBOX_UID = 10_001;
+
+/** Pod-level settings every sandbox pod gets (pod-security "restricted", no API token). */
+export function restrictedPodSettings(serviceAccountName: string): Partial<IPodSpec> {
+  return {
+    serviceAccountName,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: SANDBOX_UID,
+      runAsGroup: SANDBOX_UID,
+      fsGroup: SANDBOX_UID,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+  };
+}
+
+export const restrictedContainerSecurity: NonNullable<IContainer["securityContext"]> = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  runAsNonRoot: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+/** CPU cores and MiB -> requests and limits; requests are half the CPU limit and all of the memory. */
+export function containerResources(cpu: number, memoryMb: number): NonNullable<IContainer["resources"]> {
+  const milli = Math.max(10, Math.round(cpu * 1000));
+  return {
+    requests: { cpu: `${Math.max(10, Math.round(milli / 2))}m`, memory: `${memoryMb}Mi` },
+    limits: { cpu: `${milli}m`, memory: `${memoryMb}Mi` },
+  };
+}

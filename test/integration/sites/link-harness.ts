@@ -1,0 +1,94 @@
+import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
+import { ensureImage } from "../../../sandbox-cli/src/runtime/images.ts";
+import { removeSiteLinks, SITE_GATEWAY_IMAGE, type SandboxIdentity } from "../../../sandbox-cli/src/sites/index.ts";
+import { silentLogger } from "../../../sandbox-cli/src/util/log.ts";
+
+/** A throwaway "sandbox" for link tests: its own internal network and a probe server on it, all labelled. */
+export interface LinkHarness {
+  readonly identity: SandboxIdentity;
+  readonly network: string;
+  readonly fileServer: string;
+  readonly imageTag: string;
+  cleanup(): Promise<void>;
+}
+
+const labelsOf = (identity: SandboxIdentity) => ({
+  "sandbox.name": identity.name,
+  "sandbox.owner": identity.owner,
+  "sandbox.expires-at": identity.expiresAt,
+});
+
+export async function createLinkHarness(prefix: string): Promise<LinkHarness> {
+  const name = `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+  const identity = { name, owner: "vitest", expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+  const image = await ensureImage(SITE_GATEWAY_IMAGE, silentLogger);
+  const network = `sandbox-${name}`;
+  await docker().createNetwork({ Name: network, Driver: "bridge", Internal: true, Labels: labelsOf(identity) });
+  const fileServer = `sandbox-${name}-files`;
+  const container = await docker().createContainer({
+    name: fileServer,
+    Image: image.tag,
+    Cmd: ["serve", "--port", "8080"],
+    Labels: labelsOf(identity),
+    HostConfig: { NetworkMode: network },
+  });
+  await container.start();
+  await waitForLog(fileServer, "probe server ready");
+  return {
+    identity,
+    network,
+    fileServer,
+    imageTag: image.tag,
+    async cleanup() {
+      await removeSiteLinks(name);
+      const leftovers = await docker().listContainers({ all: true, filters: { label: [`sandbox.name=${name}`] } });
+      for (const info of leftovers) await docker().getContainer(info.Id).remove({ force: true });
+      await docker().getNetwork(network).remove();
+    },
+  };
+}
+
+async function waitForLog(containerName: string, text: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const logs = (await docker().getContainer(containerName).logs({ stdout: true, stderr: true })).toString("utf8");
+    if (logs.includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${containerName} did not log "${text}" within ${timeoutMs} ms`);
+}
+
+/** Runs the probe client once in a container on `network` (a site network) and returns its JSON output. */
+export async function runProbe<T>(harness: LinkHarness, network: string, args: string[]): Promise<T> {
+  const container = await docker().createContainer({
+    Image: harness.imageTag,
+    Cmd: args,
+    Labels: labelsOf(harness.identity),
+    HostConfig: { NetworkMode: network },
+  });
+  try {
+    await container.start();
+    const exit = (await container.wait()) as { StatusCode: number };
+    const output = demuxLogs(await container.logs({ stdout: true, stderr: true, follow: false })).trim();
+    if (exit.StatusCode !== 0) throw new Error(`probe ${args.join(" ")} exited ${exit.StatusCode}: ${output}`);
+    try {
+      return JSON.parse(output.split("\n").pop() ?? "") as T;
+    } catch {
+      throw new Error(`probe ${args.join(" ")} printed no JSON: ${output}`);
+    }
+  } finally {
+    await container.remove({ force: true });
+  }
+}
+
+/** Docker multiplexes stdout/stderr of a non-TTY container in frames: 8-byte header (stream, 0, 0, 0, size). */
+function demuxLogs(raw: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= raw.length) {
+    const size = raw.readUInt32BE(offset + 4);
+    parts.push(raw.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
