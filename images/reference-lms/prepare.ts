@@ -26,12 +26,15 @@ export async function prepare(contextDir: string): Promise<void> {
     sourcemap: true,
     external: ["pg-native"],
     // CommonJS dependencies call require() on Node built-ins; give the ESM bundle one.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     logLevel: "warning",
   });
   await cp(join(here, "public"), join(dist, "public"), { recursive: true });
   const scormAgain = join(projectRoot, "node_modules", "scorm-again", "dist");
-  for (const file of ["scorm12.min.js", "scorm2004.min.js"]) await cp(join(scormAgain, file), join(dist, "public", file));
+  for (const file of ["scorm12.min.js", "scorm2004.min.js"])
+    await cp(join(scormAgain, file), join(dist, "public", file));
   await cp(realpathSync(process.execPath), join(contextDir, "node"));
   await rm(join(contextDir, "src"), { recursive: true, force: true });
   await rm(join(contextDir, "public"), { recursive: true, force: true });

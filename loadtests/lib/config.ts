@@ -20,6 +20,8 @@ export const hlsViewerConfigSchema = z.strictObject({
   startupBufferS: z.number().positive().optional(),
   maxBufferS: z.number().positive().optional(),
   watchS: z.number().positive().optional(),
+  /** false: segments back to back, no play-out (cost benchmarks only). */
+  paced: z.boolean().optional(),
 });
 
 export const learnerJourneyConfigSchema = z.strictObject({

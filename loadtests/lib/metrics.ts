@@ -43,7 +43,7 @@ class Aggregate {
     switch (this.type) {
       case "trend": {
         const h = this.histogram as hdr.Histogram;
-        const at = (p: number) => (this.count ? h.getValueAtPercentile(p) / 1000 : 0);
+        const at = (p: number) => (this.count ? interpolatedPercentile(h, this.count, p) / 1000 : 0);
         return {
           type: "trend",
           unit: this.unit,
@@ -75,6 +75,19 @@ class Aggregate {
   }
 }
 
+/**
+ * The percentile with the same definition as the exact merge (linear interpolation between closest ranks),
+ * read from the histogram: HDR's own getValueAtPercentile is nearest-rank, which differs a lot on few values.
+ */
+function interpolatedPercentile(h: hdr.Histogram, count: number, p: number): number {
+  const rank = (p / 100) * (count - 1);
+  const low = Math.floor(rank);
+  // the (k+1)-th smallest value: HDR rounds the percentile's count to the nearest whole sample.
+  const nth = (k: number) => h.getValueAtPercentile((100 * (k + 0.5)) / count);
+  const a = nth(low);
+  return rank === low ? a : a + (nth(Math.ceil(rank)) - a) * (rank - low);
+}
+
 /** A metric handle bound to the registry; `add` records a sample with the caller's base tags plus `tags`. */
 export interface Metric {
   readonly name: string;
@@ -85,6 +98,7 @@ export interface Metric {
 export class MetricRegistry {
   private readonly aggregates = new Map<string, Aggregate>();
   private readonly tagIds = new Map<string, number>();
+  private readonly tagIdsByObject = new WeakMap<Tags, number>();
 
   constructor(
     private readonly sink: SampleSink,
@@ -130,6 +144,8 @@ export class MetricRegistry {
   }
 
   private tagId(tags: Tags): number {
+    const known = this.tagIdsByObject.get(tags);
+    if (known !== undefined) return known;
     let key = "";
     for (const k in tags) key += `${k}\u0001${tags[k]}\u0002`;
     let id = this.tagIds.get(key);
@@ -137,6 +153,7 @@ export class MetricRegistry {
       id = this.sink.tagSet(tags);
       this.tagIds.set(key, id);
     }
+    if (Object.isFrozen(tags)) this.tagIdsByObject.set(tags, id);
     return id;
   }
 }

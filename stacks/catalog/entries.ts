@@ -19,10 +19,9 @@ export const catalogEntries: readonly CatalogEntryInput[] = [
     ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
     env: {
       PORT: "8080",
-      DATABASE_URL: "postgres://lms:${secret:dbPassword}@${dep:database.host}:${dep:database.port}/lms",
+      DATABASE_URL: "postgres://lms:{{secret:dbPassword}}@{{dep:database.host}}:{{dep:database.port}}/lms",
       ADMIN_USER: "admin",
-      ADMIN_PASSWORD: "${secret:adminPassword}",
-      PUBLIC_URL: "${self.url}",
+      ADMIN_PASSWORD: "{{secret:adminPassword}}",
     },
     health: { kind: "http", path: "/healthz", port: 8080 },
     resources: { cpu: 1, memoryMb: 512 },
@@ -32,7 +31,7 @@ export const catalogEntries: readonly CatalogEntryInput[] = [
       {
         role: "database",
         catalog: "postgres",
-        env: { POSTGRES_USER: "lms", POSTGRES_DB: "lms", POSTGRES_PASSWORD: "${secret:dbPassword}" },
+        env: { POSTGRES_USER: "lms", POSTGRES_DB: "lms", POSTGRES_PASSWORD: "{{secret:dbPassword}}" },
       },
     ],
     install: {
@@ -55,30 +54,34 @@ export const catalogEntries: readonly CatalogEntryInput[] = [
     ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
     env: {
       MOODLE_DATABASE_TYPE: "pgsql",
-      MOODLE_DATABASE_HOST: "${dep:database.host}",
-      MOODLE_DATABASE_PORT_NUMBER: "${dep:database.port}",
+      MOODLE_DATABASE_HOST: "{{dep:database.host}}",
+      MOODLE_DATABASE_PORT_NUMBER: "{{dep:database.port}}",
       MOODLE_DATABASE_NAME: "moodle",
       MOODLE_DATABASE_USER: "moodle",
-      MOODLE_DATABASE_PASSWORD: "${secret:dbPassword}",
+      MOODLE_DATABASE_PASSWORD: "{{secret:dbPassword}}",
       MOODLE_USERNAME: "admin",
-      MOODLE_PASSWORD: "${secret:adminPassword}",
+      MOODLE_PASSWORD: "{{secret:adminPassword}}",
       MOODLE_EMAIL: "admin@sandbox.invalid",
       MOODLE_SITE_NAME: "elearning-sandbox",
-      MOODLE_HOST: "${self.host}",
+      MOODLE_HOST: "{{self.host}}",
       MOODLE_SKIP_BOOTSTRAP: "no",
     },
     health: { kind: "http", path: "/login/index.php", port: 8080 },
     resources: { cpu: 1, memoryMb: 1024 },
     volumes: [
       { name: "moodle", mountPath: "/bitnami/moodle", purpose: "Moodle code and config.php" },
-      { name: "moodledata", mountPath: "/bitnami/moodledata", purpose: "moodledata: files, caches, SCORM packages" },
+      {
+        name: "moodledata",
+        mountPath: "/bitnami/moodledata",
+        purpose: "moodledata: files, caches, SCORM packages",
+      },
     ],
     secrets: [{ name: "dbPassword" }, { name: "adminPassword" }],
     dependencies: [
       {
         role: "database",
         catalog: "postgres",
-        env: { POSTGRES_USER: "moodle", POSTGRES_DB: "moodle", POSTGRES_PASSWORD: "${secret:dbPassword}" },
+        env: { POSTGRES_USER: "moodle", POSTGRES_DB: "moodle", POSTGRES_PASSWORD: "{{secret:dbPassword}}" },
       },
     ],
     workers: [

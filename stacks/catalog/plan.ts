@@ -32,10 +32,14 @@ export interface PlannedInstance {
   readonly health?: CatalogHealth | undefined;
   readonly resources: CatalogResources;
   /** volume names are qualified per instance owner: `<instance>-<volume>`. */
-  readonly volumes: readonly { readonly name: string; readonly mountPath: string; readonly purpose: string }[];
+  readonly volumes: readonly {
+    readonly name: string;
+    readonly mountPath: string;
+    readonly purpose: string;
+  }[];
   /** instance names that must be ready first. */
   readonly dependsOn: readonly string[];
-  /** dependency role -> instance name, for `${dep:ROLE...}` placeholders. */
+  /** dependency role -> instance name, for `{{dep:ROLE...}}` placeholders. */
   readonly depInstances: Readonly<Record<string, string>>;
 }
 
@@ -139,7 +143,12 @@ export function exposedPorts(candidates: readonly PlannedCandidate[]) {
       .flatMap((instance) =>
         instance.ports
           .filter((port) => port.expose)
-          .map((port) => ({ key: `${candidate.name}/${port.name}`, candidate: candidate.name, instance: instance.name, port })),
+          .map((port) => ({
+            key: `${candidate.name}/${port.name}`,
+            candidate: candidate.name,
+            instance: instance.name,
+            port,
+          })),
       ),
   );
 }

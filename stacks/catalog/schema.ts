@@ -3,7 +3,10 @@ import { z } from "zod";
 /** Lower-case DNS label: instance names, port names, volume names and roles become hostnames and object names. */
 export const catalogLabel = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, "must be 2-40 characters of a-z, 0-9 and '-', starting with a letter");
+  .regex(
+    /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
+    "must be 2-40 characters of a-z, 0-9 and '-', starting with a letter",
+  );
 
 /**
  * Where a candidate's image comes from on each target. Docker builds `images/<folder>` locally
@@ -50,7 +53,7 @@ export const volumeSchema = z.strictObject({
   purpose: z.string().min(1),
 });
 
-/** A generated value (password) kept as a Pulumi secret; env values reference it as `${secret:NAME}`. */
+/** A generated value (password) kept as a Pulumi secret; env values reference it as `{{secret:NAME}}`. */
 export const secretSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, "must be letters and digits, starting with a letter"),
   length: z.number().int().min(12).max(128).default(24),
@@ -106,7 +109,7 @@ export const catalogEntrySchema = z.strictObject({
   /** overrides the image's command (arguments after the entrypoint). */
   command: z.array(z.string()).optional(),
   ports: z.array(portSchema).min(1),
-  /** values may use `${secret:NAME}`, `${dep:ROLE.host}`, `${dep:ROLE.port}`, `${self.host}`, `${self.url}`. */
+  /** values may use `{{secret:NAME}}`, `{{dep:ROLE.host}}`, `{{dep:ROLE.port}}`, `{{self.host}}`, `{{self.url}}`. */
   env: z.record(z.string(), z.string()).default({}),
   health: healthSchema,
   resources: resourcesSchema,

@@ -1,6 +1,6 @@
 import type { CatalogEntry } from "./schema.ts";
 
-/** What `${...}` placeholders in catalog env values resolve to on a given target. */
+/** What `{{...}}` placeholders in catalog env values resolve to on a given target. */
 export interface TemplateContext {
   readonly secrets: Readonly<Record<string, string>>;
   /** per dependency role: its internal hostname and first port. */
@@ -9,7 +9,7 @@ export interface TemplateContext {
   readonly self: { readonly host: string; readonly url: string };
 }
 
-const placeholder = /\$\{([^}]+)\}/g;
+const placeholder = /\{\{([^}]+)\}\}/g;
 
 /** Resolves one reference (`secret:NAME`, `dep:ROLE.host|port`, `self.host|url`), undefined when unknown. */
 function lookup(reference: string, context: TemplateContext): string | undefined {
@@ -35,7 +35,10 @@ export function renderTemplate(value: string, context: TemplateContext): string 
   });
 }
 
-export function renderEnv(env: Readonly<Record<string, string>>, context: TemplateContext): Record<string, string> {
+export function renderEnv(
+  env: Readonly<Record<string, string>>,
+  context: TemplateContext,
+): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, renderTemplate(value, context)]));
 }
 
@@ -56,17 +59,23 @@ export function templateProblems(entry: CatalogEntry, all: readonly CatalogEntry
         if (role && roles.has(role) && (field === "host" || field === "port")) continue;
       }
       if (allowDeps && (reference === "self.host" || reference === "self.url")) continue;
-      problems.push(`${entry.id}: ${where} uses unknown placeholder \${${reference}}`);
+      problems.push(`${entry.id}: ${where} uses unknown placeholder {{${reference}}}`);
     }
   };
   for (const [key, value] of Object.entries(entry.env)) check(`env.${key}`, value, true);
   for (const dep of entry.dependencies) {
     const target = all.find((candidate) => candidate.id === dep.catalog);
-    if (!target) problems.push(`${entry.id}: dependency ${dep.role} names unknown catalog id "${dep.catalog}"`);
-    else if (target.dependencies.length > 0) problems.push(`${entry.id}: dependency ${dep.catalog} has dependencies of its own (one level only)`);
-    for (const [key, value] of Object.entries(dep.env)) check(`dependencies.${dep.role}.env.${key}`, value, false);
+    if (!target)
+      problems.push(`${entry.id}: dependency ${dep.role} names unknown catalog id "${dep.catalog}"`);
+    else if (target.dependencies.length > 0)
+      problems.push(`${entry.id}: dependency ${dep.catalog} has dependencies of its own (one level only)`);
+    for (const [key, value] of Object.entries(dep.env))
+      check(`dependencies.${dep.role}.env.${key}`, value, false);
   }
-  if (entry.install.method === "publish-media" && !entry.volumes.some((v) => v.name === (entry.install as { volume: string }).volume)) {
+  if (
+    entry.install.method === "publish-media" &&
+    !entry.volumes.some((v) => v.name === (entry.install as { volume: string }).volume)
+  ) {
     problems.push(`${entry.id}: install.volume is not one of its volumes`);
   }
   return problems;

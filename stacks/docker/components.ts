@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { renderEnv } from "../catalog/index.ts";
-import { type DockerObjectsPlan, type DockerSandboxInput, type Endpoint, type PlannedContainer, planDockerSandbox } from "./plan.ts";
+import {
+  type DockerObjectsPlan,
+  type DockerSandboxInput,
+  type Endpoint,
+  type PlannedContainer,
+  planDockerSandbox,
+} from "./plan.ts";
 import { DockerContainer, DockerImage, DockerNetwork, DockerVolume } from "./resources.ts";
 
 export interface DockerSandboxArgs {
@@ -24,7 +30,10 @@ export class DockerSandbox extends pulumi.ComponentResource {
     const edgeNetwork = new DockerNetwork(plan.edgeNetwork.name, plan.edgeNetwork, { parent: this });
     const volumes = plan.volumes.map((volume) => new DockerVolume(volume.name, volume, { parent: this }));
     const images = Object.fromEntries(
-      Object.entries(plan.images).map(([key, image]) => [key, new DockerImage(`${name}-image-${key.replace(/[^a-z0-9-]/g, "-")}`, image, { parent: this })]),
+      Object.entries(plan.images).map(([key, image]) => [
+        key,
+        new DockerImage(`${name}-image-${key.replace(/[^a-z0-9-]/g, "-")}`, image, { parent: this }),
+      ]),
     );
     const secrets = pulumi.secret(pulumi.output(args.secrets));
     const created = new Map<string, DockerContainer>();
@@ -39,7 +48,11 @@ export class DockerSandbox extends pulumi.ComponentResource {
         { ...planned.inputs, imageId: image.imageId, env },
         {
           parent: this,
-          dependsOn: [...networks, ...volumes, ...planned.dependsOn.map((dep) => created.get(dep)).filter((c) => c !== undefined)],
+          dependsOn: [
+            ...networks,
+            ...volumes,
+            ...planned.dependsOn.map((dep) => created.get(dep)).filter((c) => c !== undefined),
+          ],
         },
       );
       created.set(planned.inputs.name, container);

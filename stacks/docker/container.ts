@@ -24,12 +24,21 @@ export function containerCreateOptions(inputs: ContainerInputs): Docker.Containe
       RestartPolicy: { Name: "unless-stopped" },
       NetworkMode: first?.name ?? "none",
       PortBindings: Object.fromEntries(
-        inputs.ports.map((port) => [`${port.containerPort}/tcp`, [{ HostIp: "127.0.0.1", HostPort: String(port.hostPort) }]]),
+        inputs.ports.map((port) => [
+          `${port.containerPort}/tcp`,
+          [{ HostIp: "127.0.0.1", HostPort: String(port.hostPort) }],
+        ]),
       ),
-      Mounts: inputs.mounts.map((mount) => ({ Type: "volume" as const, Source: mount.volume, Target: mount.target })),
+      Mounts: inputs.mounts.map((mount) => ({
+        Type: "volume" as const,
+        Source: mount.volume,
+        Target: mount.target,
+      })),
       LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "2" } },
     },
-    ...(first ? { NetworkingConfig: { EndpointsConfig: { [first.name]: { Aliases: [...first.aliases] } } } } : {}),
+    ...(first
+      ? { NetworkingConfig: { EndpointsConfig: { [first.name]: { Aliases: [...first.aliases] } } } }
+      : {}),
   };
 }
 
@@ -60,7 +69,12 @@ export async function removeContainer(nameOrId: string): Promise<void> {
 }
 
 export async function containerExists(nameOrId: string): Promise<boolean> {
-  return Boolean(await docker().getContainer(nameOrId).inspect().catch(() => undefined));
+  return Boolean(
+    await docker()
+      .getContainer(nameOrId)
+      .inspect()
+      .catch(() => undefined),
+  );
 }
 
 /**
@@ -73,7 +87,9 @@ async function waitReady(container: Docker.Container, inputs: ContainerInputs): 
   while (Date.now() < deadline) {
     const info = await container.inspect();
     if (!info.State.Running && (info.State.Status === "exited" || info.State.Status === "dead")) {
-      throw new Error(`container ${inputs.name} exited (code ${info.State.ExitCode}):\n${await logTail(container)}`);
+      throw new Error(
+        `container ${inputs.name} exited (code ${info.State.ExitCode}):\n${await logTail(container)}`,
+      );
     }
     if (info.State.Running) {
       const health = info.State.Health?.Status;
@@ -97,7 +113,9 @@ async function waitReady(container: Docker.Container, inputs: ContainerInputs): 
 async function probe(address: string, target: ReadinessProbe): Promise<string> {
   if (target.kind === "tcp") return tcpProbe(address, target.port);
   try {
-    const response = await fetch(`http://${address}:${target.port}${target.path}`, { signal: AbortSignal.timeout(2000) });
+    const response = await fetch(`http://${address}:${target.port}${target.path}`, {
+      signal: AbortSignal.timeout(2000),
+    });
     await response.body?.cancel();
     return response.status === target.expectStatus ? "ok" : `GET ${target.path} answered ${response.status}`;
   } catch (error) {
@@ -120,14 +138,21 @@ function tcpProbe(address: string, port: number): Promise<string> {
   });
 }
 
+/** The text of a non-TTY container log: frames of an 8-byte header (stream, size) and a payload. */
+export function demuxLog(buffer: Buffer): string {
+  const parts: string[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size).toString("utf8"));
+    offset += 8 + size;
+  }
+  return parts.join("").trim();
+}
+
 async function logTail(container: Docker.Container): Promise<string> {
   try {
-    const buffer = (await container.logs({ stdout: true, stderr: true, tail: 15 })) as unknown as Buffer;
-    // Multiplexed stream: drop the 8-byte frame headers, keep the text.
-    return buffer
-      .toString("utf8")
-      .replace(/[\u0000-\u0008\u000e-\u001f]/g, "")
-      .trim();
+    return demuxLog((await container.logs({ stdout: true, stderr: true, tail: 15 })) as unknown as Buffer);
   } catch {
     return "(no logs)";
   }

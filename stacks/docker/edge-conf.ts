@@ -9,7 +9,10 @@ export const EDGE_HEALTH_PORT = 8081;
  * internal hostname. Upstreams resolve at request time (Docker's DNS), so a replaced candidate
  * container is found again without restarting the edge.
  */
-export function edgeNginxConf(endpoints: readonly Endpoint[], candidates: readonly PlannedCandidate[]): string {
+export function edgeNginxConf(
+  endpoints: readonly Endpoint[],
+  candidates: readonly PlannedCandidate[],
+): string {
   const servers = endpoints.map((endpoint) => {
     const target = candidates
       .flatMap((candidate) => candidate.instances)

@@ -1,7 +1,13 @@
 import { docker } from "../../sandbox-cli/src/runtime/docker.ts";
-import { ensureImage } from "../../sandbox-cli/src/runtime/images.ts";
+import { CONTEXT_LABEL, ensureImage } from "../../sandbox-cli/src/runtime/images.ts";
 import { silentLogger } from "../../sandbox-cli/src/util/log.ts";
-import { type ImageInputs, type ImageOutputs, LABELS, type NetworkInputs, type VolumeInputs } from "./types.ts";
+import {
+  type ImageInputs,
+  type ImageOutputs,
+  LABELS,
+  type NetworkInputs,
+  type VolumeInputs,
+} from "./types.ts";
 
 const statusOf = (error: unknown) => (error as { statusCode?: number })?.statusCode;
 
@@ -15,7 +21,12 @@ export async function ignoreMissing(work: () => Promise<unknown>): Promise<void>
 }
 
 /** An object left by an interrupted run of the same sandbox may be adopted; anyone else's may not. */
-export function assertOurs(kind: string, name: string, labels: Record<string, string> | undefined | null, sandbox: string | undefined) {
+export function assertOurs(
+  kind: string,
+  name: string,
+  labels: Record<string, string> | undefined | null,
+  sandbox: string | undefined,
+) {
   if (labels?.[LABELS.name] !== sandbox) {
     throw new Error(
       `a docker ${kind} named ${name} already exists and does not belong to sandbox ${sandbox}: remove or rename it (docker ${kind} rm ${name})`,
@@ -48,12 +59,18 @@ export async function deleteNetwork(name: string): Promise<void> {
   const info = await network.inspect().catch(() => undefined);
   if (!info) return;
   // Containers left by an interrupted run would keep the network busy.
-  for (const id of Object.keys(info.Containers ?? {})) await ignoreMissing(() => docker().getContainer(id).remove({ force: true }));
+  for (const id of Object.keys(info.Containers ?? {}))
+    await ignoreMissing(() => docker().getContainer(id).remove({ force: true }));
   await ignoreMissing(() => network.remove());
 }
 
 export async function networkExists(name: string): Promise<boolean> {
-  return Boolean(await docker().getNetwork(name).inspect().catch(() => undefined));
+  return Boolean(
+    await docker()
+      .getNetwork(name)
+      .inspect()
+      .catch(() => undefined),
+  );
 }
 
 export async function createVolume(inputs: VolumeInputs): Promise<void> {
@@ -73,15 +90,29 @@ export async function deleteVolume(name: string): Promise<void> {
 }
 
 export async function volumeExists(name: string): Promise<boolean> {
-  return Boolean(await docker().getVolume(name).inspect().catch(() => undefined));
+  return Boolean(
+    await docker()
+      .getVolume(name)
+      .inspect()
+      .catch(() => undefined),
+  );
 }
 
 /** Builds a recipe image (a no-op when the engine already built this context hash) or checks a reference is present. */
 export async function ensureImageFor(inputs: ImageInputs): Promise<ImageOutputs> {
   if (inputs.kind === "recipe") {
+    // The engine builds images before deploying; then this is only a lookup by the context-hash tag.
+    const tag = `${inputs.name}:${inputs.contextHash.slice(0, 12)}`;
+    const ready = await docker()
+      .getImage(tag)
+      .inspect()
+      .catch(() => undefined);
+    if (ready?.Config?.Labels?.[CONTEXT_LABEL] === inputs.contextHash) return { tag, imageId: ready.Id };
     const built = await ensureImage({ name: inputs.name, folder: inputs.folder }, silentLogger);
     if (built.contextHash !== inputs.contextHash) {
-      throw new Error(`images/${inputs.folder} changed while the sandbox was being deployed; run \`sandbox up\` again`);
+      throw new Error(
+        `images/${inputs.folder} changed while the sandbox was being deployed; run \`sandbox up\` again`,
+      );
     }
     return { tag: built.tag, imageId: built.id };
   }

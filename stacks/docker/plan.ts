@@ -1,6 +1,12 @@
 import { exposedPorts, type PlannedCandidate, type TemplateContext } from "../catalog/index.ts";
-import { edgeNginxConf, EDGE_HEALTH_PORT } from "./edge-conf.ts";
-import { type ContainerInputs, type ImageInputs, LABELS, type NetworkInputs, type VolumeInputs } from "./types.ts";
+import { EDGE_HEALTH_PORT, edgeNginxConf } from "./edge-conf.ts";
+import {
+  type ContainerInputs,
+  type ImageInputs,
+  LABELS,
+  type NetworkInputs,
+  type VolumeInputs,
+} from "./types.ts";
 
 /** Everything the docker program needs, as plain data (the engine fills it from the spec and stack config). */
 export interface DockerSandboxInput {
@@ -50,7 +56,9 @@ export interface DockerObjectsPlan {
 export const EDGE_IMAGE = { name: "sandbox/media-nginx", folder: "media-nginx" } as const;
 export const objectName = (sandbox: string, part: string) => `sandbox-${sandbox}-${part}`;
 
-export function sandboxLabels(input: Pick<DockerSandboxInput, "name" | "owner" | "expiresAt">): Record<string, string> {
+export function sandboxLabels(
+  input: Pick<DockerSandboxInput, "name" | "owner" | "expiresAt">,
+): Record<string, string> {
   return {
     [LABELS.name]: input.name,
     [LABELS.owner]: input.owner,
@@ -63,7 +71,10 @@ function imageKeyOf(image: PlannedCandidate["instances"][number]["image"]): stri
   return "recipe" in image.docker ? image.docker.recipe.folder : image.docker.reference;
 }
 
-function imageInputs(image: PlannedCandidate["instances"][number]["image"], hashes: DockerSandboxInput["imageHashes"]): ImageInputs {
+function imageInputs(
+  image: PlannedCandidate["instances"][number]["image"],
+  hashes: DockerSandboxInput["imageHashes"],
+): ImageInputs {
   if ("reference" in image.docker) return { kind: "reference", reference: image.docker.reference };
   const { name, folder } = image.docker.recipe;
   const contextHash = hashes[folder];
@@ -80,18 +91,32 @@ export function planDockerSandbox(input: DockerSandboxInput): DockerObjectsPlan 
   const endpoints: Endpoint[] = exposedPorts(input.candidates).map((exposed) => {
     const hostPort = input.hostPorts[exposed.key];
     if (!hostPort) throw new Error(`no host port allocated for ${exposed.key}`);
-    return { candidate: exposed.candidate, instance: exposed.instance, port: exposed.port.name, hostPort, url: `http://127.0.0.1:${hostPort}` };
+    return {
+      candidate: exposed.candidate,
+      instance: exposed.instance,
+      port: exposed.port.name,
+      hostPort,
+      url: `http://127.0.0.1:${hostPort}`,
+    };
   });
-  const images: Record<string, ImageInputs> = { [EDGE_IMAGE.folder]: imageInputs({ docker: { recipe: EDGE_IMAGE }, kubernetes: "" }, input.imageHashes) };
+  const images: Record<string, ImageInputs> = {
+    [EDGE_IMAGE.folder]: imageInputs({ docker: { recipe: EDGE_IMAGE }, kubernetes: "" }, input.imageHashes),
+  };
   const volumes: VolumeInputs[] = [];
   const containers: PlannedContainer[] = [];
   for (const candidate of input.candidates) {
     for (const instance of candidate.instances) {
       images[imageKeyOf(instance.image)] = imageInputs(instance.image, input.imageHashes);
-      const instanceLabels = { ...labels, [LABELS.candidate]: candidate.name, [LABELS.instance]: instance.name, [LABELS.role]: instance.role };
+      const instanceLabels = {
+        ...labels,
+        [LABELS.candidate]: candidate.name,
+        [LABELS.instance]: instance.name,
+        [LABELS.role]: instance.role,
+      };
       for (const volume of instance.volumes) {
         const name = objectName(input.name, volume.name);
-        if (!volumes.some((existing) => existing.name === name)) volumes.push({ name, labels: instanceLabels });
+        if (!volumes.some((existing) => existing.name === name))
+          volumes.push({ name, labels: instanceLabels });
       }
       const self = endpoints.find((endpoint) => endpoint.instance === candidate.name);
       const deps = Object.fromEntries(
@@ -111,7 +136,10 @@ export function planDockerSandbox(input: DockerSandboxInput): DockerObjectsPlan 
           labels: instanceLabels,
           networks: [{ name: internalName, aliases: [instance.name] }],
           ports: [],
-          mounts: instance.volumes.map((volume) => ({ volume: objectName(input.name, volume.name), target: volume.mountPath })),
+          mounts: instance.volumes.map((volume) => ({
+            volume: objectName(input.name, volume.name),
+            target: volume.mountPath,
+          })),
           memoryMb: instance.resources.memoryMb,
           cpu: instance.resources.cpu,
           probe: instance.health,
@@ -120,7 +148,9 @@ export function planDockerSandbox(input: DockerSandboxInput): DockerObjectsPlan 
         envTemplate: instance.env,
         templateContext: {
           deps,
-          self: self ? { host: `127.0.0.1:${self.hostPort}`, url: self.url } : { host: instance.name, url: `http://${instance.name}` },
+          self: self
+            ? { host: `127.0.0.1:${self.hostPort}`, url: self.url }
+            : { host: instance.name, url: `http://${instance.name}` },
         },
         dependsOn: instance.dependsOn.map((name) => objectName(input.name, name)),
       });
@@ -148,7 +178,9 @@ export function planDockerSandbox(input: DockerSandboxInput): DockerObjectsPlan 
     },
     envTemplate: { NGINX_CONF: edgeNginxConf(endpoints, input.candidates) },
     templateContext: { deps: {}, self: { host: "edge", url: "http://edge" } },
-    dependsOn: containers.filter((container) => container.role === "app").map((container) => container.inputs.name),
+    dependsOn: containers
+      .filter((container) => container.role === "app")
+      .map((container) => container.inputs.name),
   };
   return {
     labels,

@@ -78,7 +78,9 @@ const operations: Record<ResourceKind, Operations> = {
 export function changedKeys(olds: Props, news: Props): string[] {
   const keys = new Set([...Object.keys(clean(news)), ...Object.keys(clean(olds))]);
   const outputOnly = new Set(["networkId", "containerId", "tag", "imageId"]);
-  return [...keys].filter((key) => !outputOnly.has(key) && JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+  return [...keys].filter(
+    (key) => !outputOnly.has(key) && JSON.stringify(olds[key]) !== JSON.stringify(news[key]),
+  );
 }
 
 export function providerFor(kind: ResourceKind) {

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "./types.ts";
 
 /** file:// URL of the implementation, resolved here so the serialized shim captures only this string. */

@@ -25,7 +25,14 @@ export class DockerImage extends pulumi.dynamic.Resource {
   declare readonly tag: pulumi.Output<string>;
   declare readonly imageId: pulumi.Output<string>;
   constructor(name: string, args: ImageInputs, opts?: pulumi.CustomResourceOptions) {
-    super(provider("image"), name, { ...args, tag: undefined, imageId: undefined }, opts, "sandbox-docker", "Image");
+    super(
+      provider("image"),
+      name,
+      { ...args, tag: undefined, imageId: undefined },
+      opts,
+      "sandbox-docker",
+      "Image",
+    );
   }
 }
 

@@ -1,38 +1,43 @@
 import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { PlannedCandidate, PlannedInstance } from "../catalog/plan.ts";
-import { placeholdersIn } from "../catalog/template.ts";
+import { placeholdersIn, renderTemplate, type TemplateContext } from "../catalog/template.ts";
 
 export interface EnvContext {
-  /** the Secret holding the candidate's generated values (`${secret:NAME}`). */
+  /** the Secret holding the candidate's generated values (`secret:NAME` placeholders). */
   readonly secretName: string;
   /** the candidate's user-facing host (the Ingress host). */
   readonly selfHost: string;
 }
 
-export const secretEnvName = (secret: string) => `SANDBOX_SECRET_${secret.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+export const secretEnvName = (secret: string) =>
+  `SANDBOX_SECRET_${secret.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
-/** `${dep:ROLE.host|port}` and `${self.*}` resolved to in-cluster names; secrets left as `$(VAR)` references. */
-function resolvePlain(value: string, instance: PlannedInstance, candidate: PlannedCandidate, ctx: EnvContext): string {
-  return value.replace(/\$\{([^}]+)\}/g, (whole, ref: string) => {
-    if (ref.startsWith("secret:")) return `$(${secretEnvName(ref.slice(7))})`;
-    if (ref === "self.host") return ctx.selfHost;
-    if (ref === "self.url") return `http://${ctx.selfHost}`;
-    if (ref.startsWith("dep:")) {
-      const [role, field] = ref.slice(4).split(".");
-      const depName = role === undefined ? undefined : instance.depInstances[role];
-      const dep = candidate.instances.find((other) => other.name === depName);
-      if (dep && field === "host") return dep.name;
-      if (dep && field === "port" && dep.ports[0]) return String(dep.ports[0].port);
-    }
-    throw new Error(`${instance.name}: unknown placeholder ${whole} in "${value}"`);
-  });
+/** Dependencies by their Service name, secrets as `$(VAR)` references Kubernetes expands in env values. */
+function templateContext(
+  instance: PlannedInstance,
+  candidate: PlannedCandidate,
+  ctx: EnvContext,
+): TemplateContext {
+  const deps = Object.fromEntries(
+    Object.entries(instance.depInstances).flatMap(([role, name]) => {
+      const port = candidate.instances.find((other) => other.name === name)?.ports[0]?.port;
+      return port === undefined ? [] : [[role, { host: name, port }]];
+    }),
+  );
+  const secrets = Object.fromEntries(candidate.secrets.map((s) => [s.name, `$(${secretEnvName(s.name)})`]));
+  return { secrets, deps, self: { host: ctx.selfHost, url: `http://${ctx.selfHost}` } };
 }
 
 /**
  * The container env: a value that is exactly one secret reads it from the Secret; a value mixing a secret
  * into text (a database URL) uses Kubernetes' `$(VAR)` expansion of a secret env var defined before it.
  */
-export function containerEnv(instance: PlannedInstance, candidate: PlannedCandidate, ctx: EnvContext): IEnvVar[] {
+export function containerEnv(
+  instance: PlannedInstance,
+  candidate: PlannedCandidate,
+  ctx: EnvContext,
+): IEnvVar[] {
+  const context = templateContext(instance, candidate, ctx);
   const fromSecret = (name: string, key: string): IEnvVar => ({
     name,
     valueFrom: { secretKeyRef: { name: ctx.secretName, key } },
@@ -40,16 +45,22 @@ export function containerEnv(instance: PlannedInstance, candidate: PlannedCandid
   const helpers = new Map<string, IEnvVar>();
   const vars: IEnvVar[] = [];
   for (const [name, value] of Object.entries(instance.env).sort(([a], [b]) => a.localeCompare(b))) {
-    const refs = placeholdersIn(value);
-    const whole = /^\$\{secret:([^}]+)\}$/.exec(value);
-    if (whole?.[1]) {
-      vars.push(fromSecret(name, whole[1]));
+    const secretRefs = placeholdersIn(value)
+      .filter((ref) => ref.startsWith("secret:"))
+      .map((ref) => ref.slice(7));
+    let rendered: string;
+    try {
+      rendered = renderTemplate(value, context);
+    } catch (error) {
+      throw new Error(`${instance.name}: env ${name}: ${(error as Error).message}`, { cause: error });
+    }
+    const only = secretRefs.length === 1 && secretRefs[0] !== undefined ? secretRefs[0] : undefined;
+    if (only !== undefined && rendered === `$(${secretEnvName(only)})`) {
+      vars.push(fromSecret(name, only));
       continue;
     }
-    for (const ref of refs) {
-      if (ref.startsWith("secret:")) helpers.set(ref, fromSecret(secretEnvName(ref.slice(7)), ref.slice(7)));
-    }
-    vars.push({ name, value: resolvePlain(value, instance, candidate, ctx) });
+    for (const secret of secretRefs) helpers.set(secret, fromSecret(secretEnvName(secret), secret));
+    vars.push({ name, value: rendered });
   }
   return [...helpers.values(), ...vars];
 }

@@ -8,8 +8,8 @@ import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { IService } from "kubernetes-models/v1/Service";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import type { CatalogHealth } from "../catalog/schema.ts";
 import type { PlannedCandidate, PlannedInstance } from "../catalog/plan.ts";
+import type { CatalogHealth } from "../catalog/schema.ts";
 import { containerEnv } from "./candidate-env.ts";
 import { objectMeta, type SandboxIdentity } from "./metadata.ts";
 import { containerResources, restrictedContainerSecurity, restrictedPodSettings } from "./pod-security.ts";
@@ -62,7 +62,9 @@ const appLabels = (s: CandidateSettings, group: PodGroup) => ({
 
 function probe(health: CatalogHealth, initialDelaySeconds: number, periodSeconds: number): IProbe {
   const action =
-    health.kind === "http" ? { httpGet: { path: health.path, port: health.port } } : { tcpSocket: { port: health.port } };
+    health.kind === "http"
+      ? { httpGet: { path: health.path, port: health.port } }
+      : { tcpSocket: { port: health.port } };
   return { ...action, initialDelaySeconds, periodSeconds, timeoutSeconds: 5, failureThreshold: 6 };
 }
 
@@ -100,7 +102,11 @@ function podTemplate(s: CandidateSettings, group: PodGroup, withVolumes: boolean
       annotations: {
         ...objectMeta(s.identity, group.main.name, undefined).annotations,
         ...(metricsPort
-          ? { "prometheus.io/scrape": "true", "prometheus.io/port": String(metricsPort.port), "prometheus.io/path": s.metricsPath }
+          ? {
+              "prometheus.io/scrape": "true",
+              "prometheus.io/port": String(metricsPort.port),
+              "prometheus.io/path": s.metricsPath,
+            }
           : {}),
       },
     },
@@ -112,7 +118,10 @@ function podTemplate(s: CandidateSettings, group: PodGroup, withVolumes: boolean
       ],
       ...(withVolumes
         ? {
-            volumes: group.main.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: v.name } })),
+            volumes: group.main.volumes.map((v) => ({
+              name: v.name,
+              persistentVolumeClaim: { claimName: v.name },
+            })),
           }
         : {}),
     },
@@ -184,7 +193,12 @@ export function serviceManifest(s: CandidateSettings, group: PodGroup): IService
     spec: {
       type: "ClusterIP",
       selector: selectorOf(s, group),
-      ports: group.main.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" })),
+      ports: group.main.ports.map((p) => ({
+        name: p.name,
+        port: p.port,
+        targetPort: p.name,
+        protocol: "TCP",
+      })),
     },
   };
 }
@@ -215,7 +229,11 @@ export function ingressManifest(s: CandidateSettings, group: PodGroup): IIngress
           host: ingressHost(s, group.candidate.name),
           http: {
             paths: [
-              { path: "/", pathType: "Prefix", backend: { service: { name: group.main.name, port: { name: first.name } } } },
+              {
+                path: "/",
+                pathType: "Prefix",
+                backend: { service: { name: group.main.name, port: { name: first.name } } },
+              },
             ],
           },
         },

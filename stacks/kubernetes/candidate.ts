@@ -48,21 +48,33 @@ export function candidateSettings(args: CandidateArgs): CandidateSettings {
   };
 }
 
-export function candidateProblems(s: CandidateSettings, candidate: PlannedCandidate, secretNames: readonly string[]): string[] {
-  const problems = [...dnsNameProblem("ingressDomain", s.ingressDomain), ...dnsLabelProblem("candidate name", candidate.name)];
-  if (!/^\d+(\.\d+)?(Mi|Gi|Ti)$/.test(s.volumeSize)) problems.push(`volumeSize "${s.volumeSize}" must be a quantity such as 5Gi`);
+export function candidateProblems(
+  s: CandidateSettings,
+  candidate: PlannedCandidate,
+  secretNames: readonly string[],
+): string[] {
+  const problems = [
+    ...dnsNameProblem("ingressDomain", s.ingressDomain),
+    ...dnsLabelProblem("candidate name", candidate.name),
+  ];
+  if (!/^\d+(\.\d+)?(Mi|Gi|Ti)$/.test(s.volumeSize))
+    problems.push(`volumeSize "${s.volumeSize}" must be a quantity such as 5Gi`);
   const declared = new Set(candidate.secrets.map((secret) => secret.name));
   for (const name of declared) {
-    if (!secretNames.includes(name)) problems.push(`secretValues has no value for "${name}" (candidate ${candidate.name})`);
+    if (!secretNames.includes(name))
+      problems.push(`secretValues has no value for "${name}" (candidate ${candidate.name})`);
   }
   for (const instance of candidate.instances) {
     for (const port of instance.ports) {
-      if (port.name.length > 15) problems.push(`${instance.name}: port name "${port.name}" is longer than 15 characters`);
+      if (port.name.length > 15)
+        problems.push(`${instance.name}: port name "${port.name}" is longer than 15 characters`);
     }
     for (const [key, value] of Object.entries(instance.env)) {
       for (const ref of placeholdersIn(value)) {
         if (ref.startsWith("secret:") && !declared.has(ref.slice(7))) {
-          problems.push(`${instance.name}: env ${key} uses \${${ref}}, which ${candidate.name} does not declare`);
+          problems.push(
+            `${instance.name}: env ${key} uses secret "${ref.slice(7)}", which ${candidate.name} does not declare`,
+          );
         }
       }
     }
@@ -71,12 +83,22 @@ export function candidateProblems(s: CandidateSettings, candidate: PlannedCandid
 }
 
 /** Service account, volumes, workload, service and ingress of one pod group, created under `parent`. */
-function createPodGroup(parent: pulumi.Resource, s: CandidateSettings, group: PodGroup, provider?: k8s.Provider) {
+function createPodGroup(
+  parent: pulumi.Resource,
+  s: CandidateSettings,
+  group: PodGroup,
+  provider?: k8s.Provider,
+) {
   const opts = { parent, ...(provider ? { provider } : {}) };
   const name = group.main.name;
   const account = new k8s.core.v1.ServiceAccount(`${name}-sa`, serviceAccountManifest(s, group), opts);
   const claims = volumeClaimManifests(s, group).map(
-    (claim) => new k8s.core.v1.PersistentVolumeClaim(`${claim.metadata?.name}-pvc`, asArgs<k8s.core.v1.PersistentVolumeClaimArgs>(claim), opts),
+    (claim) =>
+      new k8s.core.v1.PersistentVolumeClaim(
+        `${claim.metadata?.name}-pvc`,
+        asArgs<k8s.core.v1.PersistentVolumeClaimArgs>(claim),
+        opts,
+      ),
   );
   const manifest = workloadManifest(s, group);
   const workloadOpts = { ...opts, dependsOn: [account, ...claims] };
@@ -85,7 +107,9 @@ function createPodGroup(parent: pulumi.Resource, s: CandidateSettings, group: Po
       ? new k8s.apps.v1.StatefulSet(name, asArgs<k8s.apps.v1.StatefulSetArgs>(manifest), workloadOpts)
       : new k8s.apps.v1.Deployment(name, asArgs<k8s.apps.v1.DeploymentArgs>(manifest), workloadOpts);
   const serviceSpec = serviceManifest(s, group);
-  const service = serviceSpec ? new k8s.core.v1.Service(`${name}-svc`, asArgs<k8s.core.v1.ServiceArgs>(serviceSpec), opts) : undefined;
+  const service = serviceSpec
+    ? new k8s.core.v1.Service(`${name}-svc`, asArgs<k8s.core.v1.ServiceArgs>(serviceSpec), opts)
+    : undefined;
   const ingressSpec = ingressManifest(s, group);
   const ingress = ingressSpec
     ? new k8s.networking.v1.Ingress(`${name}-ingress`, asArgs<k8s.networking.v1.IngressArgs>(ingressSpec), {
@@ -108,8 +132,11 @@ export class DatabaseServer extends pulumi.ComponentResource {
   readonly serviceName: string;
 
   constructor(name: string, args: DatabaseServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    throwIfProblems(
+      "DatabaseServer",
+      args.group.main.ports.length === 0 ? [`${args.group.main.name} declares no port`] : [],
+    );
     super("sandbox:kubernetes:DatabaseServer", name, {}, opts);
-    throwIfProblems("DatabaseServer", args.group.main.ports.length === 0 ? [`${args.group.main.name} declares no port`] : []);
     createPodGroup(this, args.settings, args.group, args.provider);
     this.serviceName = args.group.main.name;
     this.registerOutputs({ serviceName: this.serviceName });
@@ -121,16 +148,28 @@ abstract class CandidateComponent extends pulumi.ComponentResource {
   readonly host: string | undefined;
   readonly serviceName: string;
 
-  protected constructor(type: string, name: string, args: CandidateArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(type, name, {}, opts);
+  protected constructor(
+    type: string,
+    name: string,
+    args: CandidateArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     const s = candidateSettings(args);
-    throwIfProblems(type.split(":")[2] ?? type, candidateProblems(s, args.candidate, Object.keys(args.secretValues)));
+    throwIfProblems(
+      type.split(":")[2] ?? type,
+      candidateProblems(s, args.candidate, Object.keys(args.secretValues)),
+    );
+    super(type, name, {}, opts);
     const provider = args.provider;
     const base = { parent: this, ...(provider ? { provider } : {}) };
     const groups = podGroups(args.candidate);
     const secret =
       args.candidate.secrets.length > 0
-        ? new k8s.core.v1.Secret(`${args.candidate.name}-secrets`, secretManifest(s, args.candidate, args.secretValues), base)
+        ? new k8s.core.v1.Secret(
+            `${args.candidate.name}-secrets`,
+            secretManifest(s, args.candidate, args.secretValues),
+            base,
+          )
         : undefined;
     for (const group of groups.filter((g) => g.main.role !== "app")) {
       const dbArgs = { settings: s, group, ...(provider ? { provider } : {}) };

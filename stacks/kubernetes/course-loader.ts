@@ -33,7 +33,7 @@ export function courseLoaderSettings(name: string, args: CourseLoaderArgs): Cour
     namespace: args.namespace,
     name: `course-loader-${name}`,
     image: args.image ?? "sandbox/course-loader:latest",
-    serviceAccountName: "course-loader",
+    serviceAccountName: `course-loader-${name}`,
     candidate: args.candidate,
     targetUrl: args.targetUrl,
     method: args.method,
@@ -61,16 +61,19 @@ export class CourseLoader extends pulumi.ComponentResource {
   readonly jobName: string;
 
   constructor(name: string, args: CourseLoaderArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("sandbox:kubernetes:CourseLoader", name, {}, opts);
     const s = courseLoaderSettings(name, args);
     throwIfProblems("CourseLoader", courseLoaderProblems(s));
+    super("sandbox:kubernetes:CourseLoader", name, {}, opts);
     const base = { parent: this, ...(args.provider ? { provider: args.provider } : {}) };
     const account = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
       workloadServiceAccount(s.identity, s.namespace, s.serviceAccountName),
       base,
     );
-    new k8s.batch.v1.Job(`${name}-job`, asArgs<k8s.batch.v1.JobArgs>(courseLoaderJobManifest(s)), { ...base, dependsOn: [account] });
+    new k8s.batch.v1.Job(`${name}-job`, asArgs<k8s.batch.v1.JobArgs>(courseLoaderJobManifest(s)), {
+      ...base,
+      dependsOn: [account],
+    });
     this.jobName = s.name;
     this.registerOutputs({ jobName: this.jobName });
   }

@@ -50,7 +50,9 @@ export interface CourseLoaderSettings {
   readonly courseClaim: string;
   readonly coursePath: string;
   /** the candidate's Secret and the key of its admin password, when the method signs in. */
-  readonly credentials: { readonly secretName: string; readonly passwordKey: string; readonly user: string } | undefined;
+  readonly credentials:
+    | { readonly secretName: string; readonly passwordKey: string; readonly user: string }
+    | undefined;
   readonly deadlineS: number;
   readonly resources: JobResources;
 }
@@ -80,7 +82,14 @@ export function courseLoaderJobManifest(s: CourseLoaderSettings): IJob {
         {
           name: "course-loader",
           image: s.image,
-          command: ["node", "/app/course-loader.mjs", "--candidate", s.candidate, "--course", `/course/${s.coursePath}`],
+          command: [
+            "node",
+            "/app/course-loader.mjs",
+            "--candidate",
+            s.candidate,
+            "--course",
+            `/course/${s.coursePath}`,
+          ],
           env,
           resources: containerResources(s.resources.cpu, s.resources.memoryMb),
           volumeMounts: [{ name: "course", mountPath: "/course", readOnly: true }],
@@ -115,7 +124,9 @@ export function loadScriptsConfigMap(s: LoadRunnerSettings): IConfigMap {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: objectMeta(s.identity, scriptsConfigMapName(s), s.namespace, { labels: { "sandbox.run": s.runId } }),
+    metadata: objectMeta(s.identity, scriptsConfigMapName(s), s.namespace, {
+      labels: { "sandbox.run": s.runId },
+    }),
     data: { ...s.scripts },
   };
 }

@@ -40,7 +40,7 @@ export function loadRunnerSettings(args: LoadRunnersArgs): LoadRunnerSettings {
     runId: args.runId,
     runners: args.runners,
     image: args.image ?? "sandbox/load-runner:latest",
-    serviceAccountName: "load-runner",
+    serviceAccountName: `load-${args.runId}`,
     scripts: args.scripts,
     env: args.env ?? {},
     deadlineS: args.deadlineS ?? 3600,
@@ -59,8 +59,12 @@ export function loadRunnerProblems(s: LoadRunnerSettings): string[] {
     ...Object.keys(s.scripts)
       .filter((file) => !/^[-._a-zA-Z0-9]+$/.test(file))
       .map((file) => `script name "${file}" must be a plain file name (letters, digits, '-', '_', '.')`),
-    ...(size <= CONFIGMAP_LIMIT_BYTES ? [] : [`scripts total ${size} bytes, above a ConfigMap's 1 MiB: bundle them smaller`]),
-    ...(s.deadlineS > 0 && s.deadlineS <= 24 * 3600 ? [] : [`deadlineS must be from 1 to 86400, got ${s.deadlineS}`]),
+    ...(size <= CONFIGMAP_LIMIT_BYTES
+      ? []
+      : [`scripts total ${size} bytes, above a ConfigMap's 1 MiB: bundle them smaller`]),
+    ...(s.deadlineS > 0 && s.deadlineS <= 24 * 3600
+      ? []
+      : [`deadlineS must be from 1 to 86400, got ${s.deadlineS}`]),
   ];
 }
 
@@ -69,9 +73,9 @@ export class LoadRunners extends pulumi.ComponentResource {
   readonly jobNames: string[];
 
   constructor(name: string, args: LoadRunnersArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("sandbox:kubernetes:LoadRunners", name, {}, opts);
     const s = loadRunnerSettings(args);
     throwIfProblems("LoadRunners", loadRunnerProblems(s));
+    super("sandbox:kubernetes:LoadRunners", name, {}, opts);
     const base = { parent: this, ...(args.provider ? { provider: args.provider } : {}) };
     const account = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,

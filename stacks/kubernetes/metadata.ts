@@ -32,7 +32,10 @@ export function labelValue(text: string): string {
 export function expiryLabel(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new Error(`expiresAt "${iso}" is not an ISO 8601 time`);
-  return date.toISOString().replace(/\.\d{3}/, "").replace(/[-:]/g, "");
+  return date
+    .toISOString()
+    .replace(/\.\d{3}/, "")
+    .replace(/[-:]/g, "");
 }
 
 export function sandboxLabels(id: SandboxIdentity): Record<string, string> {
@@ -45,7 +48,11 @@ export function sandboxLabels(id: SandboxIdentity): Record<string, string> {
 }
 
 export function sandboxAnnotations(id: SandboxIdentity): Record<string, string> {
-  return { [LABEL_NAME]: id.name, [LABEL_OWNER]: id.owner, [LABEL_EXPIRES_AT]: new Date(id.expiresAt).toISOString() };
+  return {
+    [LABEL_NAME]: id.name,
+    [LABEL_OWNER]: id.owner,
+    [LABEL_EXPIRES_AT]: new Date(id.expiresAt).toISOString(),
+  };
 }
 
 /** metadata for a namespaced object: the sandbox labels and annotations plus the object's own. */

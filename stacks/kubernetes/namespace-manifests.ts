@@ -26,7 +26,13 @@ export interface NamespaceSettings {
   readonly quota: NamespaceQuota;
 }
 
-export const DEFAULT_QUOTA: NamespaceQuota = { cpu: "8", memory: "16Gi", pods: 50, volumeClaims: 20, storage: "100Gi" };
+export const DEFAULT_QUOTA: NamespaceQuota = {
+  cpu: "8",
+  memory: "16Gi",
+  pods: 50,
+  volumeClaims: 20,
+  storage: "100Gi",
+};
 export const DEFAULT_DENY_POLICY = "default-deny-all";
 export const OWNER_ROLE = "sandbox-owner";
 

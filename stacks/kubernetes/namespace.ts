@@ -3,13 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SandboxIdentity } from "./metadata.ts";
 import {
   DEFAULT_QUOTA,
+  limitRangeManifest,
   type NamespaceQuota,
   type NamespaceSettings,
   namespaceManifest,
   networkPolicyManifests,
   ownerRoleManifest,
   resourceQuotaManifest,
-  limitRangeManifest,
   roleBindingManifests,
 } from "./namespace-manifests.ts";
 import { asArgs, dnsLabelProblem, throwIfProblems } from "./validate.ts";
@@ -62,21 +62,32 @@ export class SandboxNamespace extends pulumi.ComponentResource {
   readonly settings: NamespaceSettings;
 
   constructor(name: string, args: SandboxNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("sandbox:kubernetes:SandboxNamespace", name, {}, opts);
     const s = namespaceSettings(args);
     throwIfProblems("SandboxNamespace", namespaceProblems(s));
+    super("sandbox:kubernetes:SandboxNamespace", name, {}, opts);
     this.settings = s;
     const base = { parent: this, ...(args.provider ? { provider: args.provider } : {}) };
     const namespace = new k8s.core.v1.Namespace(name, namespaceManifest(s), base);
     const inside = { ...base, dependsOn: [namespace] };
-    new k8s.core.v1.ResourceQuota(`${name}-quota`, asArgs<k8s.core.v1.ResourceQuotaArgs>(resourceQuotaManifest(s)), inside);
-    new k8s.core.v1.LimitRange(`${name}-limits`, asArgs<k8s.core.v1.LimitRangeArgs>(limitRangeManifest(s)), inside);
+    new k8s.core.v1.ResourceQuota(
+      `${name}-quota`,
+      asArgs<k8s.core.v1.ResourceQuotaArgs>(resourceQuotaManifest(s)),
+      inside,
+    );
+    new k8s.core.v1.LimitRange(
+      `${name}-limits`,
+      asArgs<k8s.core.v1.LimitRangeArgs>(limitRangeManifest(s)),
+      inside,
+    );
     for (const policy of networkPolicyManifests(s)) {
       new k8s.networking.v1.NetworkPolicy(`${name}-${policy.metadata?.name}`, policy, inside);
     }
     const role = new k8s.rbac.v1.Role(`${name}-owner-role`, ownerRoleManifest(s), inside);
     for (const binding of roleBindingManifests(s)) {
-      new k8s.rbac.v1.RoleBinding(`${name}-${binding.metadata?.name}`, binding, { ...inside, dependsOn: [namespace, role] });
+      new k8s.rbac.v1.RoleBinding(`${name}-${binding.metadata?.name}`, binding, {
+        ...inside,
+        dependsOn: [namespace, role],
+      });
     }
     this.namespaceName = namespace.metadata.name;
     this.registerOutputs({ namespaceName: this.namespaceName });

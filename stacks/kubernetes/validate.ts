@@ -13,7 +13,9 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 
 export const dnsLabelProblem = (what: string, value: string) =>
-  DNS_LABEL.test(value) ? [] : [`${what} "${value}" must be a DNS label (a-z, 0-9, '-', at most 63 characters)`];
+  DNS_LABEL.test(value)
+    ? []
+    : [`${what} "${value}" must be a DNS label (a-z, 0-9, '-', at most 63 characters)`];
 
 export const dnsNameProblem = (what: string, value: string) =>
   DNS_SUBDOMAIN.test(value) ? [] : [`${what} "${value}" must be a DNS name such as sandbox.example.internal`];

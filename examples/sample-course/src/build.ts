@@ -106,7 +106,10 @@ async function cachedVideo(
 async function assemble(packageDir: string, videoDir: string): Promise<void> {
   await rm(packageDir, { recursive: true, force: true });
   await cp(contentDir, packageDir, { recursive: true });
-  await copyFile(require.resolve("hls.js/dist/hls.min.js"), join(packageDir, "shared", "hls.min.js"));
+  await copyFile(
+    require.resolve("hls.js/dist/hls.light.min.js"),
+    join(packageDir, "shared", "hls.light.min.js"),
+  );
   await copyFile(
     join(dirname(require.resolve("hls.js/package.json")), "LICENSE"),
     join(packageDir, "shared", "hls.js-LICENSE.txt"),
@@ -131,7 +134,7 @@ export async function buildSampleCourse(options: SampleCourseOptions = {}): Prom
   await mkdir(outDir, { recursive: true });
 
   const video = await cachedVideo(outDir, input, ladder, options.packageVideo, logger);
-  const hlsJs = await readFile(require.resolve("hls.js/dist/hls.min.js"));
+  const hlsJs = await readFile(require.resolve("hls.js/dist/hls.light.min.js"));
   const buildKey = sha256(
     [video.key, await hashTree(contentDir), await hashTree(here), sha256(hlsJs)].join("\n"),
   ).slice(0, 16);

@@ -3,7 +3,9 @@ import { buildScorm12Manifest, type Scorm12Manifest } from "./manifest.ts";
 export const COURSE_TITLE = "Sarbanes-Oxley essentials";
 export const QUIZ_MASTERY_SCORE = 80;
 
-const under = (files: readonly string[], folder: string) => files.filter((f) => f.startsWith(`${folder}/`));
+/** Byte-ordered, whatever order the caller listed them in: the manifest text depends on nothing else. */
+const under = (files: readonly string[], folder: string) =>
+  files.filter((f) => f.startsWith(`${folder}/`)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** The course's structure as data: two SCOs sharing one asset bundle. `files` are the package's files. */
 export function sampleCourseDefinition(files: readonly string[]): Scorm12Manifest {

@@ -14,7 +14,6 @@
     renderCommonCommitFields: true,
     sendFullCommit: true,
     logLevel: 4,
-    xhrHeaders: config.loadRun ? { "X-Load-Run": config.loadRun } : {},
   };
   const state = config.state || {};
   let api;

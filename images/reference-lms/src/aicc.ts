@@ -39,12 +39,17 @@ export function parseAiccData(data: string): AiccPut {
     ...(pick("score") !== undefined ? { score: pick("score") } : {}),
     ...(pick("time") !== undefined ? { time: pick("time") } : {}),
   };
-  const joined = Object.fromEntries(Object.entries(groups).map(([name, lines]) => [name, lines.join("\r\n").trim()]));
+  const joined = Object.fromEntries(
+    Object.entries(groups).map(([name, lines]) => [name, lines.join("\r\n").trim()]),
+  );
   return { core: parsedCore, coreLesson: joined.core_lesson ?? "", groups: joined };
 }
 
 /** AICC status words (or their first letter) to SCORM-like completion/success values. */
-export function aiccStatus(lessonStatus: string | undefined): { completion: string | null; success: string | null } {
+export function aiccStatus(lessonStatus: string | undefined): {
+  completion: string | null;
+  success: string | null;
+} {
   const word = (lessonStatus ?? "").split(",")[0]?.trim().toLowerCase() ?? "";
   const first = word.charAt(0);
   if (first === "p") return { completion: "completed", success: "passed" };

@@ -35,7 +35,9 @@ export async function buildApp(ctx: AppContext, assetsDir: string): Promise<Fast
       return reply.code(400).send({ error: "BAD_REQUEST", message: error.message });
     }
     if (error.statusCode && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ error: error.code ?? "BAD_REQUEST", message: error.message });
+      return reply
+        .code(error.statusCode)
+        .send({ error: error.code ?? "BAD_REQUEST", message: error.message });
     }
     console.error(`reference-lms: ${request.method} ${request.url}: ${error.stack ?? error.message}`);
     return reply.code(500).send({ error: "INTERNAL", message: "internal error; see the server log" });

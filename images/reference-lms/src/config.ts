@@ -8,10 +8,17 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must look like postgres://user:password@host:5432/db"),
   DATA_DIR: z.string().default("/var/lib/reference-lms"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
-  ADMIN_USER: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/).optional(),
+  ADMIN_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9._@-]{1,64}$/)
+    .optional(),
   ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD needs at least 8 characters").optional(),
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(8192).default(1024),
-  SESSION_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
+  SESSION_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 30)
+    .default(12),
 });
 
 export type Config = {
@@ -39,7 +46,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     dbPoolMax: e.DB_POOL_MAX,
-    ...(e.ADMIN_USER && e.ADMIN_PASSWORD ? { admin: { username: e.ADMIN_USER, password: e.ADMIN_PASSWORD } } : {}),
+    ...(e.ADMIN_USER && e.ADMIN_PASSWORD
+      ? { admin: { username: e.ADMIN_USER, password: e.ADMIN_PASSWORD } }
+      : {}),
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     sessionMs: e.SESSION_HOURS * 3600_000,
   };

@@ -17,7 +17,10 @@ export function loadRunOf(headers: Record<string, string | string[] | undefined>
 }
 
 /** scheme://host[:port] as the client addressed us (published ports differ from the container's). */
-export function originOf(request: { protocol: string; headers: Record<string, string | string[] | undefined> }): string {
+export function originOf(request: {
+  protocol: string;
+  headers: Record<string, string | string[] | undefined>;
+}): string {
   const host = request.headers.host;
   return `${request.protocol}://${typeof host === "string" && host ? host : "localhost"}`;
 }

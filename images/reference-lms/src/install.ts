@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type CourseProfile, inspectCourse } from "../../../sandbox-cli/src/course/index.ts";
 import type { Db } from "./db.ts";
@@ -48,7 +48,8 @@ async function saveUpload(body: Readable, path: string, maxBytes: number): Promi
   const cap = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
-      if (size > maxBytes) callback(new InstallError(413, "UPLOAD_TOO_LARGE", `the upload is larger than ${maxBytes} bytes`));
+      if (size > maxBytes)
+        callback(new InstallError(413, "UPLOAD_TOO_LARGE", `the upload is larger than ${maxBytes} bytes`));
       else callback(null, chunk);
     },
   });
@@ -71,7 +72,11 @@ export async function installCourse(args: {
 }): Promise<InstalledCourse> {
   const { db, dataDir } = args;
   if (args.requestedId !== undefined && !COURSE_ID_PATTERN.test(args.requestedId)) {
-    throw new InstallError(400, "BAD_COURSE_ID", "id must be 1-63 lowercase letters, digits or '-', starting with a letter or digit");
+    throw new InstallError(
+      400,
+      "BAD_COURSE_ID",
+      "id must be 1-63 lowercase letters, digits or '-', starting with a letter or digit",
+    );
   }
   await mkdir(join(dataDir, "uploads"), { recursive: true });
   await mkdir(join(dataDir, "courses"), { recursive: true });
@@ -79,25 +84,48 @@ export async function installCourse(args: {
   try {
     const zipPath = join(work, "package.zip");
     const size = await saveUpload(args.body, zipPath, args.maxUploadBytes);
-    if (size === 0) throw new InstallError(400, "EMPTY_UPLOAD", "the request body is empty: send the course zip as the body (Content-Type: application/zip)");
+    if (size === 0)
+      throw new InstallError(
+        400,
+        "EMPTY_UPLOAD",
+        "the request body is empty: send the course zip as the body (Content-Type: application/zip)",
+      );
     let profile: CourseProfile;
     try {
       profile = await inspectCourse(zipPath, { probeMedia: false, tempRoot: work });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new InstallError(400, "NOT_A_COURSE_ZIP", `the upload could not be read as a course zip: ${message}`);
+      throw new InstallError(
+        400,
+        "NOT_A_COURSE_ZIP",
+        `the upload could not be read as a course zip: ${message}`,
+      );
     }
     if (!profile.valid) {
-      throw new InstallError(422, "COURSE_INVALID", `the package was rejected by course intake (format ${profile.format})`, profile.findings);
+      throw new InstallError(
+        422,
+        "COURSE_INVALID",
+        `the package was rejected by course intake (format ${profile.format})`,
+        profile.findings,
+      );
     }
     if (profile.launches.length === 0) {
-      throw new InstallError(422, "COURSE_HAS_NO_LAUNCH", "the package declares nothing to launch", profile.findings);
+      throw new InstallError(
+        422,
+        "COURSE_HAS_NO_LAUNCH",
+        "the package declares nothing to launch",
+        profile.findings,
+      );
     }
     const title = profile.title ?? profile.launches[0]?.title ?? "Untitled course";
     const id = args.requestedId ?? slugFor(title);
     const existing = await db.query("SELECT 1 FROM courses WHERE id = $1", [id]);
     if (existing.rowCount && !args.replace) {
-      throw new InstallError(409, "COURSE_EXISTS", `course ${id} is already installed; add ?replace=true to replace it`);
+      throw new InstallError(
+        409,
+        "COURSE_EXISTS",
+        `course ${id} is already installed; add ?replace=true to replace it`,
+      );
     }
     const staging = join(work, "files");
     try {
@@ -115,7 +143,16 @@ export async function installCourse(args: {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (id) DO UPDATE SET title = $2, format = $3, edition = $4, launches = $5, profile = $6,
          sha256 = $7, installed_by = $8, installed_at = now()`,
-      [id, title, profile.format, profile.edition ?? null, JSON.stringify(profile.launches), JSON.stringify(profile), profile.sha256, args.installedBy],
+      [
+        id,
+        title,
+        profile.format,
+        profile.edition ?? null,
+        JSON.stringify(profile.launches),
+        JSON.stringify(profile),
+        profile.sha256,
+        args.installedBy,
+      ],
     );
     return {
       id,

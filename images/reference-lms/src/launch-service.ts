@@ -21,8 +21,19 @@ export interface LaunchInfo {
   readonly format: CourseProfile["format"];
   /** What the learner's browser opens: a path on this server (or an absolute URL) with launch parameters. */
   readonly contentUrl: string;
-  readonly scorm?: { version: "1.2" | "2004"; commitUrl: string; launchPage: string; state: Record<string, unknown> };
-  readonly xapi?: { endpoint: string; auth?: string; actor: unknown; registration: string; activityId: string };
+  readonly scorm?: {
+    version: "1.2" | "2004";
+    commitUrl: string;
+    launchPage: string;
+    state: Record<string, unknown>;
+  };
+  readonly xapi?: {
+    endpoint: string;
+    auth?: string;
+    actor: unknown;
+    registration: string;
+    activityId: string;
+  };
   readonly cmi5?: { fetchUrl: string; sessionId: string };
   readonly aicc?: { sessionId: string; hacpUrl: string };
 }
@@ -67,7 +78,9 @@ export async function startLaunch(
   requestedLaunchId: string | undefined,
   origin: string,
 ): Promise<LaunchInfo | undefined> {
-  const launch = requestedLaunchId ? course.launches.find((l) => l.id === requestedLaunchId) : course.launches[0];
+  const launch = requestedLaunchId
+    ? course.launches.find((l) => l.id === requestedLaunchId)
+    : course.launches[0];
   if (!launch) return undefined;
   const attempt = await ensureAttempt(db, user, course, launch.id);
   const base = { attemptId: attempt.id, courseId: course.id, launchId: launch.id, format: course.format };
@@ -89,15 +102,31 @@ export async function startLaunch(
     case "xapi": {
       const auth = await createXapiToken(db, user.id, attempt.id);
       const actor = mboxActor(user.username);
-      const xapi = { endpoint: `${origin}/xapi/`, auth, actor, registration: attempt.id, activityId: launch.id };
-      const params = { endpoint: xapi.endpoint, auth, actor: JSON.stringify(actor), registration: attempt.id, activity_id: launch.id };
+      const xapi = {
+        endpoint: `${origin}/xapi/`,
+        auth,
+        actor,
+        registration: attempt.id,
+        activityId: launch.id,
+      };
+      const params = {
+        endpoint: xapi.endpoint,
+        auth,
+        actor: JSON.stringify(actor),
+        registration: attempt.id,
+        activity_id: launch.id,
+      };
       return { ...base, contentUrl: withParams(url, params), xapi };
     }
     case "cmi5":
       return startCmi5(db, user, course, launch, attempt.id, url, origin);
     case "aicc": {
       const hacpUrl = `${origin}/aicc/hacp`;
-      return { ...base, contentUrl: withParams(url, { aicc_sid: attempt.id, aicc_url: hacpUrl }), aicc: { sessionId: attempt.id, hacpUrl } };
+      return {
+        ...base,
+        contentUrl: withParams(url, { aicc_sid: attempt.id, aicc_url: hacpUrl }),
+        aicc: { sessionId: attempt.id, hacpUrl },
+      };
     }
     default:
       return { ...base, contentUrl: url };
@@ -113,12 +142,17 @@ async function startCmi5(
   url: string,
   origin: string,
 ): Promise<LaunchInfo> {
-  const au = course.profile.cmi5?.aus.find((candidate) => candidate.id === launch.id) ?? course.profile.cmi5?.aus[0];
+  const au =
+    course.profile.cmi5?.aus.find((candidate) => candidate.id === launch.id) ?? course.profile.cmi5?.aus[0];
   const activityId = au?.id ?? launch.id;
   const actor = accountActor(origin, user.username);
   const sessionId = randomUUID();
   const fetchId = randomBytes(18).toString("base64url");
-  await db.query("INSERT INTO cmi5_fetch (id, user_id, attempt_id) VALUES ($1, $2, $3)", [fetchId, user.id, attemptId]);
+  await db.query("INSERT INTO cmi5_fetch (id, user_id, attempt_id) VALUES ($1, $2, $3)", [
+    fetchId,
+    user.id,
+    attemptId,
+  ]);
   const sessionExtension = "https://w3id.org/xapi/cmi5/context/extensions/sessionid";
   const launchData = {
     contextTemplate: { extensions: { [sessionExtension]: sessionId } },
@@ -160,7 +194,13 @@ async function startCmi5(
     [launched.id, user.id, attemptId, launched.verb.id, activityId, JSON.stringify(launched)],
   );
   const fetchUrl = `${origin}/cmi5/fetch/${fetchId}`;
-  const params = { endpoint: `${origin}/xapi/`, fetch: fetchUrl, actor: JSON.stringify(actor), registration: attemptId, activityId };
+  const params = {
+    endpoint: `${origin}/xapi/`,
+    fetch: fetchUrl,
+    actor: JSON.stringify(actor),
+    registration: attemptId,
+    activityId,
+  };
   return {
     attemptId,
     courseId: course.id,

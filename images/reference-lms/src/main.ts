@@ -4,8 +4,8 @@ import { buildApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createPool, migrate } from "./db.ts";
 import { createMetrics } from "./metrics.ts";
-import { upsertUser } from "./routes/admin.ts";
 import { verifyPassword } from "./passwords.ts";
+import { upsertUser } from "./routes/admin.ts";
 
 /** Browser assets sit beside the bundle (image) or in ../public (running from source). */
 function assetsDir(): string {
@@ -20,11 +20,12 @@ async function main(): Promise<void> {
   const metrics = createMetrics(db);
   const ctx = { db, config, metrics };
   if (config.admin) {
-    const { rows } = await db.query<{ password_hash: string; role: string }>("SELECT password_hash, role FROM users WHERE username = $1", [
-      config.admin.username,
-    ]);
+    const { rows } = await db.query<{ password_hash: string; role: string }>(
+      "SELECT password_hash, role FROM users WHERE username = $1",
+      [config.admin.username],
+    );
     const current = rows[0];
-    if (!current || current.role !== "admin" || !(await verifyPassword(config.admin.password, current.password_hash))) {
+    if (current?.role !== "admin" || !(await verifyPassword(config.admin.password, current.password_hash))) {
       await upsertUser(ctx, config.admin.username, config.admin.password, "admin");
       console.log(`reference-lms: admin ${config.admin.username} is ready`);
     }

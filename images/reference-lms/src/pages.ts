@@ -1,7 +1,10 @@
 /** Server-rendered pages: plain HTML, every interpolated value escaped. */
 
 export const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
 
 /** JSON safe to embed in a <script type="application/json"> element. */
 export const embedJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
@@ -35,7 +38,9 @@ export interface CatalogEntry {
 export function catalogPage(username: string, admin: boolean, courses: readonly CatalogEntry[]): string {
   const rows = courses
     .map(
-      (course) => `<li class="course" data-course-id="${escapeHtml(course.id)}"><h2>${escapeHtml(course.title)}</h2>
+      (
+        course,
+      ) => `<li class="course" data-course-id="${escapeHtml(course.id)}"><h2>${escapeHtml(course.title)}</h2>
 <span class="format">${escapeHtml(course.format)}</span><ul>${course.launches
         .map(
           (launch) =>

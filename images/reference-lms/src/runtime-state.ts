@@ -12,7 +12,12 @@ const obj = (value: unknown): Record<string, unknown> =>
   value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const str = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
 const num = (value: unknown) => {
-  const n = typeof value === "number" ? value : typeof value === "string" && value !== "" ? Number(value) : Number.NaN;
+  const n =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && value !== ""
+        ? Number(value)
+        : Number.NaN;
   return Number.isFinite(n) ? n : null;
 };
 

@@ -21,11 +21,10 @@ const tokenId = (token: string) => createHash("sha256").update(token).digest("he
 
 export async function createSession(db: Db, userId: string, ttlMs: number): Promise<string> {
   const token = randomBytes(32).toString("base64url");
-  await db.query("INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')", [
-    tokenId(token),
-    userId,
-    ttlMs,
-  ]);
+  await db.query(
+    "INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')",
+    [tokenId(token), userId, ttlMs],
+  );
   return token;
 }
 

@@ -22,17 +22,22 @@ export function prepareStatement(raw: unknown, now: Date, forcedId?: string): Pr
   if (!isObject(raw)) throw new StatementError("a statement must be a JSON object");
   if (!isObject(raw.actor)) throw new StatementError("statement.actor must be an object");
   const verb = raw.verb;
-  if (!isObject(verb) || typeof verb.id !== "string" || verb.id === "") throw new StatementError("statement.verb.id is required");
+  if (!isObject(verb) || typeof verb.id !== "string" || verb.id === "")
+    throw new StatementError("statement.verb.id is required");
   if (!isObject(raw.object)) throw new StatementError("statement.object must be an object");
-  if (raw.id !== undefined && (typeof raw.id !== "string" || !UUID.test(raw.id))) throw new StatementError("statement.id must be a UUID");
-  if (forcedId && raw.id !== undefined && raw.id !== forcedId) throw new StatementError("statement.id differs from the statementId parameter");
+  if (raw.id !== undefined && (typeof raw.id !== "string" || !UUID.test(raw.id)))
+    throw new StatementError("statement.id must be a UUID");
+  if (forcedId && raw.id !== undefined && raw.id !== forcedId)
+    throw new StatementError("statement.id differs from the statementId parameter");
   const id = (forcedId ?? (raw.id as string | undefined) ?? randomUUID()).toLowerCase();
   const object = raw.object;
   const objectType = typeof object.objectType === "string" ? object.objectType : "Activity";
   const activityId = objectType === "Activity" && typeof object.id === "string" ? object.id : null;
   const context = isObject(raw.context) ? raw.context : {};
-  const registration = typeof context.registration === "string" && UUID.test(context.registration) ? context.registration : null;
-  const voids = verb.id === VOIDED && objectType === "StatementRef" && typeof object.id === "string" ? object.id : null;
+  const registration =
+    typeof context.registration === "string" && UUID.test(context.registration) ? context.registration : null;
+  const voids =
+    verb.id === VOIDED && objectType === "StatementRef" && typeof object.id === "string" ? object.id : null;
   const stored = now.toISOString();
   return {
     id,
@@ -40,7 +45,13 @@ export function prepareStatement(raw: unknown, now: Date, forcedId?: string): Pr
     activityId,
     registration,
     voids,
-    statement: { ...raw, id, timestamp: typeof raw.timestamp === "string" ? raw.timestamp : stored, stored, version: raw.version ?? "1.0.0" },
+    statement: {
+      ...raw,
+      id,
+      timestamp: typeof raw.timestamp === "string" ? raw.timestamp : stored,
+      stored,
+      version: raw.version ?? "1.0.0",
+    },
   };
 }
 
@@ -56,6 +67,7 @@ export function parseStatementBatch(body: unknown, now: Date, forcedId?: string)
       throw new StatementError(`statement ${index}: ${(error as Error).message}`);
     }
   });
-  if (new Set(prepared.map((s) => s.id)).size !== prepared.length) throw new StatementError("the batch repeats a statement id");
+  if (new Set(prepared.map((s) => s.id)).size !== prepared.length)
+    throw new StatementError("the batch repeats a statement id");
   return prepared;
 }

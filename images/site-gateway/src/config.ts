@@ -33,7 +33,9 @@ export function parseGatewayConfig(text: string | undefined): GatewayConfig {
   }
   const parsed = gatewayConfigSchema.safeParse(data);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
     throw new Error(`SITE_GATEWAY_CONFIG is invalid: ${problems.join("; ")}`);
   }
   return parsed.data;

@@ -50,7 +50,10 @@ export class DelayLine {
     }
     const wait = head.releaseAt - performance.now();
     // Due now (no delay configured, or a late timer): write at once instead of paying a timer tick.
-    if (wait <= 0.5) return this.flush();
+    if (wait <= 0.5) {
+      this.flush();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
@@ -60,8 +63,9 @@ export class DelayLine {
   private flush(): void {
     // Timers fire up to ~1 ms late or early; release everything due within half a millisecond.
     const now = performance.now() + 0.5;
-    while (this.queue.length > 0 && this.queue[0]!.releaseAt <= now) {
-      const { chunk } = this.queue.shift()!;
+    for (let head = this.queue[0]; head && head.releaseAt <= now; head = this.queue[0]) {
+      this.queue.shift();
+      const { chunk } = head;
       this.buffered -= chunk.length;
       if (!this.sink.write(chunk)) {
         this.waitingForDrain = true;

@@ -13,13 +13,16 @@ const READY_FILE = "/run/site-gateway.ready";
 const USAGE = `usage: site-gateway <command>
   gateway                                   shape the link and forward routes (config in SITE_GATEWAY_CONFIG)
   serve --port P [--root DIR]               probe server: /ping, /bytes/N, POST /sink, /files/PATH
-  transfer --url U --count N --concurrency C [--upload-bytes B] [--timeout-s S]   bounded downloads/uploads (JSON)
+  transfer --url U --count N --concurrency C [--upload-bytes B] [--warmup-url W] [--timeout-s S]
+                                            bounded downloads/uploads over warm connections (JSON)
   rtt --url U [--count N] [--timeout-s S]   times tiny requests over one connection (JSON)`;
 
 async function gateway(): Promise<void> {
   const config = parseGatewayConfig(process.env.SITE_GATEWAY_CONFIG);
   const addresses = Object.entries(networkInterfaces()).flatMap(([name, entries]) =>
-    (entries ?? []).filter((entry) => entry.family === "IPv4").map((entry) => ({ name, address: entry.address })),
+    (entries ?? [])
+      .filter((entry) => entry.family === "IPv4")
+      .map((entry) => ({ name, address: entry.address })),
   );
   const interfaces = classifyInterfaces(addresses, config.siteSubnet);
   for (const args of shapingCommands(interfaces, config)) {
@@ -28,7 +31,9 @@ async function gateway(): Promise<void> {
   }
   const servers = await Promise.all(config.routes.map((route) => startDelayProxy(route, config.rttMs)));
   for (const route of config.routes) {
-    console.log(`forward :${route.listenPort} -> ${route.upstreamHost}:${route.upstreamPort} (+${config.rttMs} ms rtt)`);
+    console.log(
+      `forward :${route.listenPort} -> ${route.upstreamHost}:${route.upstreamPort} (+${config.rttMs} ms rtt)`,
+    );
   }
   writeFileSync(READY_FILE, `${new Date().toISOString()}\n`);
   console.log("site-gateway ready");
@@ -44,7 +49,8 @@ function numberOption(values: Record<string, unknown>, name: string, fallback?: 
   const raw = values[name];
   if (raw === undefined && fallback !== undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number, got ${String(raw)}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`--${name} must be a non-negative number, got ${String(raw)}`);
   return value;
 }
 
@@ -59,6 +65,7 @@ async function main(argv: string[]): Promise<void> {
       count: { type: "string" },
       concurrency: { type: "string" },
       "upload-bytes": { type: "string" },
+      "warmup-url": { type: "string" },
       "timeout-s": { type: "string" },
     },
   });
@@ -78,6 +85,7 @@ async function main(argv: string[]): Promise<void> {
         concurrency: Math.max(1, Math.min(numberOption(values, "concurrency", 1), 64)),
         timeoutS: Math.min(numberOption(values, "timeout-s", 60), 600),
         uploadBytes: numberOption(values, "upload-bytes", 0),
+        ...(values["warmup-url"] ? { warmupUrl: values["warmup-url"] } : {}),
       });
       console.log(JSON.stringify(result));
       return;

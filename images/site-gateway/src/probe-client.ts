@@ -17,14 +17,18 @@ function request(
   options: { method?: string; body?: Buffer; timeoutMs: number },
 ): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { agent, method: options.method ?? "GET", timeout: options.timeoutMs }, (res) => {
-      let bytes = 0;
-      res.on("data", (chunk: Buffer) => {
-        bytes += chunk.length;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      url,
+      { agent, method: options.method ?? "GET", timeout: options.timeoutMs },
+      (res) => {
+        let bytes = 0;
+        res.on("data", (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes }));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`timed out after ${options.timeoutMs} ms`)));
     req.on("error", reject);
     if (options.body) req.setHeader("content-length", String(options.body.length));
@@ -32,17 +36,29 @@ function request(
   });
 }
 
-/** `count` transfers, `concurrency` at a time; downloads count response bytes, uploads count body bytes. */
+/**
+ * `count` transfers, `concurrency` at a time, over keep-alive connections; downloads count response bytes,
+ * uploads count body bytes.
+ */
 export async function runTransfers(args: {
   url: string;
   count: number;
   concurrency: number;
   timeoutS: number;
   uploadBytes?: number;
+  /** fetched once per connection before the clock starts, so DNS and handshakes are not counted. */
+  warmupUrl?: string;
 }): Promise<TransferResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: args.concurrency });
   const body = args.uploadBytes ? Buffer.alloc(args.uploadBytes, "u") : undefined;
   const deadline = performance.now() + args.timeoutS * 1000;
+  const warmupUrl = args.warmupUrl;
+  if (warmupUrl) {
+    const timeoutMs = args.timeoutS * 1000;
+    await Promise.all(
+      Array.from({ length: args.concurrency }, () => request(agent, warmupUrl, { timeoutMs })),
+    );
+  }
   let next = 0;
   let errors = 0;
   let bytes = 0;
@@ -52,7 +68,11 @@ export async function runTransfers(args: {
       next += 1;
       try {
         const timeoutMs = Math.max(1, deadline - performance.now());
-        const result = await request(agent, args.url, body ? { method: "POST", body, timeoutMs } : { timeoutMs });
+        const result = await request(
+          agent,
+          args.url,
+          body ? { method: "POST", body, timeoutMs } : { timeoutMs },
+        );
         if (result.status !== 200) errors += 1;
         else bytes += body ? body.length : result.bytes;
       } catch {

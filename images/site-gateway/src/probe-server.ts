@@ -21,7 +21,8 @@ export function startProbeServer(port: number, root?: string, host = "0.0.0.0"):
     const url = new URL(req.url ?? "/", "http://probe");
     if (req.method === "GET" && url.pathname === "/ping") return void res.end("ok");
     const bytesMatch = /^\/bytes\/(\d+)$/.exec(url.pathname);
-    if (req.method === "GET" && bytesMatch) return sendBytes(res, Math.min(Number(bytesMatch[1]), MAX_GENERATED_BYTES));
+    if (req.method === "GET" && bytesMatch)
+      return sendBytes(res, Math.min(Number(bytesMatch[1]), MAX_GENERATED_BYTES));
     if (req.method === "POST" && url.pathname === "/sink") {
       let received = 0;
       req.on("data", (chunk: Buffer) => {

@@ -15,7 +15,10 @@ export function startDelayProxy(route: GatewayRoute, rttMs: number, host = "0.0.
     const upstream = net.connect({ host: route.upstreamHost, port: route.upstreamPort, allowHalfOpen: true });
     client.setNoDelay(true);
     upstream.setNoDelay(true);
-    const lines = [new DelayLine(client, upstream, oneWay, openedAt + rttMs), new DelayLine(upstream, client, oneWay)];
+    const lines = [
+      new DelayLine(client, upstream, oneWay, openedAt + rttMs),
+      new DelayLine(upstream, client, oneWay),
+    ];
     const teardown = () => {
       for (const line of lines) line.dispose();
       client.destroy();

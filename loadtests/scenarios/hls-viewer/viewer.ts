@@ -16,9 +16,12 @@ export interface HlsViewerOptions {
   readonly maxBufferS?: number;
   /** longest a session watches, seconds (default: the whole video). */
   readonly watchS?: number;
+  /** false: fetch segments back to back and skip playing out (cost benchmarks only; default true). */
+  readonly paced?: boolean;
 }
 
 const sec = (ctx: VuContext) => ctx.now() / 1000;
+const SEGMENT_CHECK = { "hls_segment status 200": (r: { status: number; bytes: number }) => r.status === 200 && r.bytes > 0 };
 
 /** One viewing session per iteration: master, rendition, startup buffer, then segments at playback pace. */
 export function hlsViewerScenario(
@@ -69,12 +72,13 @@ async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
   const maxBufferS = options.maxBufferS ?? 3 * media.targetDurationS;
   const player = new PlaybackBuffer(sec(ctx));
   let index = 0;
-  const rendition = () => ({ ...ctx.tags, rendition: String(variants[level]?.bandwidthBps ?? 0) });
+  const renditionTags = variants.map((v) => Object.freeze({ ...ctx.tags, rendition: String(v.bandwidthBps) }));
+  const rendition = () => renditionTags[level] ?? ctx.tags;
 
   try {
     while (player.downloadedS < watchS - 1e-6 && index < media.segments.length && !ctx.stopping()) {
       const segment = media.segments[index] as (typeof media.segments)[number];
-      if (player.isStarted) {
+      if (player.isStarted && options.paced !== false) {
         // Playback pace: wait until the buffer has room for this segment.
         player.advance(sec(ctx));
         const waitS = player.bufferS + segment.durationS - maxBufferS;
@@ -83,7 +87,7 @@ async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
       const fetchStarted = ctx.now();
       const response = await ctx.http.request({ url: new URL(segment.uri, mediaUrl).href, name: "hls_segment" });
       const fetchMs = ctx.now() - fetchStarted;
-      if (!ctx.check(response, { "hls_segment status 200": (r) => r.status === 200 && r.bytes > 0 })) {
+      if (!ctx.check(response, SEGMENT_CHECK)) {
         // A lost segment: the player retries it after a short pause (the stall keeps counting).
         await ctx.sleep(500);
         continue;
@@ -109,7 +113,7 @@ async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
     }
     if (!player.isStarted && player.bufferS > 0) player.start(sec(ctx));
     // Play out what is buffered, so the session's watch time is real.
-    if (player.isStarted && !ctx.stopping()) await ctx.sleep(player.bufferS * 1000);
+    if (player.isStarted && !ctx.stopping() && options.paced !== false) await ctx.sleep(player.bufferS * 1000);
   } finally {
     player.end(sec(ctx), player.downloadedS >= watchS - 1e-6);
     if (player.isStarted) {

@@ -38,18 +38,31 @@ async function measureMediaPlaylist(path: string, root: string) {
   const segments = [];
   for (const segment of playlist.segments) {
     if (/^[a-z]+:\/\//i.test(segment.uri)) {
-      throw usageError("HLS_REMOTE_SEGMENT", `${relative(root, path)} names a remote segment ${segment.uri}`, "package the media locally (segments beside the playlist)");
+      throw usageError(
+        "HLS_REMOTE_SEGMENT",
+        `${relative(root, path)} names a remote segment ${segment.uri}`,
+        "package the media locally (segments beside the playlist)",
+      );
     }
-    const file = resolve(dirname(path), segment.uri.split("?")[0]!);
+    const file = resolve(dirname(path), segment.uri.split("?")[0] ?? "");
     if (!file.startsWith(root + sep)) {
-      throw usageError("HLS_SEGMENT_OUTSIDE", `${relative(root, path)} points outside the media folder: ${segment.uri}`, "keep every segment inside the HLS folder");
+      throw usageError(
+        "HLS_SEGMENT_OUTSIDE",
+        `${relative(root, path)} points outside the media folder: ${segment.uri}`,
+        "keep every segment inside the HLS folder",
+      );
     }
     let bytes = segment.byteLength;
     if (bytes === undefined) {
       try {
         bytes = (await stat(file)).size;
       } catch (error) {
-        throw usageError("HLS_SEGMENT_MISSING", `segment ${relative(root, file)} listed in ${relative(root, path)} does not exist`, "re-package the media (the folder is incomplete)", error);
+        throw usageError(
+          "HLS_SEGMENT_MISSING",
+          `segment ${relative(root, file)} listed in ${relative(root, path)} does not exist`,
+          "re-package the media (the folder is incomplete)",
+          error,
+        );
       }
     }
     segments.push({ durationS: segment.durationS, bytes });
@@ -69,10 +82,19 @@ export async function measureHlsFolder(dir: string): Promise<MeasuredRendition[]
     if (!(await stat(root)).isDirectory()) throw new Error("not a directory");
     playlists = await findPlaylists(root);
   } catch (error) {
-    throw usageError("HLS_FOLDER_UNREADABLE", `cannot read the HLS folder ${root}: ${(error as Error).message}`, "pass the folder the media was packaged into", error);
+    throw usageError(
+      "HLS_FOLDER_UNREADABLE",
+      `cannot read the HLS folder ${root}: ${(error as Error).message}`,
+      "pass the folder the media was packaged into",
+      error,
+    );
   }
   if (playlists.length === 0) {
-    throw usageError("HLS_NO_PLAYLISTS", `no .m3u8 playlist under ${root}`, "package the course media as HLS first (`sandbox course install` does)");
+    throw usageError(
+      "HLS_NO_PLAYLISTS",
+      `no .m3u8 playlist under ${root}`,
+      "package the course media as HLS first (`sandbox course install` does)",
+    );
   }
   const byName = new Map<string, MeasuredRendition>();
   const covered = new Set<string>();
@@ -90,13 +112,22 @@ export async function measureHlsFolder(dir: string): Promise<MeasuredRendition[]
   const texts = new Map<string, string>();
   for (const path of playlists) texts.set(path, await readFile(path, "utf8"));
   for (const [path, text] of texts) {
-    if (!isHlsPlaylist(text)) throw usageError("HLS_NOT_A_PLAYLIST", `${relative(root, path)} does not start with #EXTM3U`, "remove the stray file or re-package the media");
+    if (!isHlsPlaylist(text))
+      throw usageError(
+        "HLS_NOT_A_PLAYLIST",
+        `${relative(root, path)} does not start with #EXTM3U`,
+        "remove the stray file or re-package the media",
+      );
     if (!isMasterPlaylist(text)) continue;
     for (const variant of parseMasterPlaylist(text)) {
       const mediaPath = resolve(dirname(path), variant.uri);
       covered.add(mediaPath);
       if (!texts.has(mediaPath)) {
-        throw usageError("HLS_VARIANT_MISSING", `${relative(root, path)} lists ${variant.uri}, which is not in the folder`, "re-package the media (the folder is incomplete)");
+        throw usageError(
+          "HLS_VARIANT_MISSING",
+          `${relative(root, path)} lists ${variant.uri}, which is not in the folder`,
+          "re-package the media (the folder is incomplete)",
+        );
       }
       const measured = await measureMediaPlaylist(mediaPath, root);
       add({

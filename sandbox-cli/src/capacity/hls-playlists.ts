@@ -55,7 +55,9 @@ export function parseMasterPlaylist(text: string): HlsVariant[] {
         uri: line,
         bandwidth: Number(pending.BANDWIDTH ?? 0),
         ...(pending["AVERAGE-BANDWIDTH"] ? { averageBandwidth: Number(pending["AVERAGE-BANDWIDTH"]) } : {}),
-        ...(resolution ? { resolution: { width: Number(resolution[1]), height: Number(resolution[2]) } } : {}),
+        ...(resolution
+          ? { resolution: { width: Number(resolution[1]), height: Number(resolution[2]) } }
+          : {}),
         ...(pending.NAME ? { name: pending.NAME } : {}),
       });
       pending = undefined;
@@ -72,7 +74,8 @@ export function parseMediaPlaylist(text: string): HlsMediaPlaylist {
   for (const line of lines(text)) {
     if (line.startsWith("#EXT-X-TARGETDURATION:")) targetDurationS = Number(line.split(":")[1]);
     else if (line.startsWith("#EXTINF:")) duration = Number.parseFloat(line.slice("#EXTINF:".length));
-    else if (line.startsWith("#EXT-X-BYTERANGE:")) byteLength = Number.parseInt(line.slice("#EXT-X-BYTERANGE:".length), 10);
+    else if (line.startsWith("#EXT-X-BYTERANGE:"))
+      byteLength = Number.parseInt(line.slice("#EXT-X-BYTERANGE:".length), 10);
     else if (!line.startsWith("#") && duration !== undefined) {
       segments.push({ uri: line, durationS: duration, ...(byteLength === undefined ? {} : { byteLength }) });
       duration = undefined;
@@ -86,8 +89,9 @@ export function parseMediaPlaylist(text: string): HlsMediaPlaylist {
 export function renditionName(variant: Pick<HlsVariant, "uri" | "resolution" | "name">): string {
   if (variant.resolution) return `${variant.resolution.height}p`;
   if (variant.name) return variant.name;
-  const parts = variant.uri.split("?")[0]!.split("/");
-  return parts.length > 1 ? parts[parts.length - 2]! : parts[0]!.replace(/\.m3u8$/, "");
+  const parts = (variant.uri.split("?")[0] ?? "").split("/");
+  const folder = parts.at(-2);
+  return folder ?? (parts.at(-1) ?? "").replace(/\.m3u8$/, "");
 }
 
 export interface SegmentBitrates {
@@ -110,10 +114,14 @@ export function segmentBitrates(
   const usable = segments.filter((segment) => segment.durationS > 0);
   if (usable.length === 0) return { peakKbps: 0, averageKbps: 0, segmentsCounted: 0 };
   const target = targetDurationS ?? Math.max(...usable.map((segment) => segment.durationS));
-  const last = usable[usable.length - 1]!;
-  const forPeak = usable.length > 1 && last.durationS < target / 2 ? usable.slice(0, -1) : usable;
+  const last = usable.at(-1);
+  const forPeak = usable.length > 1 && last && last.durationS < target / 2 ? usable.slice(0, -1) : usable;
   const peak = Math.max(...forPeak.map((segment) => (segment.bytes * 8) / segment.durationS));
   const bytes = usable.reduce((sum, segment) => sum + segment.bytes, 0);
   const seconds = usable.reduce((sum, segment) => sum + segment.durationS, 0);
-  return { peakKbps: peak / 1000, averageKbps: (bytes * 8) / seconds / 1000, segmentsCounted: forPeak.length };
+  return {
+    peakKbps: peak / 1000,
+    averageKbps: (bytes * 8) / seconds / 1000,
+    segmentsCounted: forPeak.length,
+  };
 }

@@ -18,6 +18,7 @@ export {
   lmsTrafficFromTotals,
   playbackFromLoadRun,
 } from "./lms-traffic.ts";
+export { predictionError, withMeasurement } from "./measured.ts";
 export {
   type CapacityOptions,
   capacityResult,
@@ -29,4 +30,9 @@ export {
   siteCapacity,
   type WhatIf,
 } from "./model.ts";
-export { type CapacityResult, capacityResultSchema, type SiteCapacity, siteCapacitySchema } from "./result-schema.ts";
+export {
+  type CapacityResult,
+  capacityResultSchema,
+  type SiteCapacity,
+  siteCapacitySchema,
+} from "./result-schema.ts";

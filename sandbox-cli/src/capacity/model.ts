@@ -30,18 +30,25 @@ type Link = Pick<ResolvedSite, "downlinkMbps" | "uplinkMbps" | "trainingShare">;
 
 // Guards floor() against 4.999999 from binary fractions (e.g. 0.3 x 1000).
 const EPSILON = 1e-9;
-const floorCount = (value: number) => (Number.isFinite(value) ? Math.max(0, Math.floor(value + EPSILON)) : Number.MAX_SAFE_INTEGER);
+const floorCount = (value: number) =>
+  Number.isFinite(value) ? Math.max(0, Math.floor(value + EPSILON)) : Number.MAX_SAFE_INTEGER;
 
 /** One learner's need on the downlink for a rendition: media x (1 + overhead) + LMS traffic, kbit/s. */
-export const perLearnerKbps = (peakKbps: number, overhead: number, lmsDownKbps: number) => peakKbps * (1 + overhead) + lmsDownKbps;
+export const perLearnerKbps = (peakKbps: number, overhead: number, lmsDownKbps: number) =>
+  peakKbps * (1 + overhead) + lmsDownKbps;
 
 /**
  * N_max = floor(downlink x share / per-learner need), and no more than the uplink carries for the LMS
  * traffic going up (floor(uplink x share / LMS up per learner)).
  */
 export function nMaxFor(link: Link, peakKbps: number, overhead: number, lms: LmsTraffic): number {
-  const down = floorCount((link.downlinkMbps * 1000 * link.trainingShare) / perLearnerKbps(peakKbps, overhead, lms.downKbps));
-  const up = lms.upKbps > 0 ? floorCount((link.uplinkMbps * 1000 * link.trainingShare) / lms.upKbps) : Number.MAX_SAFE_INTEGER;
+  const down = floorCount(
+    (link.downlinkMbps * 1000 * link.trainingShare) / perLearnerKbps(peakKbps, overhead, lms.downKbps),
+  );
+  const up =
+    lms.upKbps > 0
+      ? floorCount((link.uplinkMbps * 1000 * link.trainingShare) / lms.upKbps)
+      : Number.MAX_SAFE_INTEGER;
   return Math.min(down, up);
 }
 
@@ -70,8 +77,12 @@ function siteNMax(
 const formatMbps = (value: number) => `${Number(value.toFixed(3))} Mbit/s`;
 
 export function describeWhatIf(whatIf: WhatIf, site: Link, ladder: readonly RenditionPeak[]): string {
-  if (whatIf.kind === "drop-top-rendition") return `ladder without its top rendition (${ladder[0]?.rendition ?? "none"})`;
-  const up = whatIf.uplinkMbps === undefined ? "" : `, uplink ${formatMbps(site.uplinkMbps)} -> ${formatMbps(whatIf.uplinkMbps)}`;
+  if (whatIf.kind === "drop-top-rendition")
+    return `ladder without its top rendition (${ladder[0]?.rendition ?? "none"})`;
+  const up =
+    whatIf.uplinkMbps === undefined
+      ? ""
+      : `, uplink ${formatMbps(site.uplinkMbps)} -> ${formatMbps(whatIf.uplinkMbps)}`;
   return `downlink ${formatMbps(site.downlinkMbps)} -> ${formatMbps(whatIf.downlinkMbps)}${up}`;
 }
 
@@ -80,7 +91,11 @@ export function defaultWhatIfs(site: Link): WhatIf[] {
 }
 
 /** The capacity of one site for the measured ladder (sorted or not), with its what-ifs. Pure. */
-export function siteCapacity(site: ResolvedSite, renditions: readonly RenditionPeak[], options: CapacityOptions): SiteCapacity {
+export function siteCapacity(
+  site: ResolvedSite,
+  renditions: readonly RenditionPeak[],
+  options: CapacityOptions,
+): SiteCapacity {
   const ladder = [...renditions].sort((a, b) => b.peakKbps - a.peakKbps);
   const whatIfs = options.whatIfs ?? defaultWhatIfs(site);
   const settled = siteNMax(site, ladder, site.learners, options.overhead, options.lms);
@@ -102,19 +117,33 @@ export function siteCapacity(site: ResolvedSite, renditions: readonly RenditionP
     settledRendition: settled.rendition,
     measuredNMax: null,
     measuredThroughputMbps: null,
-    whatIf: whatIfs.map((whatIf) => ({
-      change: describeWhatIf(whatIf, site, ladder),
-      predictedNMax:
+    whatIf: whatIfs.map((whatIf) => {
+      const outcome =
         whatIf.kind === "drop-top-rendition"
-          ? siteNMax(site, ladder.length > 1 ? ladder.slice(1) : ladder, site.learners, options.overhead, options.lms).nMax
+          ? siteNMax(
+              site,
+              ladder.length > 1 ? ladder.slice(1) : ladder,
+              site.learners,
+              options.overhead,
+              options.lms,
+            )
           : siteNMax(
-              { ...site, downlinkMbps: whatIf.downlinkMbps, uplinkMbps: whatIf.uplinkMbps ?? site.uplinkMbps },
+              {
+                ...site,
+                downlinkMbps: whatIf.downlinkMbps,
+                uplinkMbps: whatIf.uplinkMbps ?? site.uplinkMbps,
+              },
               ladder,
               site.learners,
               options.overhead,
               options.lms,
-            ).nMax,
-    })),
+            );
+      return {
+        change: describeWhatIf(whatIf, site, ladder),
+        predictedNMax: outcome.nMax,
+        settledRendition: outcome.rendition,
+      };
+    }),
   };
 }
 
@@ -127,7 +156,12 @@ export function capacityResult(
   return {
     schemaVersion: 1,
     overhead: options.overhead,
-    media: media.map(({ rendition, nominalKbps, peakKbps, averageKbps }) => ({ rendition, nominalKbps, peakKbps, averageKbps })),
+    media: media.map(({ rendition, nominalKbps, peakKbps, averageKbps }) => ({
+      rendition,
+      nominalKbps,
+      peakKbps,
+      averageKbps,
+    })),
     sites: sites.map((site) => siteCapacity(site, media, options)),
   };
 }

@@ -47,7 +47,14 @@ export const siteCapacitySchema = z.object({
     })
     .nullable()
     .optional(),
-  whatIf: z.array(z.object({ change: z.string(), predictedNMax: z.number().int().nonnegative() })),
+  whatIf: z.array(
+    z.object({
+      change: z.string(),
+      predictedNMax: z.number().int().nonnegative(),
+      /** the rendition that N_max is for (a faster link may let the site settle on a better one). */
+      settledRendition: z.string().nullable().optional(),
+    }),
+  ),
 });
 
 /** The packaged media's ladder as measured from its segments (nominal = the playlist's BANDWIDTH). */

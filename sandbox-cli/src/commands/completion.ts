@@ -164,24 +164,25 @@ ${fn}_described() {
 }
 
 ${fn}() {
-  local cur=\${words[CURRENT]} prev=\${words[CURRENT-1]} cmdpath choices
+  local cur=\${words[CURRENT]} prev=\${words[CURRENT-1]} cmdpath choices ret=1
   local -a described
   cmdpath="$(${fn}_path "\${(@)words[2,CURRENT-1]}")"
   if (( CURRENT > 2 )) && [[ $prev == -* && " $(${fn}_value_options "$cmdpath") " == *" $prev "* ]]; then
     choices="$(${fn}_choices "$cmdpath $prev")"
-    if [[ -n $choices ]]; then compadd -- \${=choices}; else _files; fi
-    return
+    if [[ -n $choices ]]; then compadd -- \${=choices} && ret=0; else _files && ret=0; fi
+    return ret
   fi
   if [[ $cur == -* ]]; then
     described=("\${(@f)$(${fn}_described "$cmdpath" \${=$(${fn}_options "$cmdpath")})}")
-    _describe -t options option described
-    return
+    _describe -t options option described && ret=0
+    return ret
   fi
   described=("\${(@f)$(${fn}_described "$cmdpath" \${=$(${fn}_subcommands "$cmdpath")})}")
-  [[ -n \${described[1]} ]] && _describe -t commands command described
+  [[ -n \${described[1]} ]] && _describe -t commands command described && ret=0
   choices="$(${fn}_choices "$cmdpath <arg>")"
-  [[ -n $choices ]] && compadd -- \${=choices}
-  [[ -n "$(${fn}_takes_files "$cmdpath")" ]] && _files
+  [[ -n $choices ]] && compadd -- \${=choices} && ret=0
+  [[ -n "$(${fn}_takes_files "$cmdpath")" ]] && _files && ret=0
+  return ret
 }
 
 if [[ $funcstack[1] == ${fn} ]]; then ${fn} "$@"; else compdef ${fn} ${program}; fi
@@ -194,27 +195,31 @@ export function completionScript(program: Command, shell: Shell): string {
 }
 
 export function completionCommand(): Command {
-  return new Command("completion")
-    .description("print a bash or zsh completion script for every sandbox command")
-    .addArgument(new Argument("<shell>", "the shell to complete in").choices(SHELLS))
-    .option("--json", "print { shell, script } as JSON on stdout")
-    .addHelpText(
-      "after",
-      [
-        "",
-        "Examples:",
-        "  $ source <(npx sandbox completion bash)          # this bash session",
-        "  $ npx sandbox completion bash > ~/.local/share/bash-completion/completions/sandbox",
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a zsh expansion the user types, not a template
-        '  $ npx sandbox completion zsh > "${fpath[1]}/_sandbox"   # zsh, then restart it',
-        "The script completes the `sandbox` command (the package's bin); run `npm link` to put it on PATH.",
-      ].join("\n"),
-    )
-    .action((shell: Shell, options: { json?: boolean }, command: Command) => {
-      let root = command;
-      while (root.parent) root = root.parent;
-      const script = completionScript(root, shell);
-      if (options.json) printJson({ shell, script });
-      else process.stdout.write(script);
-    });
+  return (
+    new Command("completion")
+      .description("print a bash or zsh completion script for every sandbox command")
+      .addArgument(new Argument("<shell>", "the shell to complete in").choices(SHELLS))
+      .option("--json", "print { shell, script } as JSON on stdout")
+      // addCommand() does not pass the root's exitOverride down: without this a bad shell exits 1, not 2.
+      .exitOverride()
+      .addHelpText(
+        "after",
+        [
+          "",
+          "Examples:",
+          "  $ source <(npx sandbox completion bash)          # this bash session",
+          "  $ npx sandbox completion bash > ~/.local/share/bash-completion/completions/sandbox",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a zsh expansion the user types, not a template
+          '  $ npx sandbox completion zsh > "${fpath[1]}/_sandbox"   # zsh, then restart it',
+          "The script completes the `sandbox` command (the package's bin); run `npm link` to put it on PATH.",
+        ].join("\n"),
+      )
+      .action((shell: Shell, options: { json?: boolean }, command: Command) => {
+        let root = command;
+        while (root.parent) root = root.parent;
+        const script = completionScript(root, shell);
+        if (options.json) printJson({ shell, script });
+        else process.stdout.write(script);
+      })
+  );
 }

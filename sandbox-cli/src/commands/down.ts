@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { sandboxDown } from "../engine/index.ts";
 import { sandboxNameFrom } from "../engine/select.ts";
 import { createLogger, printJson } from "../util/log.ts";
 
@@ -11,6 +10,8 @@ export function downCommand(): Command {
     .option("--json", "print what was removed as JSON on stdout")
     .addHelpText("after", "\nExamples:\n  $ npx sandbox down\n  $ npx sandbox down --name demo --json")
     .action(async (options: { spec?: string; name?: string; json?: boolean }) => {
+      // Loaded on use: the Pulumi SDK takes seconds to import and other commands do not need it.
+      const { sandboxDown } = await import("../engine/index.ts");
       const name = await sandboxNameFrom(options);
       const result = await sandboxDown(name, createLogger());
       if (options.json) {

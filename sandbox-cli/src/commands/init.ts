@@ -13,7 +13,10 @@ import { createLogger, printJson } from "../util/log.ts";
 const initOptions = z.object({
   name: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, "must be 2-40 characters of a-z, 0-9 and '-', starting with a letter")
+    .regex(
+      /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
+      "must be 2-40 characters of a-z, 0-9 and '-', starting with a letter",
+    )
     .default("my-sandbox"),
   spec: z.string().min(1).default("sandbox.yaml"),
   force: z.boolean().default(false),
@@ -62,6 +65,7 @@ export function initCommand(): Command {
       parseSpecText(text, path); // the starter must always be a valid spec
       await writeFile(path, text);
       if (options.json) printJson({ ok: true, path, name: options.name, owner });
-      else createLogger().info(`wrote ${path}; next: edit it, then \`npx sandbox up --spec ${options.spec}\``);
+      else
+        createLogger().info(`wrote ${path}; next: edit it, then \`npx sandbox up --spec ${options.spec}\``);
     });
 }

@@ -1,16 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { Command } from "commander";
 import { ExitCode, usageError } from "../errors.ts";
-import {
-  buildReport,
-  diffReports,
-  isRunDir,
-  type Report,
-  readReportFile,
-  readRunDir,
-  renderDiff,
-  writeReport,
-} from "../report/index.ts";
+import type { Report } from "../report/index.ts";
 import { createLogger, printJson } from "../util/log.ts";
 
 export function reportCommand(): Command {
@@ -19,9 +10,14 @@ export function reportCommand(): Command {
       "build the promotion report (report.json, report.html, report.md, junit.xml) from a run folder, or re-render a report.json;\n" +
         "exits 0 PROMOTE, 1 REJECT, 5 PROMOTE WITH CONDITIONS",
     )
-    .enablePositionalOptions()
-    .requiredOption("--from <path>", "a run folder (sandbox.yaml, provenance.json, load-result.json, ...) or a report.json")
-    .option("--out <dir>", "where to write the four files (default: <run folder>/report, or the report.json's folder)")
+    .option(
+      "--from <path>",
+      "(required) a run folder (sandbox.yaml, provenance.json, load-result.json, ...) or a report.json",
+    )
+    .option(
+      "--out <dir>",
+      "where to write the four files (default: <run folder>/report, or the report.json's folder)",
+    )
     .option("--json", "print the verdict, the files and report.json's sha256 as JSON on stdout")
     .addHelpText(
       "after",
@@ -35,16 +31,33 @@ export function reportCommand(): Command {
         "  $ npx sandbox report diff last-night/report.json tonight/report.json",
       ].join("\n"),
     )
-    .action(async (options: { from: string; out?: string; json?: boolean }) => {
+    .action(async (options: { from?: string; out?: string; json?: boolean }) => {
+      if (!options.from) {
+        throw usageError(
+          "REPORT_FROM_REQUIRED",
+          "sandbox report needs --from: the run folder or report.json to build the report from",
+          "pass --from RUN_DIR (the folder a load test or nightly run wrote) or --from report.json; or use `sandbox report diff OLD NEW`",
+        );
+      }
+      const { buildReport, isRunDir, readReportFile, readRunDir, writeReport } = await loadReportModule();
       const log = createLogger({ quiet: Boolean(options.json) });
       const from = resolve(options.from);
       const runDir = await isRunDir(from);
-      const built: Report = runDir ? buildReport(await readRunDir(from, generatedAt())) : await readReportFile(from);
+      const built: Report = runDir
+        ? buildReport(await readRunDir(from, generatedAt()))
+        : await readReportFile(from);
       const outDir = resolve(options.out ?? (runDir ? join(from, "report") : dirname(from)));
       const written = await log.step(`writing the report to ${outDir}`, () => writeReport(built, outDir));
       const { decision, exitCode, headline } = built.verdict;
       if (options.json) {
-        printJson({ verdict: decision, exitCode, headline, sha256: written.sha256, files: written, reasons: built.verdict.reasons });
+        printJson({
+          verdict: decision,
+          exitCode,
+          headline,
+          sha256: written.sha256,
+          files: written,
+          reasons: built.verdict.reasons,
+        });
       } else {
         process.stdout.write(
           `${decision}: ${headline}\n` +
@@ -57,20 +70,30 @@ export function reportCommand(): Command {
 
   report.addCommand(
     new Command("diff")
-      .description("what changed between two reports: verdict, capacity per site, latency, thresholds, policy, findings")
+      .description(
+        "what changed between two reports: verdict, capacity per site, latency, thresholds, policy, findings",
+      )
       .argument("<old>", "the earlier report.json")
       .argument("<new>", "the later report.json")
       .option("--json", "print the differences as JSON on stdout")
-      .addHelpText("after", "\nExamples:\n  $ npx sandbox report diff last-night/report.json tonight/report.json\n  $ npx sandbox report diff a.json b.json --json | jq .verdict")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  $ npx sandbox report diff last-night/report.json tonight/report.json\n  $ npx sandbox report diff a.json b.json --json | jq .verdict",
+      )
       .action(async (oldPath: string, newPath: string, options: { json?: boolean }) => {
+        const { diffReports, readReportFile, renderDiff } = await loadReportModule();
         const diff = diffReports(await readReportFile(oldPath), await readReportFile(newPath));
-        if (options.json) printJson(diff);
+        // the root program parses options before subcommands, so `report` may have taken --json
+        if (options.json || report.opts().json) printJson(diff);
         else process.stdout.write(renderDiff(diff));
         process.exitCode = ExitCode.ok;
       }),
   );
   return report;
 }
+
+// The report module pulls in vega; load it only when a report command runs, not on every CLI start.
+const loadReportModule = () => import("../report/index.ts");
 
 /** SOURCE_DATE_EPOCH (reproducible-builds.org) pins the report's timestamp, and so its sha256. */
 function generatedAt(): string {

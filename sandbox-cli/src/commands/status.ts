@@ -1,12 +1,13 @@
 import { Command } from "commander";
-import { sandboxStatus } from "../engine/index.ts";
 import { renderStatus } from "../engine/render.ts";
 import { notFoundError, sandboxNameFrom } from "../engine/select.ts";
 import { printJson } from "../util/log.ts";
 
 export function statusCommand(): Command {
   return new Command("status")
-    .description("show a sandbox's candidates: roles, containers, internal hostnames, loopback URLs and state")
+    .description(
+      "show a sandbox's candidates: roles, containers, internal hostnames, loopback URLs and state",
+    )
     .option("--spec <file>", "the sandbox spec (default sandbox.yaml)")
     .option("--name <name>", "the sandbox name instead of a spec")
     .option("--json", "print the status as JSON on stdout")
@@ -15,6 +16,8 @@ export function statusCommand(): Command {
       "\nExamples:\n  $ npx sandbox status\n  $ npx sandbox status --name demo --json | jq -r '.candidates[] | \"\\(.name) \\(.url)\"'",
     )
     .action(async (options: { spec?: string; name?: string; json?: boolean }) => {
+      // Loaded on use: the Pulumi SDK takes seconds to import and other commands do not need it.
+      const { sandboxStatus } = await import("../engine/index.ts");
       const name = await sandboxNameFrom(options);
       const status = await sandboxStatus(name);
       if (!status) throw notFoundError(name);

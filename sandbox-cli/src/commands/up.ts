@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { sandboxStatus, sandboxUp } from "../engine/index.ts";
 import { renderStatus } from "../engine/render.ts";
 import { loadSpecFile } from "../spec/index.ts";
 import { createLogger, printJson } from "../util/log.ts";
@@ -14,12 +13,20 @@ export function upCommand(): Command {
       "\nExamples:\n  $ npx sandbox up\n  $ npx sandbox up --spec examples/sandbox.yaml --json | jq '.status.candidates[].url'",
     )
     .action(async (options: { spec: string; json?: boolean }) => {
+      // Loaded on use: the Pulumi SDK takes seconds to import and other commands do not need it.
+      const { sandboxStatus, sandboxUp } = await import("../engine/index.ts");
       const loaded = await loadSpecFile(options.spec);
       const log = createLogger();
       const result = await sandboxUp(loaded, log);
       const status = await sandboxStatus(result.name);
       if (options.json) {
-        printJson({ name: result.name, changed: result.changed, changes: result.changes, durationS: result.durationS, status });
+        printJson({
+          name: result.name,
+          changed: result.changed,
+          changes: result.changes,
+          durationS: result.durationS,
+          status,
+        });
         return;
       }
       const verb = result.changed ? "is up" : "is up (nothing changed)";

@@ -18,7 +18,10 @@ const rootDescriptors = [
  * Picks the descriptor from the package's file list alone (before any byte is read).
  * Priority when several sit at the root: imsmanifest.xml, cmi5.xml, tincan.xml, AICC .crs.
  */
-export function detectDescriptor(paths: readonly string[]): { choice: DescriptorChoice; findings: Finding[] } {
+export function detectDescriptor(paths: readonly string[]): {
+  choice: DescriptorChoice;
+  findings: Finding[];
+} {
   const findings: Finding[] = [];
   const rootFiles = paths.filter((path) => !path.includes("/"));
   const found: { choice: DescriptorChoice; label: string }[] = [];
@@ -49,7 +52,9 @@ export function detectDescriptor(paths: readonly string[]): { choice: Descriptor
       );
     return { choice: first.choice, findings };
   }
-  const nested = paths.find((path) => /(^|\/)(imsmanifest\.xml|cmi5\.xml|tincan\.xml)$/i.test(path) || extensionOf(path) === "crs");
+  const nested = paths.find(
+    (path) => /(^|\/)(imsmanifest\.xml|cmi5\.xml|tincan\.xml)$/i.test(path) || extensionOf(path) === "crs",
+  );
   if (nested) {
     const folder = nested.slice(0, nested.lastIndexOf("/"));
     findings.push(

@@ -45,7 +45,9 @@ async function walk(root: string, caps: SourceCaps, findings: Finding[]): Promis
       }
       if (name.includes("\uFFFD"))
         findings.push(
-          finding("NON_UTF8_NAME", `file name ${JSON.stringify(relative)} is not valid UTF-8`, { path: relative }),
+          finding("NON_UTF8_NAME", `file name ${JSON.stringify(relative)} is not valid UTF-8`, {
+            path: relative,
+          }),
         );
       const check = checkEntryName(relative);
       if (!check.ok) {
@@ -55,15 +57,21 @@ async function walk(root: string, caps: SourceCaps, findings: Finding[]): Promis
       const stats = await lstat(join(root, relative));
       if (stats.isSymbolicLink()) {
         findings.push(
-          finding("SYMLINK_ENTRY", `"${relative}" is a symbolic link; it was not followed`, { path: relative }),
+          finding("SYMLINK_ENTRY", `"${relative}" is a symbolic link; it was not followed`, {
+            path: relative,
+          }),
         );
       } else if (stats.isDirectory()) {
         pending.push(relative);
       } else if (!stats.isFile()) {
         findings.push(
-          finding("UNSAFE_PATH", `"${relative}" is not a regular file (device, socket or pipe); it was not read`, {
-            path: relative,
-          }),
+          finding(
+            "UNSAFE_PATH",
+            `"${relative}" is not a regular file (device, socket or pipe); it was not read`,
+            {
+              path: relative,
+            },
+          ),
         );
       } else {
         const lower = relative.toLowerCase();
@@ -87,7 +95,12 @@ async function walk(root: string, caps: SourceCaps, findings: Finding[]): Promis
               { path: relative },
             ),
           );
-        entries.push({ path: relative, compressedBytes: stats.size, uncompressedBytes: stats.size, readable });
+        entries.push({
+          path: relative,
+          compressedBytes: stats.size,
+          uncompressedBytes: stats.size,
+          readable,
+        });
       }
     }
   }

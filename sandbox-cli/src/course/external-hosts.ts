@@ -28,7 +28,10 @@ export const identifierHosts = new Set([
 const MAX_EXAMPLES = 3;
 
 /** Groups absolute URLs by host (identifier hosts left out); one finding per host, plain http flagged. */
-export function groupExternalHosts(urls: readonly ExternalUrl[]): { hosts: ExternalHost[]; findings: Finding[] } {
+export function groupExternalHosts(urls: readonly ExternalUrl[]): {
+  hosts: ExternalHost[];
+  findings: Finding[];
+} {
   const byHost = new Map<string, ExternalHost>();
   for (const { url, path } of urls) {
     const host = url.host.toLowerCase();
@@ -43,7 +46,9 @@ export function groupExternalHosts(urls: readonly ExternalUrl[]): { hosts: Exter
     if (entry.examples.length < MAX_EXAMPLES && !entry.examples.some((example) => example.url === url.href))
       entry.examples.push({ path, url: url.href });
   }
-  const hosts = [...byHost.values()].sort((a, b) => b.references - a.references || a.host.localeCompare(b.host));
+  const hosts = [...byHost.values()].sort(
+    (a, b) => b.references - a.references || a.host.localeCompare(b.host),
+  );
   const findings = hosts.map((host) => {
     const first = host.examples[0];
     const where = first ? ` (for example ${first.url} in ${first.path})` : "";

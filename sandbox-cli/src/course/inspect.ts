@@ -89,7 +89,12 @@ async function openSource(location: string, caps: SourceCaps): Promise<CourseSou
 
 async function readHead(location: string): Promise<Buffer> {
   const handle = await open(location, "r").catch((error: NodeJS.ErrnoException) => {
-    throw usageError("COURSE_UNREADABLE", `${location} cannot be read (${error.code})`, "check the file's permissions", error);
+    throw usageError(
+      "COURSE_UNREADABLE",
+      `${location} cannot be read (${error.code})`,
+      "check the file's permissions",
+      error,
+    );
   });
   try {
     const buffer = Buffer.alloc(4);
@@ -105,9 +110,14 @@ async function analyse(source: CourseSource, tempDir: string, probeMedia: boolea
   const findings: Finding[] = [];
   if (paths.length === 0)
     findings.push(finding("EMPTY_PACKAGE", "the package has no files (or none that could be read safely)"));
-  const detected = paths.length > 0 ? detectDescriptor(paths) : { choice: { kind: "none" } as const, findings: [] };
+  const detected =
+    paths.length > 0 ? detectDescriptor(paths) : { choice: { kind: "none" } as const, findings: [] };
   findings.push(...detected.findings);
-  const scanned = await scanSource(source, { buffered: descriptorPaths(detected.choice), tempDir, probeMedia });
+  const scanned = await scanSource(source, {
+    buffered: descriptorPaths(detected.choice),
+    tempDir,
+    probeMedia,
+  });
   // the source adds findings while it streams (damaged entries), so read them after the scan
   findings.push(...source.findings, ...scanned.findings);
   const descriptor = parseDescriptor(detected.choice, scanned);
@@ -127,9 +137,13 @@ async function analyse(source: CourseSource, tempDir: string, probeMedia: boolea
   const obsolete = dedupeObsolete(scanned.obsolete);
   for (const item of obsolete)
     findings.push(
-      finding("OBSOLETE_TECHNOLOGY", `${item.path} uses ${obsoleteLabel[item.kind]}, which no current browser runs`, {
-        path: item.path,
-      }),
+      finding(
+        "OBSOLETE_TECHNOLOGY",
+        `${item.path} uses ${obsoleteLabel[item.kind]}, which no current browser runs`,
+        {
+          path: item.path,
+        },
+      ),
     );
   const media = [...scanned.media].sort((a, b) => a.path.localeCompare(b.path));
   const playlistList = playlists.flatMap((item) => (item.playlist ? [item.playlist] : []));
@@ -186,7 +200,9 @@ function parseDescriptor(choice: DescriptorChoice, scanned: ScanResult): Descrip
 function parsePlaylists(buffers: ReadonlyMap<string, Uint8Array>): ParsedPlaylist[] {
   return [...buffers.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([path, bytes]) => (path.toLowerCase().endsWith(".mpd") ? parseDash(bytes, path) : parseHls(bytes, path)));
+    .map(([path, bytes]) =>
+      path.toLowerCase().endsWith(".mpd") ? parseDash(bytes, path) : parseHls(bytes, path),
+    );
 }
 
 /**

@@ -6,8 +6,26 @@ import type { Finding, Media } from "./profile.ts";
 import type { StoredRange } from "./source.ts";
 
 export const mediaExtensions = new Set([
-  "mp4", "m4v", "mov", "webm", "mkv", "ogv", "avi", "wmv", "flv", "mpg", "mpeg",
-  "mp3", "m4a", "aac", "wav", "ogg", "oga", "opus", "wma", "flac",
+  "mp4",
+  "m4v",
+  "mov",
+  "webm",
+  "mkv",
+  "ogv",
+  "avi",
+  "wmv",
+  "flv",
+  "mpg",
+  "mpeg",
+  "mp3",
+  "m4a",
+  "aac",
+  "wav",
+  "ogg",
+  "oga",
+  "opus",
+  "wma",
+  "flac",
 ]);
 
 /** Where ffprobe reads the media: a plain file, or a stored zip entry read in place. */
@@ -42,7 +60,8 @@ export function mediaFromProbe(json: unknown, path: string, sizeBytes: number): 
   if (!main) return undefined;
   const durationS = positive(format.duration) ?? 0;
   const bitsPerSecond =
-    positive(format.bit_rate) ?? (durationS > 0 ? (sizeBytes * 8) / durationS : (positive(main.bit_rate) ?? 0));
+    positive(format.bit_rate) ??
+    (durationS > 0 ? (sizeBytes * 8) / durationS : (positive(main.bit_rate) ?? 0));
   const media: Media = {
     path,
     kind: video ? "video" : "audio",
@@ -71,7 +90,11 @@ export function ffprobeInput(location: MediaLocation): string {
 export type ProbeOutcome = { media: Media } | { finding: Finding; missingTool?: boolean };
 
 /** Runs ffprobe on one media file; any failure is a finding, never a rejection. */
-export async function probeMedia(path: string, location: MediaLocation, sizeBytes: number): Promise<ProbeOutcome> {
+export async function probeMedia(
+  path: string,
+  location: MediaLocation,
+  sizeBytes: number,
+): Promise<ProbeOutcome> {
   try {
     const result = await runProgram(
       "ffprobe",
@@ -80,16 +103,27 @@ export async function probeMedia(path: string, location: MediaLocation, sizeByte
     );
     const media = mediaFromProbe(JSON.parse(result.stdout), path, sizeBytes);
     if (media) return { media };
-    return { finding: finding("MEDIA_UNREADABLE", `${path} holds no audio or video stream ffprobe can read`, { path }) };
+    return {
+      finding: finding("MEDIA_UNREADABLE", `${path} holds no audio or video stream ffprobe can read`, {
+        path,
+      }),
+    };
   } catch (error) {
     if (isSandboxError(error) && error.code === "TOOL_MISSING")
       return {
-        finding: finding("MEDIA_NOT_PROBED", "ffprobe is not installed, so media durations and bitrates are unknown; run `npm run setup`"),
+        finding: finding(
+          "MEDIA_NOT_PROBED",
+          "ffprobe is not installed, so media durations and bitrates are unknown; run `npm run setup`",
+        ),
         missingTool: true,
       };
-    const detail = ((error as Error).message.split("\n").slice(1).join(" ") || (error as Error).message).slice(0, 200);
+    const detail = (
+      (error as Error).message.split("\n").slice(1).join(" ") || (error as Error).message
+    ).slice(0, 200);
     return {
-      finding: finding("MEDIA_UNREADABLE", `${path} could not be read as media by ffprobe: ${detail}`, { path }),
+      finding: finding("MEDIA_UNREADABLE", `${path} could not be read as media by ffprobe: ${detail}`, {
+        path,
+      }),
     };
   }
 }

@@ -72,7 +72,12 @@ export class PageScanner {
   private scan(text: string, final: boolean): void {
     const safeEnd = final ? text.length : Math.max(0, text.length - OVERLAP);
     let consumed = safeEnd;
-    const patterns = this.kind === "html" ? [htmlAttribute, cssUrl, quotedUrl] : this.kind === "css" ? [cssUrl] : [quotedUrl];
+    const patterns =
+      this.kind === "html"
+        ? [htmlAttribute, cssUrl, quotedUrl]
+        : this.kind === "css"
+          ? [cssUrl]
+          : [quotedUrl];
     for (const pattern of patterns) {
       pattern.lastIndex = 0;
       for (let match = pattern.exec(text); match && match.index < safeEnd; match = pattern.exec(text)) {

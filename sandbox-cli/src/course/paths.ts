@@ -16,7 +16,8 @@ export function checkEntryName(name: string): NameCheck {
   if (name.length === 0) return refuse("UNSAFE_PATH", "has an empty name");
   if (name.includes("\\"))
     return refuse("BACKSLASH_PATH", "uses backslash separators (zip names must use '/')");
-  if (/[\u0000-\u001f]/.test(name)) return refuse("UNSAFE_PATH", "contains control characters");
+  if ([...name].some((char) => char.charCodeAt(0) < 0x20))
+    return refuse("UNSAFE_PATH", "contains control characters");
   if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) return refuse("UNSAFE_PATH", "is an absolute path");
   const segments = name.split("/");
   if (segments.includes("..")) return refuse("UNSAFE_PATH", "climbs out of the package with '..'");

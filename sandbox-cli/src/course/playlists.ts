@@ -16,7 +16,9 @@ export function parseHls(bytes: Uint8Array, path: string): ParsedPlaylist {
   const lines = text.split(/\r\n|\r|\n/);
   if (lines[0]?.trim() !== "#EXTM3U")
     return {
-      findings: [finding("BAD_PLAYLIST", `${path} does not start with #EXTM3U; it is not an HLS playlist`, { path })],
+      findings: [
+        finding("BAD_PLAYLIST", `${path} does not start with #EXTM3U; it is not an HLS playlist`, { path }),
+      ],
       refs: [],
     };
   const levels: PlaylistLevel[] = [];
@@ -67,9 +69,13 @@ export function parseDash(bytes: Uint8Array, path: string): ParsedPlaylist {
     return {
       findings: [
         ...parsed.findings,
-        finding("BAD_PLAYLIST", `${path} has root element <${root.tagName}>; a DASH manifest starts with <MPD>`, {
-          path,
-        }),
+        finding(
+          "BAD_PLAYLIST",
+          `${path} has root element <${root.tagName}>; a DASH manifest starts with <MPD>`,
+          {
+            path,
+          },
+        ),
       ],
       refs: [],
     };
@@ -87,7 +93,11 @@ export function parseDash(bytes: Uint8Array, path: string): ParsedPlaylist {
     if (codecs) level.codecs = codecs;
     levels.push(level);
   }
-  return { playlist: { path, protocol: "dash", levels: sortLevels(levels) }, findings: parsed.findings, refs: [] };
+  return {
+    playlist: { path, protocol: "dash", levels: sortLevels(levels) },
+    findings: parsed.findings,
+    refs: [],
+  };
 }
 
 const sortLevels = (levels: PlaylistLevel[]) => levels.sort((a, b) => b.bandwidthBps - a.bandwidthBps);

@@ -50,7 +50,11 @@ export function checkReferences(refs: readonly FileRef[], files: ReadonlySet<str
     reported.add(key);
     if (resolved.kind === "outside") {
       findings.push(
-        finding("REF_OUTSIDE_PACKAGE", `${item.from} refers to "${item.ref}", which lies outside the package`, place),
+        finding(
+          "REF_OUTSIDE_PACKAGE",
+          `${item.from} refers to "${item.ref}", which lies outside the package`,
+          place,
+        ),
       );
       continue;
     }

@@ -13,7 +13,8 @@ const MAX_LISTED = 5;
 
 /** A short readable summary followed by the findings table (plain text, no colour). */
 export function renderProfile(profile: CourseProfile): string {
-  const count = (severity: Finding["severity"]) => profile.findings.filter((f) => f.severity === severity).length;
+  const count = (severity: Finding["severity"]) =>
+    profile.findings.filter((f) => f.severity === severity).length;
   const format = `${formatLabels[profile.format]}${profile.edition ? ` ${profile.edition} edition` : ""}`;
   const lines: [string, string][] = [
     ["course", profile.title ?? "(no title)"],
@@ -23,7 +24,13 @@ export function renderProfile(profile: CourseProfile): string {
       "verdict",
       `${profile.valid ? "valid" : "INVALID"} (${count("error")} errors, ${count("warning")} warnings, ${count("info")} notes)`,
     ],
-    ["launches", listOr(profile.launches.map((l) => `${l.id} "${l.title}" -> ${l.url}`), "none")],
+    [
+      "launches",
+      listOr(
+        profile.launches.map((l) => `${l.id} "${l.title}" -> ${l.url}`),
+        "none",
+      ),
+    ],
     [
       "files",
       `${profile.files.count} files, ${bytes(profile.files.compressedBytes)} compressed, ${bytes(profile.files.uncompressedBytes)} uncompressed`,
@@ -42,7 +49,8 @@ export function renderProfile(profile: CourseProfile): string {
       "playlists",
       listOr(
         profile.playlists.map(
-          (p) => `${p.path} (${p.protocol}, ${p.levels.length} levels${p.levels[0] ? `, top ${mbps(p.levels[0].bandwidthBps)}` : ""})`,
+          (p) =>
+            `${p.path} (${p.protocol}, ${p.levels.length} levels${p.levels[0] ? `, top ${mbps(p.levels[0].bandwidthBps)}` : ""})`,
         ),
         "none",
       ),
@@ -50,14 +58,25 @@ export function renderProfile(profile: CourseProfile): string {
     ["peak", `${profile.estimatedPeakMbps} Mbit/s per learner (estimated)`],
     [
       "external",
-      listOr(profile.externalHosts.map((h) => `${h.host}${h.plainHttp ? " (plain http)" : ""}`), "none"),
+      listOr(
+        profile.externalHosts.map((h) => `${h.host}${h.plainHttp ? " (plain http)" : ""}`),
+        "none",
+      ),
     ],
-    ["obsolete", listOr(profile.obsoleteTechnology.map((o) => `${o.kind}: ${o.path}`), "none")],
+    [
+      "obsolete",
+      listOr(
+        profile.obsoleteTechnology.map((o) => `${o.kind}: ${o.path}`),
+        "none",
+      ),
+    ],
     ["sha256", profile.sha256],
   ];
   const width = Math.max(...lines.map(([label]) => label.length));
   const summary = lines.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join("\n");
-  return profile.findings.length === 0 ? `${summary}\n\nno findings` : `${summary}\n\n${renderFindings(profile.findings)}`;
+  return profile.findings.length === 0
+    ? `${summary}\n\nno findings`
+    : `${summary}\n\n${renderFindings(profile.findings)}`;
 }
 
 /** One row per finding: severity, code, where (path:line), message. */
@@ -73,7 +92,9 @@ export function renderFindings(findings: readonly Finding[]): string {
     Math.min(column === 2 ? 40 : 30, Math.max(...[header, ...rows].map((row) => (row[column] ?? "").length))),
   );
   return [header, ...rows]
-    .map((row) => row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column] ?? 0) : cell)).join("  "))
+    .map((row) =>
+      row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column] ?? 0) : cell)).join("  "),
+    )
     .join("\n");
 }
 

@@ -87,9 +87,13 @@ export async function scanSource(source: CourseSource, options: ScanOptions): Pr
       if (bytes) result.buffers.set(entry.path, bytes);
       else
         result.findings.push(
-          finding("DESCRIPTOR_TOO_LARGE", `${entry.path} is over ${SCAN_LIMITS.descriptorBytes} bytes; it was not parsed`, {
-            path: entry.path,
-          }),
+          finding(
+            "DESCRIPTOR_TOO_LARGE",
+            `${entry.path} is over ${SCAN_LIMITS.descriptorBytes} bytes; it was not parsed`,
+            {
+              path: entry.path,
+            },
+          ),
         );
       return;
     }
@@ -98,9 +102,13 @@ export async function scanSource(source: CourseSource, options: ScanOptions): Pr
       if (bytes) result.playlists.set(entry.path, bytes);
       else
         result.findings.push(
-          finding("BAD_PLAYLIST", `${entry.path} is over ${SCAN_LIMITS.playlistBytes} bytes; it was not parsed`, {
-            path: entry.path,
-          }),
+          finding(
+            "BAD_PLAYLIST",
+            `${entry.path} is over ${SCAN_LIMITS.playlistBytes} bytes; it was not parsed`,
+            {
+              path: entry.path,
+            },
+          ),
         );
       return;
     }
@@ -108,9 +116,13 @@ export async function scanSource(source: CourseSource, options: ScanOptions): Pr
     if (obsolete) result.obsolete.push({ kind: obsolete, path: entry.path });
     if (extension === "zip")
       result.findings.push(
-        finding("NESTED_ZIP", `${entry.path} is a zip inside the package; it was not inspected and LMSs serve it as a download`, {
-          path: entry.path,
-        }),
+        finding(
+          "NESTED_ZIP",
+          `${entry.path} is a zip inside the package; it was not inspected and LMSs serve it as a download`,
+          {
+            path: entry.path,
+          },
+        ),
       );
     const pageKind = pageKindOf(extension);
     if (pageKind) {
@@ -121,9 +133,13 @@ export async function scanSource(source: CourseSource, options: ScanOptions): Pr
       for (const kind of scanned.obsolete) result.obsolete.push({ kind, path: entry.path });
       if (scanned.truncated)
         result.findings.push(
-          finding("SCAN_TRUNCATED", `${entry.path} is large or dense; only part of it was scanned for references`, {
-            path: entry.path,
-          }),
+          finding(
+            "SCAN_TRUNCATED",
+            `${entry.path} is large or dense; only part of it was scanned for references`,
+            {
+              path: entry.path,
+            },
+          ),
         );
       return;
     }

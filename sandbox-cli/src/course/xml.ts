@@ -68,7 +68,11 @@ export function parseXml(bytes: Uint8Array, path: string): ParsedXml {
   } catch (error) {
     const parseError = error as { message?: string; locator?: { lineNumber?: number } };
     findings.push(
-      badXml(path, cleanMessage(firstError?.message ?? parseError.message ?? String(error)), firstError?.line ?? parseError.locator?.lineNumber),
+      badXml(
+        path,
+        cleanMessage(firstError?.message ?? parseError.message ?? String(error)),
+        firstError?.line ?? parseError.locator?.lineNumber,
+      ),
     );
     return { findings };
   }
@@ -77,7 +81,8 @@ export function parseXml(bytes: Uint8Array, path: string): ParsedXml {
 const badXml = (path: string, why: string, line?: number) =>
   finding("BAD_XML", `${path} is not well-formed XML: ${why}`, { path, line });
 
-const cleanMessage = (message: string) => message.replace(/\s*\n[\s\S]*$/, "").replace(/^\[xmldom \w+\]\s*/, "");
+const cleanMessage = (message: string) =>
+  message.replace(/\s*\n[\s\S]*$/, "").replace(/^\[xmldom \w+\]\s*/, "");
 
 export const lineAt = (text: string, index: number) => {
   let line = 1;
@@ -93,7 +98,8 @@ export function children(parent: Element, localName: string): Element[] {
   return found;
 }
 
-export const child = (parent: Element, localName: string): Element | undefined => children(parent, localName)[0];
+export const child = (parent: Element, localName: string): Element | undefined =>
+  children(parent, localName)[0];
 
 /** All descendant elements with the given local name, document order. */
 export function descendants(parent: Element, localName: string): Element[] {
@@ -109,7 +115,8 @@ export function descendants(parent: Element, localName: string): Element[] {
   return found;
 }
 
-export const textOf = (element: Element | undefined) => (element?.textContent ?? "").replace(/\s+/g, " ").trim();
+export const textOf = (element: Element | undefined) =>
+  (element?.textContent ?? "").replace(/\s+/g, " ").trim();
 
 /** An attribute by local name in no namespace, or in any namespace when `anyNamespace` is set. */
 export function attr(element: Element, localName: string, anyNamespace = false): string | undefined {

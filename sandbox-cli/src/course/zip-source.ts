@@ -71,7 +71,9 @@ async function listEntries(zip: ZipFile, caps: SourceCaps, findings: Finding[]):
       const path = check.path;
       const mode = (raw.externalFileAttributes >>> 16) & S_IFMT;
       if (raw.versionMadeBy >>> 8 === UNIX_HOST && mode === S_IFLNK) {
-        findings.push(finding("SYMLINK_ENTRY", `entry "${path}" is a symbolic link; it was not followed`, { path }));
+        findings.push(
+          finding("SYMLINK_ENTRY", `entry "${path}" is a symbolic link; it was not followed`, { path }),
+        );
         continue;
       }
       if (path.endsWith("/")) continue;
@@ -126,7 +128,9 @@ function judgeEntry(
 ): boolean {
   const path = entry.path;
   if (raw.isEncrypted()) {
-    findings.push(finding("ENCRYPTED_ENTRY", `entry "${path}" is encrypted; it cannot be served to learners`, { path }));
+    findings.push(
+      finding("ENCRYPTED_ENTRY", `entry "${path}" is encrypted; it cannot be served to learners`, { path }),
+    );
     return false;
   }
   if (raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
@@ -169,7 +173,8 @@ function decodeName(raw: Entry, findings: Finding[]): string {
   const hasUnicodeExtra = raw.extraFields.some((field) => field.id === 0x7075);
   const bytes = raw.fileNameRaw;
   const ascii = bytes.every((byte) => byte < 0x80);
-  if (ascii || hasUnicodeExtra) return yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, bytes, raw.extraFields, true);
+  if (ascii || hasUnicodeExtra)
+    return yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, bytes, raw.extraFields, true);
   try {
     return utf8.decode(bytes);
   } catch {
@@ -230,7 +235,13 @@ async function visitEntries(
       data.on("error", (error) => checked.destroy(error));
       const stored =
         raw.compressionMethod === 0 ? { file, start: fileDataStart, end: previousEnd } : undefined;
-      await visit(entry, checked, stored);
+      try {
+        await visit(entry, checked, stored);
+      } finally {
+        // a consumer that failed half-way leaves yauzl's stream open, which would keep the fd busy
+        data.unpipe(checked);
+        data.destroy();
+      }
     } catch (error) {
       entry.readable = false;
       findings.push(

@@ -3,7 +3,10 @@ import type { DockerObjectsPlan } from "../../../stacks/docker/plan.ts";
 import type { CandidateRecord } from "./registry.ts";
 
 /** Pure: what `status` shows of each candidate (roles, containers, internal hostnames, loopback URLs). */
-export function describeCandidates(candidates: readonly PlannedCandidate[], plan: DockerObjectsPlan): CandidateRecord[] {
+export function describeCandidates(
+  candidates: readonly PlannedCandidate[],
+  plan: DockerObjectsPlan,
+): CandidateRecord[] {
   return candidates.map((candidate) => {
     const endpoints = plan.endpoints.filter((endpoint) => endpoint.candidate === candidate.name);
     return {
@@ -20,7 +23,9 @@ export function describeCandidates(candidates: readonly PlannedCandidate[], plan
           role: container.role,
           container: container.inputs.name,
           hostname: container.instance,
-          catalogId: candidate.instances.find((instance) => instance.name === container.instance)?.catalogId ?? candidate.catalogId,
+          catalogId:
+            candidate.instances.find((instance) => instance.name === container.instance)?.catalogId ??
+            candidate.catalogId,
         })),
     };
   });

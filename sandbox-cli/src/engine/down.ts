@@ -40,18 +40,27 @@ export async function sandboxDown(name: string, log: Logger): Promise<DownResult
       await clearStalePulumiLocks(name);
       const progress = progressReporter(log);
       try {
-        const result = await log.step(`destroy sandbox ${name}`, () => stack.destroy({ onEvent: progress.onEvent, color: "never" }));
+        const result = await log.step(`destroy sandbox ${name}`, () =>
+          stack.destroy({ onEvent: progress.onEvent, color: "never" }),
+        );
         destroyed = result.summary.resourceChanges?.delete ?? 0;
       } catch (error) {
-        destroyError = progress.errors.join("\n") || (error as Error).message.split("\n").slice(-5).join("\n");
+        destroyError =
+          progress.errors.join("\n") || (error as Error).message.split("\n").slice(-5).join("\n");
         log.warn(`pulumi destroy failed; removing the sandbox's objects by label instead:\n${destroyError}`);
       }
       await stack.workspace.removeStack(name, { force: true }).catch(async () => {
-        const workspace = await LocalWorkspace.create({ workDir: stack.workspace.workDir, pulumiCommand: await pulumiCommand(), envVars: await pulumiEnv() });
+        const workspace = await LocalWorkspace.create({
+          workDir: stack.workspace.workDir,
+          pulumiCommand: await pulumiCommand(),
+          envVars: await pulumiEnv(),
+        });
         await workspace.removeStack(name, { force: true });
       });
     }
-    const leftovers = await log.step(`remove leftovers labelled sandbox.name=${name}`, () => sweepLabelled(name));
+    const leftovers = await log.step(`remove leftovers labelled sandbox.name=${name}`, () =>
+      sweepLabelled(name),
+    );
     await removeWorkspace(name);
     await removeRecord(name);
     const existed = Boolean(record) || hadStack || Object.values(leftovers).some((names) => names.length > 0);

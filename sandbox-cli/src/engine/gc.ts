@@ -12,7 +12,9 @@ export interface GcResult {
 
 /** Downs every sandbox whose expiry has passed, recorded or only found by the labels on its docker objects. */
 export async function sandboxGc(log: Logger, now = new Date()): Promise<GcResult> {
-  const recorded = (await listRecords()).filter((record) => Date.parse(record.expiresAt) < now.getTime()).map((r) => r.name);
+  const recorded = (await listRecords())
+    .filter((record) => Date.parse(record.expiresAt) < now.getTime())
+    .map((r) => r.name);
   const names = [...new Set([...recorded, ...(await expiredLabelledSandboxes(now))])].sort();
   const removed: DownResult[] = [];
   const failed: { name: string; error: string }[] = [];

@@ -5,7 +5,12 @@ import { z } from "zod";
 import { ExitCode, SandboxError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 
-const ownerSchema = z.object({ pid: z.number(), host: z.string(), command: z.string(), startedAt: z.string() });
+const ownerSchema = z.object({
+  pid: z.number(),
+  host: z.string(),
+  command: z.string(),
+  startedAt: z.string(),
+});
 export type LockOwner = z.infer<typeof ownerSchema>;
 
 export const lockPath = (sandbox: string) => join(stateDir(), "locks", `${sandbox}.lock`);
@@ -31,7 +36,11 @@ async function readOwner(path: string): Promise<LockOwner | undefined> {
  * Holds the sandbox's lock (an atomic mkdir plus owner.json) while `work` runs. A lock left by a
  * killed process on this host is taken over; a live holder makes this fail at once.
  */
-export async function withSandboxLock<T>(sandbox: string, command: string, work: () => Promise<T>): Promise<T> {
+export async function withSandboxLock<T>(
+  sandbox: string,
+  command: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const path = lockPath(sandbox);
   await mkdir(join(stateDir(), "locks"), { recursive: true });
   for (let attempt = 0; ; attempt++) {
@@ -53,7 +62,12 @@ export async function withSandboxLock<T>(sandbox: string, command: string, work:
       await rm(path, { recursive: true, force: true });
     }
   }
-  const owner: LockOwner = { pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    command,
+    startedAt: new Date().toISOString(),
+  };
   await writeFile(join(path, "owner.json"), JSON.stringify(owner));
   const release = () => rm(path, { recursive: true, force: true });
   try {

@@ -50,7 +50,8 @@ export async function allocatePorts(
       taken.add(port);
       break;
     }
-    if (result[key] === undefined) throw new Error(`no free port on 127.0.0.1 between ${PORT_RANGE.first} and ${PORT_RANGE.last}`);
+    if (result[key] === undefined)
+      throw new Error(`no free port on 127.0.0.1 between ${PORT_RANGE.first} and ${PORT_RANGE.last}`);
   }
   return result;
 }

@@ -1,6 +1,10 @@
+import { stripVTControlCharacters } from "node:util";
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
 import type { Logger } from "../util/log.ts";
 
+const quiet = new Set(["same", "read", "refresh"]);
+/** The stack root and default providers are Pulumi's plumbing, not objects of the sandbox. */
+const plumbing = (type: string) => type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
 const shortName = (urn: string) => urn.split("::").pop() ?? urn;
 const shortType = (type: string) => type.split(/[:/]/).pop() ?? type;
 
@@ -10,7 +14,7 @@ export function progressReporter(log: Logger) {
   const started = new Map<string, number>();
   const onEvent = (event: EngineEvent) => {
     const pre = event.resourcePreEvent?.metadata;
-    if (pre && pre.op !== "same" && pre.op !== "read" && pre.op !== "refresh") {
+    if (pre && !quiet.has(pre.op) && !plumbing(pre.type)) {
       started.set(pre.urn, performance.now());
       log.info(`  … ${pre.op} ${shortType(pre.type)} ${shortName(pre.urn)}`);
     }
@@ -23,7 +27,7 @@ export function progressReporter(log: Logger) {
     if (failed) log.info(`  ✗ ${failed.op} ${shortType(failed.type)} ${shortName(failed.urn)}`);
     const diagnostic = event.diagnosticEvent;
     if (diagnostic && diagnostic.severity === "error") {
-      const message = diagnostic.message.replace(/\u001b\[[0-9;]*m/g, "").trim();
+      const message = stripVTControlCharacters(diagnostic.message).trim();
       if (message && !/^update failed$|^One or more errors occurred/.test(message)) errors.push(message);
     }
   };

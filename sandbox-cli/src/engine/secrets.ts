@@ -4,7 +4,8 @@ import type { PlannedCandidate } from "../../../stacks/catalog/index.ts";
 export type SecretValues = Record<string, Record<string, string>>;
 
 /** A password of `length` URL-safe characters (no quoting trouble in env vars and connection URLs). */
-export const generatePassword = (length: number) => randomBytes(length).toString("base64url").slice(0, length);
+export const generatePassword = (length: number) =>
+  randomBytes(length).toString("base64url").slice(0, length);
 
 /** Keeps existing values and generates the missing ones; `changed` tells whether the stack config must be written. */
 export function completeSecrets(candidates: readonly PlannedCandidate[], current: SecretValues) {

@@ -60,7 +60,10 @@ export function summarize(record: SandboxRecord, now = new Date()): SandboxSumma
 async function containerState(name: string): Promise<{ state: string; health?: string }> {
   try {
     const info = await docker().getContainer(name).inspect();
-    return { state: info.State.Status, ...(info.State.Health?.Status ? { health: info.State.Health.Status } : {}) };
+    return {
+      state: info.State.Status,
+      ...(info.State.Health?.Status ? { health: info.State.Health.Status } : {}),
+    };
   } catch {
     return { state: "missing" };
   }
@@ -73,12 +76,17 @@ export async function sandboxStatus(name: string, now = new Date()): Promise<San
   const candidates: CandidateStatus[] = [];
   for (const candidate of record.candidates) {
     const instances: InstanceStatus[] = [];
-    for (const instance of candidate.instances) instances.push({ ...instance, ...(await containerState(instance.container)) });
+    for (const instance of candidate.instances)
+      instances.push({ ...instance, ...(await containerState(instance.container)) });
     candidates.push({ ...candidate, instances });
   }
-  const edge = record.edgeContainer ? { container: record.edgeContainer, ...(await containerState(record.edgeContainer)) } : undefined;
+  const edge = record.edgeContainer
+    ? { container: record.edgeContainer, ...(await containerState(record.edgeContainer)) }
+    : undefined;
   const all = [...candidates.flatMap((candidate) => candidate.instances), ...(edge ? [edge] : [])];
-  const healthy = record.state === "up" && all.every((item) => item.state === "running" && (item.health === undefined || item.health === "healthy"));
+  const healthy =
+    record.state === "up" &&
+    all.every((item) => item.state === "running" && (item.health === undefined || item.health === "healthy"));
   const { candidates: _count, ...summary } = summarize(record, now);
   return {
     ...summary,

@@ -34,9 +34,11 @@ export async function labelledObjects(sandbox: string): Promise<SweepResult> {
 /** Removes every object carrying the sandbox's name label: containers first, then networks and volumes. */
 export async function sweepLabelled(sandbox: string): Promise<SweepResult> {
   const found = await labelledObjects(sandbox);
-  for (const name of found.containers) await ignoreMissing(() => docker().getContainer(name).remove({ force: true }));
+  for (const name of found.containers)
+    await ignoreMissing(() => docker().getContainer(name).remove({ force: true }));
   for (const name of found.networks) await ignoreMissing(() => docker().getNetwork(name).remove());
-  for (const name of found.volumes) await ignoreMissing(() => docker().getVolume(name).remove({ force: true }));
+  for (const name of found.volumes)
+    await ignoreMissing(() => docker().getVolume(name).remove({ force: true }));
   return found;
 }
 

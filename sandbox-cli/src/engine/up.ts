@@ -1,4 +1,9 @@
-import { CatalogLookupError, exposedPorts, type PlannedCandidate, planCandidates } from "../../../stacks/catalog/index.ts";
+import {
+  CatalogLookupError,
+  exposedPorts,
+  type PlannedCandidate,
+  planCandidates,
+} from "../../../stacks/catalog/index.ts";
 import { EDGE_IMAGE, planDockerSandbox } from "../../../stacks/docker/plan.ts";
 import { dockerSandboxProgram, SECRETS_CONFIG_KEY } from "../../../stacks/docker/program.ts";
 import { infrastructureError, usageError } from "../errors.ts";
@@ -32,17 +37,26 @@ export function planSpecCandidates(loaded: LoadedSpec): PlannedCandidate[] {
     return planCandidates(loaded.spec.candidates);
   } catch (error) {
     if (error instanceof CatalogLookupError) {
-      throw usageError("SPEC_UNKNOWN_CANDIDATE", `${loaded.path}: ${error.message}`, "use one of the known catalog ids in candidates[].catalog", error);
+      throw usageError(
+        "SPEC_UNKNOWN_CANDIDATE",
+        `${loaded.path}: ${error.message}`,
+        "use one of the known catalog ids in candidates[].catalog",
+        error,
+      );
     }
     throw error;
   }
 }
 
 /** Builds the recipe images the sandbox needs (each only when its inputs changed); returns folder -> context hash. */
-async function buildImages(candidates: readonly PlannedCandidate[], log: Logger): Promise<Record<string, string>> {
+async function buildImages(
+  candidates: readonly PlannedCandidate[],
+  log: Logger,
+): Promise<Record<string, string>> {
   const recipes = new Map<string, { name: string; folder: string }>([[EDGE_IMAGE.folder, EDGE_IMAGE]]);
   for (const instance of candidates.flatMap((candidate) => candidate.instances)) {
-    if ("recipe" in instance.image.docker) recipes.set(instance.image.docker.recipe.folder, instance.image.docker.recipe);
+    if ("recipe" in instance.image.docker)
+      recipes.set(instance.image.docker.recipe.folder, instance.image.docker.recipe);
   }
   const hashes: Record<string, string> = {};
   for (const recipe of recipes.values()) hashes[recipe.folder] = (await ensureImage(recipe, log)).contextHash;
@@ -53,7 +67,11 @@ async function buildImages(candidates: readonly PlannedCandidate[], log: Logger)
 export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOptions = {}): Promise<UpResult> {
   const { spec } = loaded;
   if (spec.target.kind !== "docker") {
-    throw usageError("TARGET_NOT_DOCKER", `${loaded.path} targets ${spec.target.kind}; this engine deploys the docker target`, "set `target: { kind: docker }` or use the kubernetes target's command");
+    throw usageError(
+      "TARGET_NOT_DOCKER",
+      `${loaded.path} targets ${spec.target.kind}; this engine deploys the docker target`,
+      "set `target: { kind: docker }` or use the kubernetes target's command",
+    );
   }
   const candidates = planSpecCandidates(loaded);
   await assertPrerequisites();
@@ -73,7 +91,15 @@ export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOpti
     );
     const createdAt = previous?.createdAt ?? new Date().toISOString();
     const expiresAt = new Date(Date.parse(createdAt) + spec.ttl * 1000).toISOString();
-    const input = { name: spec.name, owner: spec.owner, expiresAt, candidates, hostPorts, imageHashes, ...(options.readyTimeoutS ? { readyTimeoutS: options.readyTimeoutS } : {}) };
+    const input = {
+      name: spec.name,
+      owner: spec.owner,
+      expiresAt,
+      candidates,
+      hostPorts,
+      imageHashes,
+      ...(options.readyTimeoutS ? { readyTimeoutS: options.readyTimeoutS } : {}),
+    };
     const plan = planDockerSandbox(input);
     const record: SandboxRecord = {
       name: spec.name,
@@ -96,22 +122,39 @@ export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOpti
       const stale = await clearStalePulumiLocks(spec.name);
       if (stale > 0) log.warn(`removed ${stale} stale Pulumi lock(s) left by an interrupted run`);
       const config = await selected.getAllConfig();
-      const current = JSON.parse(config[`elearning-sandbox:${SECRETS_CONFIG_KEY}`]?.value ?? "{}") as SecretValues;
+      const current = JSON.parse(
+        config[`elearning-sandbox:${SECRETS_CONFIG_KEY}`]?.value ?? "{}",
+      ) as SecretValues;
       const secrets = completeSecrets(candidates, current);
-      if (secrets.changed) await selected.setConfig(SECRETS_CONFIG_KEY, { value: JSON.stringify(secrets.values), secret: true });
+      if (secrets.changed)
+        await selected.setConfig(SECRETS_CONFIG_KEY, { value: JSON.stringify(secrets.values), secret: true });
       return selected;
     });
     const progress = progressReporter(log);
     try {
-      const result = await log.step(`deploy sandbox ${spec.name}`, () => stack.up({ onEvent: progress.onEvent, color: "never" }));
+      const result = await log.step(`deploy sandbox ${spec.name}`, () =>
+        stack.up({ onEvent: progress.onEvent, color: "never" }),
+      );
       const changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
       const done: SandboxRecord = { ...record, state: "up", updatedAt: new Date().toISOString() };
       await writeRecord(done);
       const changed = Object.keys(changes).some((op) => op !== "same" && (changes[op] ?? 0) > 0);
-      return { name: spec.name, changes, changed, durationS: (performance.now() - started) / 1000, record: done };
+      return {
+        name: spec.name,
+        changes,
+        changed,
+        durationS: (performance.now() - started) / 1000,
+        record: done,
+      };
     } catch (error) {
       await writeRecord({ ...record, state: "failed", updatedAt: new Date().toISOString() });
-      const details = progress.errors.length > 0 ? progress.errors.join("\n") : String((error as Error).message).split("\n").slice(-12).join("\n");
+      const details =
+        progress.errors.length > 0
+          ? progress.errors.join("\n")
+          : String((error as Error).message)
+              .split("\n")
+              .slice(-12)
+              .join("\n");
       throw infrastructureError(
         "SANDBOX_UP_FAILED",
         `sandbox up ${spec.name} failed:\n${details}`,

@@ -1,3 +1,4 @@
+import { canonicalJson } from "./canonical.ts";
 import type { ReportInput } from "./input.ts";
 import { REPORT_KIND, REPORT_SCHEMA_VERSION, type Report, reportSchema } from "./schema.ts";
 import { buildCourseSection, buildLoadSection, buildSiteRows } from "./sections.ts";
@@ -7,7 +8,8 @@ import { judge } from "./verdict.ts";
 /** Builds the promotion report from its inputs. Pure: same input, same report (and same sha256). */
 export function buildReport(input: ReportInput): Report {
   const load = input.load ? buildLoadSection(input.load) : null;
-  const thresholds = input.load && load ? buildThresholdChecks(input.load, load, input.spec.policy.thresholds) : [];
+  const thresholds =
+    input.load && load ? buildThresholdChecks(input.load, load, input.spec.policy.thresholds) : [];
   const sites = buildSiteRows(input.sites, input.capacity?.sites ?? []);
   const course = input.course ? buildCourseSection(input.course) : null;
   const policy = input.policy.map((p) => ({ ...p }));
@@ -37,6 +39,7 @@ export function buildReport(input: ReportInput): Report {
     load,
     provenance: structuredClone(input.provenance),
   };
-  // A builder bug must not write a report that `sandbox report` would later refuse to read.
-  return reportSchema.parse(report);
+  // Hand back exactly what report.json will hold (keys sorted, undefined dropped), so rendering a fresh
+  // report and rendering its file give the same bytes; and a builder bug must fail here, not when read.
+  return reportSchema.parse(JSON.parse(canonicalJson(report)));
 }

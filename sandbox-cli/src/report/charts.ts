@@ -1,6 +1,6 @@
 import * as vega from "vega";
-import * as vegaLite from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
+import * as vegaLite from "vega-lite";
 import type { Report } from "./schema.ts";
 
 export interface Chart {
@@ -19,9 +19,26 @@ const config = {
   font: "Helvetica, Arial, sans-serif",
   background: "white",
   view: { stroke: "transparent" },
-  axis: { labelColor: "#374151", titleColor: "#374151", gridColor: "#e5e7eb", domainColor: "#9ca3af", labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal" as const },
-  legend: { labelFontSize: 11, titleFontSize: 11, orient: "bottom" as const, direction: "horizontal" as const, labelLimit: 220, titleFontWeight: "normal" as const },
-  range: { category: ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0891b2", "#db2777", "#65a30d"] },
+  axis: {
+    labelColor: "#374151",
+    titleColor: "#374151",
+    gridColor: "#e5e7eb",
+    domainColor: "#9ca3af",
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: "normal" as const,
+  },
+  legend: {
+    labelFontSize: 11,
+    titleFontSize: 11,
+    orient: "bottom" as const,
+    direction: "horizontal" as const,
+    labelLimit: 220,
+    titleFontWeight: "normal" as const,
+  },
+  range: {
+    category: ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0891b2", "#db2777", "#65a30d"],
+  },
 };
 
 const base = {
@@ -42,10 +59,14 @@ export function limitOf(expression: string): number | null {
 export function chartSpecs(report: Report): Chart[] {
   const charts: Chart[] = [];
   const load = report.load;
-  if (load && load.timeline.some((p) => p.p95Ms !== null)) {
-    const p95Limit = report.thresholds.find((t) => t.metric === "http_req_duration" && t.expression.startsWith("p(95)"));
+  if (load?.timeline.some((p) => p.p95Ms !== null)) {
+    const p95Limit = report.thresholds.find(
+      (t) => t.metric === "http_req_duration" && t.expression.startsWith("p(95)"),
+    );
     const limit = p95Limit ? limitOf(p95Limit.expression) : null;
-    const points = load.timeline.filter((p) => p.p95Ms !== null).map((p) => ({ learners: p.activeLearners, p95: p.p95Ms, t: p.t }));
+    const points = load.timeline
+      .filter((p) => p.p95Ms !== null)
+      .map((p) => ({ learners: p.activeLearners, p95: p.p95Ms, t: p.t }));
     charts.push({
       id: "learners-latency",
       title: "Active learners against response time",
@@ -62,7 +83,13 @@ export function chartSpecs(report: Report): Chart[] {
             },
           },
           ...(limit !== null
-            ? [{ data: { values: [{ limit }] }, mark: { type: "rule" as const, color: "#dc2626", strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: "limit", type: "quantitative" as const } } }]
+            ? [
+                {
+                  data: { values: [{ limit }] },
+                  mark: { type: "rule" as const, color: "#dc2626", strokeDash: [6, 4], strokeWidth: 1.5 },
+                  encoding: { y: { field: "limit", type: "quantitative" as const } },
+                },
+              ]
             : []),
         ],
       },
@@ -72,10 +99,13 @@ export function chartSpecs(report: Report): Chart[] {
     charts.push({
       id: "throughput",
       title: "Throughput over time",
-      caption: "What the simulated learners downloaded each second, in Mbit/s, with the number of active learners in grey.",
+      caption:
+        "What the simulated learners downloaded each second, in Mbit/s, with the number of active learners in grey.",
       spec: {
         ...base,
-        data: { values: load.timeline.map((p) => ({ t: p.t, mbps: p.throughputMbps, learners: p.activeLearners })) },
+        data: {
+          values: load.timeline.map((p) => ({ t: p.t, mbps: p.throughputMbps, learners: p.activeLearners })),
+        },
         encoding: { x: { field: "t", type: "quantitative", title: "seconds since start" } },
         layer: [
           {
@@ -84,7 +114,14 @@ export function chartSpecs(report: Report): Chart[] {
           },
           {
             mark: { type: "line", color: "#6b7280", strokeDash: [3, 3] },
-            encoding: { y: { field: "learners", type: "quantitative", title: "active learners", axis: { orient: "right" } } },
+            encoding: {
+              y: {
+                field: "learners",
+                type: "quantitative",
+                title: "active learners",
+                axis: { orient: "right" },
+              },
+            },
           },
         ],
         resolve: { scale: { y: "independent" } },
@@ -101,7 +138,8 @@ export function chartSpecs(report: Report): Chart[] {
     charts.push({
       id: "capacity",
       title: "Capacity per site",
-      caption: "Grey: learners each site expects at once. Blue: how many its link carries, predicted by the capacity model. Green: measured on a shaped link.",
+      caption:
+        "Grey: learners each site expects at once. Blue: how many its link carries, predicted by the capacity model. Green: measured on a shaped link.",
       spec: {
         ...base,
         height: Math.max(HEIGHT, sites.length * 48),
@@ -115,7 +153,10 @@ export function chartSpecs(report: Report): Chart[] {
             field: "series",
             type: "nominal",
             title: null,
-            scale: { domain: ["expected", "predicted", "measured"], range: ["#9ca3af", "#2563eb", "#10b981"] },
+            scale: {
+              domain: ["expected", "predicted", "measured"],
+              range: ["#9ca3af", "#2563eb", "#10b981"],
+            },
           },
         },
       },
@@ -124,8 +165,12 @@ export function chartSpecs(report: Report): Chart[] {
   const series = load?.resources.filter((r) => r.samples.length > 0) ?? [];
   if (series.length > 0) {
     const label = (r: (typeof series)[number]) => r.role ?? r.container;
-    const cpu = series.flatMap((r) => r.samples.map((s) => ({ t: s.t, container: label(r), value: s.cpuCores })));
-    const memory = series.flatMap((r) => r.samples.map((s) => ({ t: s.t, container: label(r), value: s.memoryBytes / 1e6 })));
+    const cpu = series.flatMap((r) =>
+      r.samples.map((s) => ({ t: s.t, container: label(r), value: s.cpuCores })),
+    );
+    const memory = series.flatMap((r) =>
+      r.samples.map((s) => ({ t: s.t, container: label(r), value: s.memoryBytes / 1e6 })),
+    );
     const timeSeries = (values: object[], title: string) => ({
       ...base,
       data: { values },
@@ -152,15 +197,44 @@ export function chartSpecs(report: Report): Chart[] {
   return charts;
 }
 
-/** Renders a vega-lite spec to SVG text, headless (no DOM, no canvas, no network). */
-export async function renderChartSvg(spec: TopLevelSpec): Promise<string> {
-  const compiled = vegaLite.compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none", loader: offlineLoader() });
+/**
+ * Renders a vega-lite spec to SVG text, headless (no DOM, no canvas, no network). Vega logs data
+ * and spec problems instead of failing; they are collected and thrown so a broken chart never ships.
+ */
+export async function renderChartSvg(spec: TopLevelSpec, idPrefix = "chart"): Promise<string> {
+  const errors: string[] = [];
+  const logger = vega.logger(vega.Warn, undefined, (method, _level, input) => {
+    // vega reports a failed data load as a warning; our specs are fixed, so any warning is a bug
+    if (method === "error" || method === "warn")
+      errors.push(input.map((x) => (x instanceof Error ? x.message : String(x))).join(" "));
+  });
+  const compiled = vegaLite.compile(spec, { logger }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none", loader: offlineLoader(), logger });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    if (errors.length) throw new Error(`chart rendering failed: ${errors.join("; ")}`);
+    return scopeSvgIds(svg, idPrefix);
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * Several SVGs inline in one page share one id space, and vega numbers clip paths with a counter
+ * that lives as long as the process: renumber each chart's ids under its own prefix, which keeps
+ * references right and makes the html the same bytes on every build.
+ */
+export function scopeSvgIds(svg: string, prefix: string): string {
+  const ids = [...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1] as string);
+  const renamed = new Map(ids.map((id, i) => [id, `${prefix}-${i + 1}`]));
+  return svg
+    .replace(/\sid="([^"]+)"/g, (_, id: string) => ` id="${renamed.get(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (whole, id: string) =>
+      renamed.has(id) ? `url(#${renamed.get(id)})` : whole,
+    )
+    .replace(/href="#([^"]+)"/g, (whole, id: string) =>
+      renamed.has(id) ? `href="#${renamed.get(id)}"` : whole,
+    );
 }
 
 /** Charts carry their data inline; a loader that refuses every fetch keeps rendering offline by construction. */
@@ -174,6 +248,7 @@ function offlineLoader() {
 
 export async function renderCharts(report: Report): Promise<(Chart & { svg: string })[]> {
   const out: (Chart & { svg: string })[] = [];
-  for (const chart of chartSpecs(report)) out.push({ ...chart, svg: await renderChartSvg(chart.spec) });
+  for (const chart of chartSpecs(report))
+    out.push({ ...chart, svg: await renderChartSvg(chart.spec, chart.id) });
   return out;
 }

@@ -57,17 +57,24 @@ export function diffReports(older: Report, newer: Report): ReportDiff {
     httpErrorRate: { old: summary(older)?.httpErrorRate ?? null, new: summary(newer)?.httpErrorRate ?? null },
     rebufferRatio: { old: summary(older)?.rebufferRatio ?? null, new: summary(newer)?.rebufferRatio ?? null },
   };
-  const thresholds = changedFlags(older.thresholds.map((t) => [t.name, t.ok]), newer.thresholds.map((t) => [t.name, t.ok])).map(
-    ([name, a, b]) => ({ name, old: a, new: b }),
-  );
-  const policy = changedFlags(older.policy.map((p) => [p.rule, p.ok]), newer.policy.map((p) => [p.rule, p.ok])).map(
-    ([rule, a, b]) => ({ rule, old: a, new: b }),
-  );
-  const findingKey = (r: Report) => (r.course?.findings ?? []).map((f) => `${f.severity} ${f.code}${f.path ? ` ${f.path}` : ""}`);
+  const thresholds = changedFlags(
+    older.thresholds.map((t) => [t.name, t.ok]),
+    newer.thresholds.map((t) => [t.name, t.ok]),
+  ).map(([name, a, b]) => ({ name, old: a, new: b }));
+  const policy = changedFlags(
+    older.policy.map((p) => [p.rule, p.ok]),
+    newer.policy.map((p) => [p.rule, p.ok]),
+  ).map(([rule, a, b]) => ({ rule, old: a, new: b }));
+  const findingKey = (r: Report) =>
+    (r.course?.findings ?? []).map((f) => `${f.severity} ${f.code}${f.path ? ` ${f.path}` : ""}`);
   const reasonKey = (r: Report) => r.verdict.reasons.map((x) => `${x.level} ${x.rule}: ${x.subject}`);
   const findings = setDiff(findingKey(older), findingKey(newer));
   const reasons = setDiff(reasonKey(older), reasonKey(newer));
-  const verdict = { old: older.verdict.decision, new: newer.verdict.decision, changed: older.verdict.decision !== newer.verdict.decision };
+  const verdict = {
+    old: older.verdict.decision,
+    new: newer.verdict.decision,
+    changed: older.verdict.decision !== newer.verdict.decision,
+  };
   const courseChanged = (older.course?.sha256 ?? null) !== (newer.course?.sha256 ?? null);
   const latencyChanged = Object.values(latency).some((v) => v.old !== v.new);
   const same =
@@ -86,14 +93,21 @@ export function diffReports(older: Report, newer: Report): ReportDiff {
 
 export function renderDiff(diff: ReportDiff): string {
   const lines: string[] = [];
-  lines.push(diff.verdict.changed ? `verdict: ${diff.verdict.old} -> ${diff.verdict.new}` : `verdict: ${diff.verdict.new} (unchanged)`);
+  lines.push(
+    diff.verdict.changed
+      ? `verdict: ${diff.verdict.old} -> ${diff.verdict.new}`
+      : `verdict: ${diff.verdict.new} (unchanged)`,
+  );
   if (diff.same) {
     lines.push("no other change");
     return `${lines.join("\n")}\n`;
   }
   if (diff.courseChanged) lines.push("course: a different package (sha256 changed)");
   for (const s of diff.sites) {
-    if (s.status === "added") lines.push(`site ${s.site}: added (${n(s.expectedLearners.new)} expected, capacity ${n(s.capacity.new)})`);
+    if (s.status === "added")
+      lines.push(
+        `site ${s.site}: added (${n(s.expectedLearners.new)} expected, capacity ${n(s.capacity.new)})`,
+      );
     else if (s.status === "removed") lines.push(`site ${s.site}: removed`);
     else
       lines.push(
@@ -101,7 +115,8 @@ export function renderDiff(diff: ReportDiff): string {
       );
   }
   const metric = (label: string, v: ValueChange<number | null>, f: (x: number) => string) => {
-    if (v.old !== v.new) lines.push(`${label}: ${v.old === null ? "n/a" : f(v.old)} -> ${v.new === null ? "n/a" : f(v.new)}`);
+    if (v.old !== v.new)
+      lines.push(`${label}: ${v.old === null ? "n/a" : f(v.old)} -> ${v.new === null ? "n/a" : f(v.new)}`);
   };
   metric("p95 response time", diff.latency.httpP95Ms, fmtMs);
   metric("error rate", diff.latency.httpErrorRate, fmtPct);
@@ -125,7 +140,10 @@ function setDiff(older: string[], newer: string[]) {
   return { added: [...b].filter((x) => !a.has(x)), removed: [...a].filter((x) => !b.has(x)) };
 }
 
-function changedFlags(older: [string, boolean][], newer: [string, boolean][]): [string, boolean | null, boolean | null][] {
+function changedFlags(
+  older: [string, boolean][],
+  newer: [string, boolean][],
+): [string, boolean | null, boolean | null][] {
   const a = new Map(older);
   const b = new Map(newer);
   return unique([...a.keys(), ...b.keys()])

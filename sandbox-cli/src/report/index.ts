@@ -8,4 +8,4 @@ export { renderJunit } from "./render-junit.ts";
 export { renderMarkdown } from "./render-md.ts";
 export { type Decision, REPORT_SCHEMA_VERSION, type Report, reportSchema } from "./schema.ts";
 export { exitCodeFor } from "./verdict.ts";
-export { writeReport, type WrittenReport } from "./write.ts";
+export { type WrittenReport, writeReport } from "./write.ts";

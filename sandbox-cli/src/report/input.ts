@@ -16,7 +16,10 @@ export type PolicyResult = z.infer<typeof policyResultSchema>;
 
 /** Where the numbers come from: enough to reproduce the run or to notice that two runs differ. */
 export const provenanceSchema = z.object({
-  courseSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  courseSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
   specSha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** image reference -> image ID (sha256:...) of what ran. */
   images: z.record(z.string(), z.string()),

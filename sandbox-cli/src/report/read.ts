@@ -10,7 +10,8 @@ import { sha256Hex } from "./canonical.ts";
 import { policyResultSchema, provenanceSchema, type ReportInput, runDirFiles } from "./input.ts";
 import { REPORT_KIND, REPORT_SCHEMA_VERSION, type Report, reportSchema } from "./schema.ts";
 
-const REBUILD_HINT = "pass a report.json written by `sandbox report`, or a run folder: `sandbox report --from RUN_DIR`";
+const REBUILD_HINT =
+  "pass a report.json written by `sandbox report`, or a run folder: `sandbox report --from RUN_DIR`";
 
 /** Reads and checks a report.json; every way it can be wrong gets its own message and fix (exit 2). */
 export async function readReportFile(file: string): Promise<Report> {
@@ -25,7 +26,11 @@ export async function readReportFile(file: string): Promise<Report> {
   }
   const { schemaVersion, kind } = data as { schemaVersion: unknown; kind?: unknown };
   if (kind !== undefined && kind !== REPORT_KIND) {
-    throw usageError("REPORT_NOT_A_REPORT", `${path} is not a promotion report: its kind is ${JSON.stringify(kind)}, expected "${REPORT_KIND}"`, REBUILD_HINT);
+    throw usageError(
+      "REPORT_NOT_A_REPORT",
+      `${path} is not a promotion report: its kind is ${JSON.stringify(kind)}, expected "${REPORT_KIND}"`,
+      REBUILD_HINT,
+    );
   }
   if (schemaVersion !== REPORT_SCHEMA_VERSION) {
     throw usageError(
@@ -36,7 +41,11 @@ export async function readReportFile(file: string): Promise<Report> {
   }
   const parsed = reportSchema.safeParse(data);
   if (!parsed.success) {
-    throw usageError("REPORT_INVALID", `${path} is not a valid promotion report:\n${issues(parsed.error)}`, REBUILD_HINT);
+    throw usageError(
+      "REPORT_INVALID",
+      `${path} is not a valid promotion report:\n${issues(parsed.error)}`,
+      REBUILD_HINT,
+    );
   }
   return parsed.data;
 }
@@ -60,7 +69,10 @@ export async function readRunDir(dir: string, generatedAt: string): Promise<Repo
     load: await readPart(root, runDirFiles.load, loadRunResultSchema),
     capacity: await readPart(root, runDirFiles.capacity, capacityResultSchema),
     policy: (await readPart(root, runDirFiles.policy, z.array(policyResultSchema))) ?? [],
-    provenance: { ...(provenance as NonNullable<typeof provenance>), specSha256: provenance?.specSha256 ?? sha256Hex(specText) },
+    provenance: {
+      ...(provenance as NonNullable<typeof provenance>),
+      specSha256: provenance?.specSha256 ?? sha256Hex(specText),
+    },
     generatedAt,
   };
 }
@@ -92,7 +104,12 @@ async function readRequired(path: string, root: string): Promise<string> {
   }
 }
 
-async function readPart<T extends z.ZodType>(root: string, name: string, schema: T, required = false): Promise<z.output<T> | null> {
+async function readPart<T extends z.ZodType>(
+  root: string,
+  name: string,
+  schema: T,
+  required = false,
+): Promise<z.output<T> | null> {
   const path = join(root, name);
   let exists = true;
   try {
@@ -104,7 +121,11 @@ async function readPart<T extends z.ZodType>(root: string, name: string, schema:
     if (required) await readRequired(path, root);
     return null;
   }
-  const data = await readJson(path, "RUN_FILE", `fix or regenerate ${name} (it is written by the step that produced it)`);
+  const data = await readJson(
+    path,
+    "RUN_FILE",
+    `fix or regenerate ${name} (it is written by the step that produced it)`,
+  );
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     throw usageError(
@@ -121,17 +142,29 @@ async function readJson(path: string, codePrefix: string, hint: string): Promise
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw usageError(`${codePrefix}_UNREADABLE`, `cannot read ${path}: ${(error as Error).message}`, hint, error);
+    throw usageError(
+      `${codePrefix}_UNREADABLE`,
+      `cannot read ${path}: ${(error as Error).message}`,
+      hint,
+      error,
+    );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw usageError(`${codePrefix}_NOT_JSON`, `${path} is not JSON: ${(error as Error).message}`, hint, error);
+    throw usageError(
+      `${codePrefix}_NOT_JSON`,
+      `${path} is not JSON: ${(error as Error).message}`,
+      hint,
+      error,
+    );
   }
 }
 
 function issues(error: z.ZodError): string {
-  const lines = error.issues.slice(0, 8).map((i) => `  - ${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
+  const lines = error.issues
+    .slice(0, 8)
+    .map((i) => `  - ${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
   if (error.issues.length > 8) lines.push(`  - ... and ${error.issues.length - 8} more`);
   return lines.join("\n");
 }

@@ -45,7 +45,11 @@ ${glossarySection()}
 `;
 }
 
-const verdictClass = { PROMOTE: "promote", "PROMOTE WITH CONDITIONS": "conditions", REJECT: "reject" } as const;
+const verdictClass = {
+  PROMOTE: "promote",
+  "PROMOTE WITH CONDITIONS": "conditions",
+  REJECT: "reject",
+} as const;
 
 function verdictSection(report: Report): string {
   const v = report.verdict;
@@ -76,14 +80,24 @@ ${changes}`;
 }
 
 function fitPill(site: SiteRow): string {
-  const tone = site.fit === "fits" ? "ok" : site.fit === "over-capacity" ? "bad" : site.fit === "unknown" ? "muted" : "warn";
+  const tone =
+    site.fit === "fits"
+      ? "ok"
+      : site.fit === "over-capacity"
+        ? "bad"
+        : site.fit === "unknown"
+          ? "muted"
+          : "warn";
   return pill(fitLabel(site), tone);
 }
 
 function sitesSection(report: Report): string {
-  if (!report.sites.length) return `<h2>Sites: learners at once</h2><p class="note">No sites were described in the spec.</p>`;
+  if (!report.sites.length)
+    return `<h2>Sites: learners at once</h2><p class="note">No sites were described in the spec.</p>`;
   const rows = report.sites.map(
-    (s) => `<tr><td><b>${esc(s.site)}</b>${s.profile ? `<br><span class="note">${esc(s.profile)}</span>` : ""}</td>
+    (
+      s,
+    ) => `<tr><td><b>${esc(s.site)}</b>${s.profile ? `<br><span class="note">${esc(s.profile)}</span>` : ""}</td>
 <td>${esc(fmtMbps(s.downlinkMbps))} / ${esc(fmtMbps(s.uplinkMbps))}<br><span class="note">RTT ${esc(fmtMs(s.rttMs))}</span></td>
 <td class="num">${esc(fmtPct(s.trainingShare))}</td><td class="num">${esc(fmtInt(s.expectedLearners))}</td>
 <td class="num">${s.predictedNMax === null ? "n/a" : esc(fmtInt(s.predictedNMax))}</td>
@@ -99,13 +113,15 @@ function sitesSection(report: Report): string {
 function chartsSection(charts: readonly (Chart & { svg: string })[]): string {
   if (!charts.length) return "";
   const figures = charts.map(
-    (c) => `<figure class="chart" data-chart="${esc(c.id)}"><h3>${esc(c.title)}</h3>${c.svg}<figcaption>${esc(c.caption)}</figcaption></figure>`,
+    (c) =>
+      `<figure class="chart" data-chart="${esc(c.id)}"><h3>${esc(c.title)}</h3>${c.svg}<figcaption>${esc(c.caption)}</figcaption></figure>`,
   );
   return `<h2>Charts</h2><div class="charts">${figures.join("\n")}</div>`;
 }
 
 function thresholdsSection(report: Report): string {
-  if (!report.thresholds.length) return `<h2>Thresholds</h2><p class="note">No load test was run, so no threshold was checked.</p>`;
+  if (!report.thresholds.length)
+    return `<h2>Thresholds</h2><p class="note">No load test was run, so no threshold was checked.</p>`;
   const rows = report.thresholds.map(
     (t) =>
       `<tr><td><code>${esc(t.name)}</code></td><td>${esc(t.it)}</td><td>${t.ok ? pill("pass", "ok") : pill("fail", "bad")}</td><td>${esc(sentence(t.training))}</td></tr>`,
@@ -119,13 +135,19 @@ function courseSection(report: Report): string {
   const fact = (term: string, value: string) => `<dt>${esc(term)}</dt><dd>${value}</dd>`;
   const ladder = c.ladder.length
     ? `<h3>Media ladder</h3><table><thead><tr><th>Rendition</th><th class="num">Bitrate</th><th>Playlist</th></tr></thead><tbody>${c.ladder
-        .map((l) => `<tr><td>${esc(renditionLabel(l))}</td><td class="num">${esc(fmtInt(l.bandwidthKbps))} kbit/s</td><td><code>${esc(l.playlist)}</code></td></tr>`)
+        .map(
+          (l) =>
+            `<tr><td>${esc(renditionLabel(l))}</td><td class="num">${esc(fmtInt(l.bandwidthKbps))} kbit/s</td><td><code>${esc(l.playlist)}</code></td></tr>`,
+        )
         .join("")}</tbody></table>`
     : "";
   const notable = c.findings.filter((f) => f.severity !== "info");
   const findings = notable.length
     ? `<h3>Findings</h3><table><thead><tr><th>Severity</th><th>Code</th><th>Message</th><th>Path</th></tr></thead><tbody>${notable
-        .map((f) => `<tr><td>${pill(f.severity, f.severity === "error" ? "bad" : "warn")}</td><td><code>${esc(f.code)}</code></td><td>${esc(f.message)}</td><td><code>${esc(f.path ?? "")}</code></td></tr>`)
+        .map(
+          (f) =>
+            `<tr><td>${pill(f.severity, f.severity === "error" ? "bad" : "warn")}</td><td><code>${esc(f.code)}</code></td><td>${esc(f.message)}</td><td><code>${esc(f.path ?? "")}</code></td></tr>`,
+        )
         .join("")}</tbody></table>`
     : "";
   return `<h2>Course</h2><dl class="facts">
@@ -144,7 +166,11 @@ ${fact("sha256", `<span class="mono">${esc(c.sha256)}</span>`)}
 function policySection(report: Report): string {
   if (!report.policy.length) return `<h2>Policy</h2><p class="note">No policy pack results.</p>`;
   const rows = report.policy.map((p) => {
-    const result = p.ok ? pill("pass", "ok") : p.enforcement === "mandatory" ? pill("fail", "bad") : pill("condition", "warn");
+    const result = p.ok
+      ? pill("pass", "ok")
+      : p.enforcement === "mandatory"
+        ? pill("fail", "bad")
+        : pill("condition", "warn");
     return `<tr><td><code>${esc(p.rule)}</code></td><td>${esc(p.enforcement)}</td><td>${result}</td><td>${esc(p.message)}</td></tr>`;
   });
   return `<h2>Policy</h2><table><thead><tr><th>Rule</th><th>Enforcement</th><th>Result</th><th>Message</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
@@ -192,8 +218,14 @@ function glossarySection(): string {
   return `<h2>Glossary</h2><table><thead><tr><th>Term</th><th>For Training</th><th>For IT</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
-const pill = (label: string, tone: "ok" | "warn" | "bad" | "muted") => `<span class="pill ${tone}">${esc(label)}</span>`;
+const pill = (label: string, tone: "ok" | "warn" | "bad" | "muted") =>
+  `<span class="pill ${tone}">${esc(label)}</span>`;
 
 export function esc(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }

@@ -38,13 +38,19 @@ function thresholdSuite(report: Report): Suite {
   const cases: Case[] = report.thresholds.map((t) => ({
     name: t.name,
     classname: "promotion.thresholds",
-    ...(t.ok ? { out: t.it } : { failure: { type: "threshold", message: t.it, detail: `${t.training}\n${t.it}` } }),
+    ...(t.ok
+      ? { out: t.it }
+      : { failure: { type: "threshold", message: t.it, detail: `${t.training}\n${t.it}` } }),
   }));
   if (!report.load) {
     cases.push({
       name: "load test",
       classname: "promotion.thresholds",
-      failure: { type: "not-load-tested", message: "no load-test result in this run", detail: "run `sandbox loadtest`" },
+      failure: {
+        type: "not-load-tested",
+        message: "no load-test result in this run",
+        detail: "run `sandbox loadtest`",
+      },
     });
   }
   return { name: "thresholds", cases };
@@ -74,7 +80,11 @@ function siteSuite(report: Report): Suite {
       if (s.fit === "over-capacity")
         return {
           ...base,
-          failure: { type: "site-over-capacity", message: figures, detail: reason ? `${reason.training}\n${reason.it}` : figures },
+          failure: {
+            type: "site-over-capacity",
+            message: figures,
+            detail: reason ? `${reason.training}\n${reason.it}` : figures,
+          },
         };
       if (reason) return { ...base, out: `condition: ${reason.training} (${reason.it})` };
       return { ...base, out: figures };

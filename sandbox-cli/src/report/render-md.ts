@@ -8,14 +8,23 @@ export function renderMarkdown(report: Report): string {
   const { verdict } = report;
   const out: string[] = [];
   out.push(`# ${reportTitle(report)}`, "");
-  out.push(`**Verdict: ${verdict.decision}** (\`sandbox nightly\` exit ${verdict.exitCode})`, "", verdict.headline, "");
+  out.push(
+    `**Verdict: ${verdict.decision}** (\`sandbox nightly\` exit ${verdict.exitCode})`,
+    "",
+    verdict.headline,
+    "",
+  );
 
   if (verdict.reasons.length) {
     out.push("## Why", "");
     out.push(
       table(
         ["", "For Training", "For IT"],
-        verdict.reasons.map((r) => [r.level === "reject" ? "**blocks**" : "condition", sentence(r.training), sentence(r.it)]),
+        verdict.reasons.map((r) => [
+          r.level === "reject" ? "**blocks**" : "condition",
+          sentence(r.training),
+          sentence(r.it),
+        ]),
       ),
     );
   }
@@ -23,7 +32,8 @@ export function renderMarkdown(report: Report): string {
     out.push("## What would change the verdict", "");
     for (const c of verdict.changes) out.push(`- **${cell(sentence(c.change))}**: ${cell(c.effect)}`);
     out.push("");
-    if (verdict.afterChanges) out.push(`With every change above, the verdict would be **${verdict.afterChanges}**.`, "");
+    if (verdict.afterChanges)
+      out.push(`With every change above, the verdict would be **${verdict.afterChanges}**.`, "");
   }
 
   out.push("## Sites: learners at once", "");
@@ -65,21 +75,41 @@ export function renderMarkdown(report: Report): string {
           ["Format", `${course.format}${course.edition ? ` ${course.edition} edition` : ""}`],
           ["Valid", course.valid ? "yes" : "**no**"],
           ["Parts (launches)", course.launches.map((l) => l.title).join(", ") || "none"],
-          ["Size", `${fmtInt(course.files.count)} files, ${fmtBytes(course.files.compressedBytes)} packed, ${fmtBytes(course.files.uncompressedBytes)} unpacked`],
+          [
+            "Size",
+            `${fmtInt(course.files.count)} files, ${fmtBytes(course.files.compressedBytes)} packed, ${fmtBytes(course.files.uncompressedBytes)} unpacked`,
+          ],
           ["Peak need per learner", fmtMbps(course.estimatedPeakMbps)],
-          ["External hosts", course.externalHosts.map((h) => `${h.host}${h.plainHttp ? " (plain http)" : ""}`).join(", ") || "none"],
-          ["Obsolete technology", course.obsoleteTechnology.map((o) => `${o.kind} (${o.path})`).join(", ") || "none"],
+          [
+            "External hosts",
+            course.externalHosts.map((h) => `${h.host}${h.plainHttp ? " (plain http)" : ""}`).join(", ") ||
+              "none",
+          ],
+          [
+            "Obsolete technology",
+            course.obsoleteTechnology.map((o) => `${o.kind} (${o.path})`).join(", ") || "none",
+          ],
         ],
       ),
     );
     if (course.ladder.length) {
       out.push("Media ladder:", "");
-      out.push(table(["Rendition", "Bitrate", "Playlist"], course.ladder.map((l) => [renditionLabel(l), `${fmtInt(l.bandwidthKbps)} kbit/s`, l.playlist])));
+      out.push(
+        table(
+          ["Rendition", "Bitrate", "Playlist"],
+          course.ladder.map((l) => [renditionLabel(l), `${fmtInt(l.bandwidthKbps)} kbit/s`, l.playlist]),
+        ),
+      );
     }
     const notable = course.findings.filter((f) => f.severity !== "info");
     if (notable.length) {
       out.push("Findings:", "");
-      out.push(table(["Severity", "Code", "Message", "Path"], notable.map((f) => [f.severity, f.code, f.message, f.path ?? ""])));
+      out.push(
+        table(
+          ["Severity", "Code", "Message", "Path"],
+          notable.map((f) => [f.severity, f.code, f.message, f.path ?? ""]),
+        ),
+      );
     }
   } else out.push("No course profile was part of this run.", "");
 
@@ -88,7 +118,12 @@ export function renderMarkdown(report: Report): string {
     report.policy.length
       ? table(
           ["Rule", "Enforcement", "Result", "Message"],
-          report.policy.map((p) => [p.rule, p.enforcement, p.ok ? "pass" : p.enforcement === "mandatory" ? "**fail**" : "condition", p.message]),
+          report.policy.map((p) => [
+            p.rule,
+            p.enforcement,
+            p.ok ? "pass" : p.enforcement === "mandatory" ? "**fail**" : "condition",
+            p.message,
+          ]),
         )
       : "No policy pack results.\n",
   );
@@ -102,7 +137,15 @@ export function renderMarkdown(report: Report): string {
     );
     out.push(
       table(
-        ["Requests", "p95", "Error rate", "Rebuffering", "Video start p95", "Peak throughput", "Progress saves stored"],
+        [
+          "Requests",
+          "p95",
+          "Error rate",
+          "Rebuffering",
+          "Video start p95",
+          "Peak throughput",
+          "Progress saves stored",
+        ],
         [
           [
             summary.requests === null ? "n/a" : fmtInt(summary.requests),
@@ -137,7 +180,12 @@ export function renderMarkdown(report: Report): string {
   );
 
   out.push("## Glossary", "");
-  out.push(table(["Term", "For Training", "For IT"], glossary.map((g) => [g.term, g.training, g.it])));
+  out.push(
+    table(
+      ["Term", "For Training", "For IT"],
+      glossary.map((g) => [g.term, g.training, g.it]),
+    ),
+  );
   return `${out.join("\n").trimEnd()}\n`;
 }
 
@@ -153,7 +201,11 @@ export function toolsLine(report: Report): string {
 
 const cell = (value: string) => value.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 
+/** A table with padded columns, as markdown formatters (Biome, Prettier) write it, so formatting leaves it alone. */
 function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
-  return `${[line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n")}\n`;
+  const cells = [header, ...rows].map((row) => row.map(cell));
+  const widths = header.map((_, i) => Math.max(3, ...cells.map((row) => [...(row[i] ?? "")].length)));
+  const line = (row: string[]) => `| ${row.map((c, i) => c + " ".repeat((widths[i] ?? 0) - [...c].length)).join(" | ")} |`;
+  const [head, ...body] = cells;
+  return `${[line(head ?? []), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n")}\n`;
 }

@@ -63,7 +63,12 @@ export const siteRowSchema = z.object({
   /** the highest rendition that lets every expected learner in, when the top one does not. */
   fittingRendition: z.string().nullable(),
   renditions: z.array(
-    z.object({ rendition: z.string(), peakKbps: z.number(), perLearnerMbps: z.number(), predictedNMax: z.number().int() }),
+    z.object({
+      rendition: z.string(),
+      peakKbps: z.number(),
+      perLearnerMbps: z.number(),
+      predictedNMax: z.number().int(),
+    }),
   ),
   whatIf: z.array(z.object({ change: z.string(), predictedNMax: z.number().int() })),
 });
@@ -88,13 +93,23 @@ export const courseSectionSchema = z.object({
     }),
   ),
   ladder: z.array(
-    z.object({ playlist: z.string(), bandwidthKbps: z.number(), width: z.number().nullable(), height: z.number().nullable() }),
+    z.object({
+      playlist: z.string(),
+      bandwidthKbps: z.number(),
+      width: z.number().nullable(),
+      height: z.number().nullable(),
+    }),
   ),
   externalHosts: z.array(z.object({ host: z.string(), plainHttp: z.boolean(), references: z.number() })),
   obsoleteTechnology: z.array(z.object({ kind: z.string(), path: z.string() })),
   estimatedPeakMbps: z.number(),
   findings: z.array(
-    z.object({ code: z.string(), severity: z.enum(["error", "warning", "info"]), message: z.string(), path: z.string().nullable() }),
+    z.object({
+      code: z.string(),
+      severity: z.enum(["error", "warning", "info"]),
+      message: z.string(),
+      path: z.string().nullable(),
+    }),
   ),
 });
 export type CourseSection = z.infer<typeof courseSectionSchema>;
@@ -160,7 +175,12 @@ export const reportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   kind: z.literal(REPORT_KIND),
   generatedAt: z.string(),
-  sandbox: z.object({ name: z.string(), owner: z.string(), target: z.string(), candidates: z.array(z.string()) }),
+  sandbox: z.object({
+    name: z.string(),
+    owner: z.string(),
+    target: z.string(),
+    candidates: z.array(z.string()),
+  }),
   verdict: z.object({
     decision: decisionSchema,
     /** the exit code `sandbox nightly` uses for this decision. */

@@ -43,7 +43,8 @@ export function buildSiteRows(sites: readonly ResolvedSite[], capacity: readonly
       capacity: capacityUsed,
       measuredThroughputMbps: cap?.measuredThroughputMbps ?? null,
       fit: classifyFit(expected, capacityUsed, smaller !== undefined),
-      fittingRendition: capacityUsed !== null && expected > capacityUsed ? (smaller?.rendition ?? null) : null,
+      fittingRendition:
+        capacityUsed !== null && expected > capacityUsed ? (smaller?.rendition ?? null) : null,
       renditions: renditions.map((r) => ({ ...r, perLearnerMbps: round(r.perLearnerMbps) })),
       whatIf: (cap?.whatIf ?? []).map((w) => ({ change: w.change, predictedNMax: w.predictedNMax })),
     };
@@ -83,7 +84,11 @@ export function buildCourseSection(profile: CourseProfile): CourseSection {
         height: l.height ?? null,
       })),
     ),
-    externalHosts: profile.externalHosts.map((h) => ({ host: h.host, plainHttp: h.plainHttp, references: h.references })),
+    externalHosts: profile.externalHosts.map((h) => ({
+      host: h.host,
+      plainHttp: h.plainHttp,
+      references: h.references,
+    })),
     obsoleteTechnology: profile.obsoleteTechnology.map((o) => ({ kind: o.kind, path: o.path })),
     estimatedPeakMbps: round(profile.estimatedPeakMbps),
     findings: profile.findings.map((f) => ({
@@ -121,7 +126,8 @@ export function buildLoadSection(load: LoadRunResult): LoadSection {
     plan: { ...load.plan, site: load.plan.site ?? null },
     passed: load.passed,
     summary: {
-      requests: requests?.type === "counter" ? requests.values.count : sumOr(load.timeline.map((p) => p.requests)),
+      requests:
+        requests?.type === "counter" ? requests.values.count : sumOr(load.timeline.map((p) => p.requests)),
       httpP95Ms: nullableRound(trendValue(duration, "p95"), 1),
       httpErrorRate: nullableRound(rateValue(failed), 5),
       rebufferRatio: nullableRound(rateValue(metric("hls_rebuffer_ratio", "rebuffer_ratio")), 5),
@@ -140,7 +146,11 @@ export function buildLoadSection(load: LoadRunResult): LoadSection {
         memoryLimitBytes: r.memoryLimitBytes,
         peakCpuCores: round(Math.max(0, ...r.samples.map((s) => s.cpuCores))),
         peakMemoryBytes: Math.max(0, ...r.samples.map((s) => s.memoryBytes)),
-        samples: thin(r.samples).map((s) => ({ t: round(s.t, 1), cpuCores: round(s.cpuCores), memoryBytes: s.memoryBytes })),
+        samples: thin(r.samples).map((s) => ({
+          t: round(s.t, 1),
+          cpuCores: round(s.cpuCores),
+          memoryBytes: s.memoryBytes,
+        })),
       }),
     ),
   };

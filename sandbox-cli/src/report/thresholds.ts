@@ -35,9 +35,7 @@ export function buildThresholdChecks(
   section: LoadSection,
   limits: Thresholds,
 ): ThresholdCheck[] {
-  const checks = load.thresholds.map((t) =>
-    check(t.metric, t.expression, t.observed, t.ok),
-  );
+  const checks = load.thresholds.map((t) => check(t.metric, t.expression, t.observed, t.ok));
   const cpuShares = section.resources
     .filter((r) => r.cpuLimitCores)
     .map((r) => r.peakCpuCores / (r.cpuLimitCores as number));
@@ -47,7 +45,9 @@ export function buildThresholdChecks(
   const has = (metric: string) => load.thresholds.some((t) => t.metric === metric);
   if (cpuShares.length && !has("server_cpu_share")) {
     const peak = Math.max(...cpuShares);
-    checks.push(check("server_cpu_share", `max<${limits.serverCpuShare}`, peak, peak < limits.serverCpuShare));
+    checks.push(
+      check("server_cpu_share", `max<${limits.serverCpuShare}`, peak, peak < limits.serverCpuShare),
+    );
   }
   if (memoryShares.length && !has("server_memory_share")) {
     const peak = Math.max(...memoryShares);

@@ -1,5 +1,5 @@
-import type { PolicyResult } from "./input.ts";
 import { fmtInt, fmtLearners, fmtMbps, fmtPct } from "./format.ts";
+import type { PolicyResult } from "./input.ts";
 import type { CourseSection, LoadSection, Reason, SiteRow, ThresholdCheck } from "./schema.ts";
 import { FAR_OVER_CAPACITY_FACTOR } from "./sections.ts";
 
@@ -15,6 +15,13 @@ export interface VerdictFacts {
 }
 
 type Rule = (facts: VerdictFacts) => Reason[];
+
+const technologyNames: Record<string, string> = {
+  flash: "Flash",
+  "java-applet": "Java applets",
+  silverlight: "Silverlight",
+  shockwave: "Shockwave",
+};
 
 const reject = (rule: string, subject: string, training: string, it: string): Reason => ({
   rule,
@@ -68,10 +75,17 @@ export const verdictRules: readonly Rule[] = [
         ];
   },
   function thresholdFailed({ thresholds, load }) {
-    const failed = thresholds.filter((t) => !t.ok).map((t) => reject("threshold-failed", t.metric, t.training, t.it));
+    const failed = thresholds
+      .filter((t) => !t.ok)
+      .map((t) => reject("threshold-failed", t.name, t.training, t.it));
     if (load && !load.passed && failed.length === 0) {
       failed.push(
-        reject("threshold-failed", "load run", "the load test did not complete as planned", "load engine marked the run as failed"),
+        reject(
+          "threshold-failed",
+          "load run",
+          "the load test did not complete as planned",
+          "load engine marked the run as failed",
+        ),
       );
     }
     return failed;
@@ -107,7 +121,14 @@ export const verdictRules: readonly Rule[] = [
   function policyMandatory({ policy }) {
     return policy
       .filter((p) => p.enforcement === "mandatory" && !p.ok)
-      .map((p) => reject("policy-mandatory", p.rule, `an IT rule that must hold does not: ${p.message}`, `mandatory policy ${p.rule} failed: ${p.message}`));
+      .map((p) =>
+        reject(
+          "policy-mandatory",
+          p.rule,
+          `an IT rule that must hold does not: ${p.message}`,
+          `mandatory policy ${p.rule} failed: ${p.message}`,
+        ),
+      );
   },
   function siteOverCapacity({ sites }) {
     return sites
@@ -151,15 +172,22 @@ export const verdictRules: readonly Rule[] = [
       condition(
         "obsolete-technology",
         o.path,
-        `part of the course (${o.path}) uses ${o.kind}, which current browsers no longer run`,
-        `${o.kind} content at ${o.path}`,
+        `part of the course (${o.path}) uses ${technologyNames[o.kind] ?? o.kind}, which current browsers no longer run`,
+        `${technologyNames[o.kind] ?? o.kind} content at ${o.path}`,
       ),
     );
   },
   function policyAdvisory({ policy }) {
     return policy
       .filter((p) => p.enforcement === "advisory" && !p.ok)
-      .map((p) => condition("policy-advisory", p.rule, `an IT recommendation is not met: ${p.message}`, `advisory policy ${p.rule} failed: ${p.message}`));
+      .map((p) =>
+        condition(
+          "policy-advisory",
+          p.rule,
+          `an IT recommendation is not met: ${p.message}`,
+          `advisory policy ${p.rule} failed: ${p.message}`,
+        ),
+      );
   },
   function siteNeedsChange({ sites }) {
     return sites.flatMap((s) => {
@@ -168,7 +196,7 @@ export const verdictRules: readonly Rule[] = [
           condition(
             "site-smaller-rendition",
             s.site,
-            `all ${fmtLearners(s.expectedLearners)} at site ${s.site} fit only if the video plays at ${s.fittingRendition} instead of the top quality`,
+            `the ${fmtLearners(s.expectedLearners)} at site ${s.site} fit only if the video plays at ${s.fittingRendition} instead of the top quality`,
             siteIt(s),
           ),
         ];

@@ -27,8 +27,16 @@ export function judge(facts: VerdictFacts): Report["verdict"] {
   const changes = proposeChanges(reasons, facts.sites);
   const lifted = new Set(changes.flatMap((c) => c.lifts));
   const remaining = reasons.filter((r) => !lifted.has(key(r)));
-  const afterChanges = reasons.length > 0 && !remaining.some((r) => r.level === "reject") ? decide(remaining) : null;
-  return { decision, exitCode: exitCodeFor[decision], headline: headline(decision, reasons, facts.sites), reasons, changes, afterChanges };
+  const afterChanges =
+    reasons.length > 0 && !remaining.some((r) => r.level === "reject") ? decide(remaining) : null;
+  return {
+    decision,
+    exitCode: exitCodeFor[decision],
+    headline: headline(decision, reasons, facts.sites),
+    reasons,
+    changes,
+    afterChanges,
+  };
 }
 
 function headline(decision: Decision, reasons: readonly Reason[], sites: readonly SiteRow[]): string {
@@ -38,7 +46,8 @@ function headline(decision: Decision, reasons: readonly Reason[], sites: readonl
     ? `${fitting.length} of ${sites.length} site(s) take all their learners at once (${fmtLearners(learners)})`
     : "no sites were described";
   const rejects = reasons.filter((r) => r.level === "reject").length;
-  if (decision === "REJECT") return `Not ready for the production network: ${rejects} blocking reason(s); ${reach}.`;
+  if (decision === "REJECT")
+    return `Not ready for the production network: ${rejects} blocking reason(s); ${reach}.`;
   if (decision === "PROMOTE WITH CONDITIONS")
     return `May go onto the production network once ${reasons.length} condition(s) are met; ${reach}.`;
   return `Ready for the production network: every threshold, policy rule and site passed; ${reach}.`;
@@ -52,7 +61,9 @@ function headline(decision: Decision, reasons: readonly Reason[], sites: readonl
 export function proposeChanges(reasons: readonly Reason[], sites: readonly SiteRow[]): VerdictChange[] {
   const changes: VerdictChange[] = [];
   const siteReasons = reasons.filter((r) => r.rule.startsWith("site-") && r.rule !== "site-capacity-unknown");
-  const shortSites = siteReasons.map((r) => sites.find((s) => s.site === r.subject)).filter((s) => s !== undefined);
+  const shortSites = siteReasons
+    .map((r) => sites.find((s) => s.site === r.subject))
+    .filter((s) => s !== undefined);
 
   const ladderDrop = renditionToKeep(shortSites);
   if (ladderDrop) {
@@ -75,12 +86,20 @@ export function proposeChanges(reasons: readonly Reason[], sites: readonly SiteR
     }
   }
   for (const [label, entry] of byChange) {
-    const figures = entry.sites.map((s) => `${s.site}: ${fmtInt(capacityAfter(s, label))} at once for ${fmtInt(s.expectedLearners)} expected`);
+    const figures = entry.sites.map(
+      (s) =>
+        `${s.site}: ${fmtInt(capacityAfter(s, label))} at once for ${fmtInt(s.expectedLearners)} expected`,
+    );
     changes.push({ change: label, lifts: entry.reasons.map(key), effect: `predicted ${figures.join("; ")}` });
   }
   for (const reason of reasons) {
     const fix = fixFor(reason);
-    if (fix) changes.push({ change: fix, lifts: [key(reason)], effect: `lifts "${reason.rule}" (${reason.subject})` });
+    if (fix)
+      changes.push({
+        change: fix,
+        lifts: [key(reason)],
+        effect: reason.level === "reject" ? "removes one blocking reason" : "meets one condition",
+      });
   }
   return changes;
 }
@@ -109,8 +128,12 @@ function fixFor(reason: Reason): string | null {
   switch (reason.rule) {
     case "not-load-tested":
       return "run `sandbox loadtest` and build the report again";
-    case "threshold-failed":
-      return `bring ${reason.subject} within its limit (${reason.it})`;
+    case "threshold-failed": {
+      const now = /= ([^,]+), limit/.exec(reason.it)?.[1];
+      return reason.subject === "load run"
+        ? "find why the load run failed (its log) and run it again"
+        : `make ${reason.subject} pass${now ? ` (now ${now})` : ""}`;
+    }
     case "data-lost":
       return "find why the LMS dropped progress saves (its logs, database connections), fix it and re-run the load test";
     case "course-invalid":

@@ -23,5 +23,9 @@ export function fitLabel(site: SiteRow): string {
 export const renditionLabel = (rung: CourseSection["ladder"][number]) =>
   rung.height ? `${rung.height}p` : `${Math.round(rung.bandwidthKbps)} kbit/s`;
 
-/** Reasons are written as clauses; tables show them as sentences. */
-export const sentence = (text: string) => (text ? `${text[0]?.toUpperCase()}${text.slice(1)}` : text);
+/** Reasons are written as clauses; tables show them as sentences (identifiers such as metric names stay as they are). */
+export function sentence(text: string): string {
+  const firstWord = text.split(" ")[0] ?? "";
+  if (!text || /[_./:(]/.test(firstWord)) return text;
+  return `${text[0]?.toUpperCase()}${text.slice(1)}`;
+}

@@ -27,7 +27,10 @@ export async function writeReport(report: Report, outDir: string): Promise<Writt
     junit: ["junit.xml", renderJunit(report)],
   } as const;
   const paths = {} as Record<keyof typeof files, string>;
-  for (const [key, [name, content]] of Object.entries(files) as [keyof typeof files, readonly [string, string]][]) {
+  for (const [key, [name, content]] of Object.entries(files) as [
+    keyof typeof files,
+    readonly [string, string],
+  ][]) {
     paths[key] = await writeAtomically(join(dir, name), content);
   }
   return { ...paths, sha256: sha256Hex(json) };

@@ -6,12 +6,20 @@ import { docker } from "../runtime/docker.ts";
  * The IPv4 address of each host on the sandbox network, by container name or network alias. The gateway
  * forwards to addresses, not names: on the site network it answers to those very names itself.
  */
-export async function upstreamAddresses(sandboxNetwork: string, hosts: readonly string[]): Promise<Map<string, string>> {
+export async function upstreamAddresses(
+  sandboxNetwork: string,
+  hosts: readonly string[],
+): Promise<Map<string, string>> {
   let info: Docker.NetworkInspectInfo;
   try {
     info = await docker().getNetwork(sandboxNetwork).inspect();
   } catch (error) {
-    throw usageError("SITE_NO_SANDBOX_NETWORK", `the sandbox network "${sandboxNetwork}" does not exist`, "run `sandbox up` first (or pass the sandbox's network name)", error);
+    throw usageError(
+      "SITE_NO_SANDBOX_NETWORK",
+      `the sandbox network "${sandboxNetwork}" does not exist`,
+      "run `sandbox up` first (or pass the sandbox's network name)",
+      error,
+    );
   }
   const found = new Map<string, string>();
   for (const [id, member] of Object.entries(info.Containers ?? {})) {
@@ -25,7 +33,11 @@ export async function upstreamAddresses(sandboxNetwork: string, hosts: readonly 
   }
   const missing = hosts.filter((host) => !found.has(host));
   if (missing.length > 0) {
-    throw usageError("SITE_TARGET_NOT_RUNNING", `no container named ${missing.join(", ")} is on the sandbox network "${sandboxNetwork}"`, "start the sandbox (`sandbox up`) and check `sandbox status`");
+    throw usageError(
+      "SITE_TARGET_NOT_RUNNING",
+      `no container named ${missing.join(", ")} is on the sandbox network "${sandboxNetwork}"`,
+      "start the sandbox (`sandbox up`) and check `sandbox status`",
+    );
   }
   return found;
 }
@@ -40,9 +52,17 @@ export async function waitForGateway(container: Docker.Container, name: string):
     if (state.Health?.Status === "healthy") return;
     if (!state.Running) {
       const logs = (await container.logs({ stdout: true, stderr: true, tail: 20 })).toString("utf8");
-      throw infrastructureError("SITE_GATEWAY_FAILED", `site gateway ${name} stopped (exit ${state.ExitCode}):\n${logs.trim()}`, "the gateway needs NET_ADMIN and the kernel's tbf qdisc; `docker logs` shows the rest");
+      throw infrastructureError(
+        "SITE_GATEWAY_FAILED",
+        `site gateway ${name} stopped (exit ${state.ExitCode}):\n${logs.trim()}`,
+        "the gateway needs NET_ADMIN and the kernel's tbf qdisc; `docker logs` shows the rest",
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw infrastructureError("SITE_GATEWAY_TIMEOUT", `site gateway ${name} was not ready within ${GATEWAY_READY_TIMEOUT_MS / 1000} s`, `see \`docker logs ${name}\``);
+  throw infrastructureError(
+    "SITE_GATEWAY_TIMEOUT",
+    `site gateway ${name} was not ready within ${GATEWAY_READY_TIMEOUT_MS / 1000} s`,
+    `see \`docker logs ${name}\``,
+  );
 }

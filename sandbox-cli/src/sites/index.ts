@@ -6,5 +6,12 @@ export {
   type SiteTarget,
   siteGatewayName,
   siteNetworkName,
+  trainingShareOfLink,
 } from "./plan.ts";
-export { type CreateSiteLinkArgs, createSiteLink, removeSiteLink, removeSiteLinks, type SiteLink } from "./site-link.ts";
+export {
+  type CreateSiteLinkArgs,
+  createSiteLink,
+  removeSiteLink,
+  removeSiteLinks,
+  type SiteLink,
+} from "./site-link.ts";

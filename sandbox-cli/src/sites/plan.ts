@@ -62,7 +62,13 @@ export function planRoutes(targets: readonly SiteTarget[]): PlannedRoute[] {
       listenPort = nextPort;
     }
     usedPorts.add(listenPort);
-    return { target: target.name, host: target.host, listenPort, upstreamHost: target.host, upstreamPort: target.port };
+    return {
+      target: target.name,
+      host: target.host,
+      listenPort,
+      upstreamHost: target.host,
+      upstreamPort: target.port,
+    };
   });
 }
 
@@ -83,5 +89,19 @@ export function gatewayConfig(
       upstreamHost: upstreamAddress(route.upstreamHost),
       upstreamPort: route.upstreamPort,
     })),
+  };
+}
+
+/**
+ * The part of a site's link training may use: what a capacity search shapes the gateway to, so the
+ * measured N_max answers the same question as the predicted one (link x share).
+ */
+export function trainingShareOfLink<
+  T extends Pick<ResolvedSite, "downlinkMbps" | "uplinkMbps" | "trainingShare">,
+>(site: T): T {
+  return {
+    ...site,
+    downlinkMbps: site.downlinkMbps * site.trainingShare,
+    uplinkMbps: site.uplinkMbps * site.trainingShare,
   };
 }

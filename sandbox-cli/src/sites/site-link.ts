@@ -4,20 +4,19 @@ import { docker } from "../runtime/docker.ts";
 import { ensureImage } from "../runtime/images.ts";
 import type { ResolvedSite } from "../spec/resolve-sites.ts";
 import type { Logger } from "../util/log.ts";
+import { upstreamAddresses, waitForGateway } from "./docker-lookups.ts";
 import {
   gatewayConfig,
   type PlannedRoute,
   planRoutes,
-  SITE_GATEWAY_IMAGE,
-  SITE_NAME_LABEL,
-  SITE_ROLE_LABEL,
   type SandboxIdentity,
+  SITE_GATEWAY_IMAGE,
+  SITE_ROLE_LABEL,
   type SiteTarget,
   siteGatewayName,
   siteLabels,
   siteNetworkName,
 } from "./plan.ts";
-import { upstreamAddresses, waitForGateway } from "./docker-lookups.ts";
 
 export interface SiteLink {
   readonly site: string;
@@ -45,16 +44,28 @@ export interface CreateSiteLinkArgs {
 export async function createSiteLink(args: CreateSiteLinkArgs, log: Logger): Promise<SiteLink> {
   const { sandbox, site } = args;
   if (args.targets.length === 0) {
-    throw usageError("SITE_NO_TARGETS", `site "${site.name}" has nothing to reach`, "pass the sandbox candidates the site's learners use");
+    throw usageError(
+      "SITE_NO_TARGETS",
+      `site "${site.name}" has nothing to reach`,
+      "pass the sandbox candidates the site's learners use",
+    );
   }
   let routes: PlannedRoute[];
   try {
     routes = planRoutes(args.targets);
   } catch (error) {
-    throw usageError("SITE_BAD_TARGETS", `site "${site.name}": ${(error as Error).message}`, "give each target a unique name", error);
+    throw usageError(
+      "SITE_BAD_TARGETS",
+      `site "${site.name}": ${(error as Error).message}`,
+      "give each target a unique name",
+      error,
+    );
   }
   const image = await ensureImage(SITE_GATEWAY_IMAGE, log);
-  const addresses = await upstreamAddresses(args.sandboxNetwork, routes.map((route) => route.upstreamHost));
+  const addresses = await upstreamAddresses(
+    args.sandboxNetwork,
+    routes.map((route) => route.upstreamHost),
+  );
   const networkName = siteNetworkName(sandbox.name, site.name);
   const gatewayName = siteGatewayName(sandbox.name, site.name);
   try {
@@ -69,7 +80,12 @@ export async function createSiteLink(args: CreateSiteLinkArgs, log: Logger): Pro
           Labels: siteLabels(sandbox, site.name, "site-network"),
         });
         const subnet = (await network.inspect()).IPAM?.Config?.[0]?.Subnet as string | undefined;
-        if (!subnet) throw infrastructureError("SITE_NO_SUBNET", `docker gave ${networkName} no IPv4 subnet`, "check the Engine's address pools (`docker network inspect`)");
+        if (!subnet)
+          throw infrastructureError(
+            "SITE_NO_SUBNET",
+            `docker gave ${networkName} no IPv4 subnet`,
+            "check the Engine's address pools (`docker network inspect`)",
+          );
         const config = gatewayConfig(site, subnet, routes, (host) => addresses.get(host) ?? host);
         const container = await docker().createContainer({
           name: gatewayName,
@@ -84,7 +100,9 @@ export async function createSiteLink(args: CreateSiteLinkArgs, log: Logger): Pro
             RestartPolicy: { Name: "no" },
           },
           NetworkingConfig: {
-            EndpointsConfig: { [networkName]: { Aliases: [...new Set(routes.map((route) => route.host)), "gateway"] } },
+            EndpointsConfig: {
+              [networkName]: { Aliases: [...new Set(routes.map((route) => route.host)), "gateway"] },
+            },
           },
         });
         await docker().getNetwork(args.sandboxNetwork).connect({ Container: container.id });
@@ -99,7 +117,12 @@ export async function createSiteLink(args: CreateSiteLinkArgs, log: Logger): Pro
   }
 }
 
-function siteLink(site: string, network: string, gateway: SiteLink["gateway"], routes: PlannedRoute[]): SiteLink {
+function siteLink(
+  site: string,
+  network: string,
+  gateway: SiteLink["gateway"],
+  routes: PlannedRoute[],
+): SiteLink {
   return {
     site,
     network,
@@ -108,7 +131,11 @@ function siteLink(site: string, network: string, gateway: SiteLink["gateway"], r
     targetHostFor(target) {
       const route = routes.find((candidate) => candidate.target === target);
       if (!route) {
-        throw usageError("SITE_UNKNOWN_TARGET", `site "${site}" has no route to "${target}"; it has: ${routes.map((r) => r.target).join(", ")}`, "create the site link with that target");
+        throw usageError(
+          "SITE_UNKNOWN_TARGET",
+          `site "${site}" has no route to "${target}"; it has: ${routes.map((r) => r.target).join(", ")}`,
+          "create the site link with that target",
+        );
       }
       return { host: route.host, port: route.listenPort, url: `http://${route.host}:${route.listenPort}` };
     },
@@ -125,20 +152,25 @@ async function ignoreMissing(work: () => Promise<unknown>): Promise<void> {
 
 /** Removes one site's gateway and network; missing pieces are fine (idempotent). */
 export async function removeSiteLink(sandboxName: string, siteName: string): Promise<void> {
-  await ignoreMissing(() => docker().getContainer(siteGatewayName(sandboxName, siteName)).remove({ force: true }));
+  await ignoreMissing(() =>
+    docker().getContainer(siteGatewayName(sandboxName, siteName)).remove({ force: true }),
+  );
   await ignoreMissing(() => docker().getNetwork(siteNetworkName(sandboxName, siteName)).remove());
 }
 
 /** Removes every site gateway and site network of a sandbox, found by their labels. */
-export async function removeSiteLinks(sandboxName: string): Promise<{ containers: number; networks: number }> {
+export async function removeSiteLinks(
+  sandboxName: string,
+): Promise<{ containers: number; networks: number }> {
   const byLabel = (role: string) => ({
     label: [`sandbox.name=${sandboxName}`, `${SITE_ROLE_LABEL}=${role}`],
   });
   const containers = await docker().listContainers({ all: true, filters: byLabel("site-gateway") });
-  for (const info of containers) await ignoreMissing(() => docker().getContainer(info.Id).remove({ force: true }));
-  const networks: Docker.NetworkInspectInfo[] = await docker().listNetworks({ filters: byLabel("site-network") });
+  for (const info of containers)
+    await ignoreMissing(() => docker().getContainer(info.Id).remove({ force: true }));
+  const networks: Docker.NetworkInspectInfo[] = await docker().listNetworks({
+    filters: byLabel("site-network"),
+  });
   for (const info of networks) await ignoreMissing(() => docker().getNetwork(info.Id).remove());
   return { containers: containers.length, networks: networks.length };
 }
-
-

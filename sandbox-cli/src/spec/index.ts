@@ -1,7 +1,10 @@
 export { formatDuration, parseDuration } from "./duration.ts";
 export { SPEC_JSON_SCHEMA_PATH, specJsonSchema, specJsonSchemaText } from "./json-schema.ts";
 export {
+  assertKubernetesTargetDeployable,
   checkKubernetesTarget,
+  findKubernetesProviderPlugin,
+  KUBERNETES_PROVIDER_VERSION,
   type KubernetesConnection,
   kubeconfigPath,
   sandboxNamespace,

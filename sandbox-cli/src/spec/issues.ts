@@ -3,7 +3,8 @@ import type { z } from "zod";
 /** "sites[0].downlinkMbps" from ["sites", 0, "downlinkMbps"]. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
-  for (const segment of path) out += typeof segment === "number" ? `[${segment}]` : `${out ? "." : ""}${String(segment)}`;
+  for (const segment of path)
+    out += typeof segment === "number" ? `[${segment}]` : `${out ? "." : ""}${String(segment)}`;
   return out || "(top level)";
 }
 
@@ -57,7 +58,11 @@ function keysOf(schema: AnySchema): string[] {
 }
 
 function child(schema: AnySchema, segment: PropertyKey): AnySchema | undefined {
-  const def = unwrap(schema)._zod.def as { shape?: Record<string, AnySchema>; element?: AnySchema; options?: AnySchema[] };
+  const def = unwrap(schema)._zod.def as {
+    shape?: Record<string, AnySchema>;
+    element?: AnySchema;
+    options?: AnySchema[];
+  };
   if (typeof segment === "number") return def.element;
   if (def.shape) return def.shape[String(segment)];
   for (const option of def.options ?? []) {

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { access, readdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { parse } from "yaml";
@@ -13,7 +13,8 @@ export interface KubernetesConnection {
   readonly namespace: string;
 }
 
-const ASK_IT = "ask IT for a kubeconfig for the sandbox cluster, or set `target: { kind: docker }` to run on this machine";
+const ASK_IT =
+  "ask IT for a kubeconfig for the sandbox cluster, or set `target: { kind: docker }` to run on this machine";
 
 export const sandboxNamespace = (spec: SandboxSpec, target: KubernetesTarget) =>
   target.namespace ?? `sandbox-${spec.name}`;
@@ -60,4 +61,47 @@ export async function checkKubernetesTarget(
     );
   }
   return { kubeconfigPath: path, context: target.context, namespace: sandboxNamespace(spec, target) };
+}
+
+/** The @pulumi/kubernetes SDK version the stack is written against; its provider plugin must match. */
+export const KUBERNETES_PROVIDER_VERSION = "4.34.2";
+
+/** Where Pulumi looks for the kubernetes provider plugin: $PULUMI_HOME/plugins, then PATH. */
+export async function findKubernetesProviderPlugin(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  const pluginsDir = join(env.PULUMI_HOME ?? join(env.HOME ?? homedir(), ".pulumi"), "plugins");
+  const installed = await readdir(pluginsDir).catch(() => [] as string[]);
+  const match = installed.find((name) => name.startsWith("resource-kubernetes-v"));
+  if (match) return join(pluginsDir, match);
+  for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, "pulumi-resource-kubernetes");
+    if (
+      await access(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Everything `sandbox up` needs before deploying a kubernetes-target spec: a cluster in the kubeconfig
+ * and the Pulumi kubernetes provider plugin. Exit 3 with the fix for whichever is missing.
+ */
+export async function assertKubernetesTargetDeployable(
+  spec: SandboxSpec,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<KubernetesConnection> {
+  const connection = await checkKubernetesTarget(spec, env);
+  if (!(await findKubernetesProviderPlugin(env))) {
+    throw missingToolError(
+      "KUBE_PROVIDER_MISSING",
+      `the Pulumi kubernetes provider plugin (resource-kubernetes v${KUBERNETES_PROVIDER_VERSION}) is not installed`,
+      `on a machine that reaches Pulumi's plugin downloads run \`pulumi plugin install resource kubernetes v${KUBERNETES_PROVIDER_VERSION}\`, or put a pulumi-resource-kubernetes binary on PATH`,
+    );
+  }
+  return connection;
 }

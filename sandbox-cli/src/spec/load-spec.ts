@@ -5,9 +5,9 @@ import { isMap, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { findCatalogEntry, listCandidates } from "../../../stacks/catalog/index.ts";
 import { usageError } from "../errors.ts";
-import { type SandboxSpec, sandboxSpecSchema } from "./schema.ts";
-import { resolveSites, type ResolvedSite } from "./resolve-sites.ts";
 import { allowedKeysAt, describeIssue } from "./issues.ts";
+import { type ResolvedSite, resolveSites } from "./resolve-sites.ts";
+import { type SandboxSpec, sandboxSpecSchema } from "./schema.ts";
 
 export interface LoadedSpec {
   readonly spec: SandboxSpec;
@@ -18,7 +18,10 @@ export interface LoadedSpec {
 }
 
 /** Parses and validates sandbox.yaml text; every problem is reported with its path, line and the fix. */
-export function parseSpecText(text: string, label = "sandbox.yaml"): { spec: SandboxSpec; sites: ResolvedSite[] } {
+export function parseSpecText(
+  text: string,
+  label = "sandbox.yaml",
+): { spec: SandboxSpec; sites: ResolvedSite[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -32,16 +35,27 @@ export function parseSpecText(text: string, label = "sandbox.yaml"): { spec: San
   }
   const data = doc.toJS();
   if (!data || typeof data !== "object" || Array.isArray(data)) {
-    throw usageError("SPEC_NOT_A_MAPPING", `${label} must be a YAML mapping with name, owner and candidates`, "run `sandbox init` for a starter file");
+    throw usageError(
+      "SPEC_NOT_A_MAPPING",
+      `${label} must be a YAML mapping with name, owner and candidates`,
+      "run `sandbox init` for a starter file",
+    );
   }
   const parsed = sandboxSpecSchema.safeParse(data);
-  if (!parsed.success) throw specIssuesError(parsed.error.issues, label, (path) => lineOf(doc, lineCounter, path));
+  if (!parsed.success)
+    throw specIssuesError(parsed.error.issues, label, (path) => lineOf(doc, lineCounter, path));
   const crossIssues = crossCheck(parsed.data);
   const { sites, issues: siteIssues } = resolveSites(parsed.data.sites);
   const problems = [...crossIssues, ...siteIssues];
   if (problems.length > 0) {
-    const lines = problems.map((p) => `  - ${p.path}${lineSuffix(lineOf(doc, lineCounter, p.segments))}: ${p.message}`);
-    throw usageError("SPEC_INVALID", `${label} has ${problems.length} problem(s):\n${lines.join("\n")}`, "edit the named fields and run again");
+    const lines = problems.map(
+      (p) => `  - ${p.path}${lineSuffix(lineOf(doc, lineCounter, p.segments))}: ${p.message}`,
+    );
+    throw usageError(
+      "SPEC_INVALID",
+      `${label} has ${problems.length} problem(s):\n${lines.join("\n")}`,
+      "edit the named fields and run again",
+    );
   }
   return { spec: parsed.data, sites };
 }
@@ -52,7 +66,12 @@ export async function loadSpecFile(file: string): Promise<LoadedSpec> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw usageError("SPEC_UNREADABLE", `cannot read the spec file ${path}: ${(error as Error).message}`, "pass --spec FILE, or run `sandbox init` to write sandbox.yaml here", error);
+    throw usageError(
+      "SPEC_UNREADABLE",
+      `cannot read the spec file ${path}: ${(error as Error).message}`,
+      "pass --spec FILE, or run `sandbox init` to write sandbox.yaml here",
+      error,
+    );
   }
   const { spec, sites } = parseSpecText(text, file);
   return { spec, sites, path, sha256: createHash("sha256").update(text).digest("hex") };
@@ -60,19 +79,34 @@ export async function loadSpecFile(file: string): Promise<LoadedSpec> {
 
 export const specDir = (loaded: LoadedSpec) => dirname(loaded.path);
 
-function specIssuesError(issues: readonly z.core.$ZodIssue[], label: string, lineAt: (path: PropertyKey[]) => number | undefined) {
+function specIssuesError(
+  issues: readonly z.core.$ZodIssue[],
+  label: string,
+  lineAt: (path: PropertyKey[]) => number | undefined,
+) {
   const lines = issues.map((issue) => {
-    const allowed = issue.code === "unrecognized_keys" ? allowedKeysAt(sandboxSpecSchema, issue.path) : undefined;
+    const allowed =
+      issue.code === "unrecognized_keys" ? allowedKeysAt(sandboxSpecSchema, issue.path) : undefined;
     return `  - ${describeIssue(issue, allowed)}${lineSuffix(lineAt(issue.path))}`;
   });
-  return usageError("SPEC_INVALID", `${label} has ${issues.length} problem(s):\n${lines.join("\n")}`, "edit the named fields (see the allowed values above) and run again");
+  return usageError(
+    "SPEC_INVALID",
+    `${label} has ${issues.length} problem(s):\n${lines.join("\n")}`,
+    "edit the named fields (see the allowed values above) and run again",
+  );
 }
 
 const lineSuffix = (line: number | undefined) => (line ? ` (line ${line})` : "");
 
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+function lineOf(
+  doc: ReturnType<typeof parseDocument>,
+  counter: LineCounter,
+  path: readonly PropertyKey[],
+): number | undefined {
   for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+    const node = doc.getIn(path.slice(0, depth) as (string | number)[], true) as
+      | { range?: [number, number, number] }
+      | undefined;
     const start = node && (isMap(node) || "range" in node) ? node.range?.[0] : undefined;
     if (start !== undefined) return counter.linePos(start).line;
   }
@@ -90,33 +124,62 @@ function crossCheck(spec: SandboxSpec): CrossIssue[] {
   const names = spec.candidates.map((c) => c.name ?? c.catalog);
   names.forEach((name, i) => {
     if (names.indexOf(name) !== i) {
-      issues.push({ path: `candidates[${i}]`, segments: ["candidates", i], message: `candidate name "${name}" is used twice: give one a distinct \`name\`` });
+      issues.push({
+        path: `candidates[${i}]`,
+        segments: ["candidates", i],
+        message: `candidate name "${name}" is used twice: give one a distinct \`name\``,
+      });
     }
   });
   spec.courses.forEach((course, i) => {
     for (const wanted of course.candidates ?? []) {
       if (!names.includes(wanted)) {
-        issues.push({ path: `courses[${i}].candidates`, segments: ["courses", i, "candidates"], message: `unknown candidate "${wanted}"; candidates are: ${names.join(", ")}` });
+        issues.push({
+          path: `courses[${i}].candidates`,
+          segments: ["courses", i, "candidates"],
+          message: `unknown candidate "${wanted}"; candidates are: ${[...new Set(names)].join(", ")}`,
+        });
       }
     }
   });
   const siteNames = spec.sites.map((s) => s.name);
   siteNames.forEach((name, i) => {
-    if (siteNames.indexOf(name) !== i) issues.push({ path: `sites[${i}].name`, segments: ["sites", i, "name"], message: `site name "${name}" is used twice` });
+    if (siteNames.indexOf(name) !== i)
+      issues.push({
+        path: `sites[${i}].name`,
+        segments: ["sites", i, "name"],
+        message: `site name "${name}" is used twice`,
+      });
   });
   issues.push(...catalogIssues(spec));
   const { load } = spec;
   if (load.thinkTime.min > load.thinkTime.max) {
-    issues.push({ path: "load.thinkTime", segments: ["load", "thinkTime"], message: `min (${load.thinkTime.min}s) is larger than max (${load.thinkTime.max}s)` });
+    issues.push({
+      path: "load.thinkTime",
+      segments: ["load", "thinkTime"],
+      message: `min (${load.thinkTime.min}s) is larger than max (${load.thinkTime.max}s)`,
+    });
   }
   if (load.peakLearners > load.maxLearners) {
-    issues.push({ path: "load.peakLearners", segments: ["load", "peakLearners"], message: `${load.peakLearners} is above load.maxLearners (${load.maxLearners}): lower it or raise the cap` });
+    issues.push({
+      path: "load.peakLearners",
+      segments: ["load", "peakLearners"],
+      message: `${load.peakLearners} is above load.maxLearners (${load.maxLearners}): lower it or raise the cap`,
+    });
   }
   if (load.duration > load.maxDuration) {
-    issues.push({ path: "load.duration", segments: ["load", "duration"], message: `${load.duration}s is above load.maxDuration (${load.maxDuration}s): shorten it or raise the cap` });
+    issues.push({
+      path: "load.duration",
+      segments: ["load", "duration"],
+      message: `${load.duration}s is above load.maxDuration (${load.maxDuration}s): shorten it or raise the cap`,
+    });
   }
   if (load.runners > load.peakLearners) {
-    issues.push({ path: "load.runners", segments: ["load", "runners"], message: `${load.runners} runners for ${load.peakLearners} learners: each runner needs at least one learner; lower load.runners` });
+    issues.push({
+      path: "load.runners",
+      segments: ["load", "runners"],
+      message: `${load.runners} runners for ${load.peakLearners} learners: each runner needs at least one learner; lower load.runners`,
+    });
   }
   return issues;
 }
@@ -145,7 +208,11 @@ function catalogIssues(spec: SandboxSpec): CrossIssue[] {
     for (const wanted of course.candidates ?? []) {
       const kind = kindOf.get(wanted);
       if (kind && kind !== "lms") {
-        issues.push({ path: `courses[${i}].candidates`, segments: ["courses", i, "candidates"], message: `"${wanted}" is a ${kind} server, not an LMS: courses are installed into LMS candidates only` });
+        issues.push({
+          path: `courses[${i}].candidates`,
+          segments: ["courses", i, "candidates"],
+          message: `"${wanted}" is a ${kind} server, not an LMS: courses are installed into LMS candidates only`,
+        });
       }
     }
   });

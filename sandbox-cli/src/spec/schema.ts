@@ -7,7 +7,10 @@ const dnsLabel = z.string().regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, DNS_LABEL_RU
 /** A Kubernetes namespace name (RFC 1123 label, at most 63 characters). */
 const namespaceName = z
   .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a DNS label: a-z, 0-9 and '-', at most 63 characters");
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    "must be a DNS label: a-z, 0-9 and '-', at most 63 characters",
+  );
 const dnsName = z
   .string()
   .regex(
@@ -42,7 +45,11 @@ export const kubernetesTargetSchema = z
     ingressDomain: dnsName
       .default("sandbox.local")
       .describe("host suffix for candidate ingresses: <candidate>.<sandbox name>.<ingressDomain>."),
-    ingressClassName: z.string().min(1).optional().describe("IngressClass to use; the cluster default when left out."),
+    ingressClassName: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("IngressClass to use; the cluster default when left out."),
     ingressControllerNamespace: namespaceName
       .default("ingress-nginx")
       .describe("namespace of the ingress controller: the only namespace (with monitoring) allowed in."),
@@ -67,7 +74,9 @@ export const targetSchema = z
   .describe("Where the sandbox runs: docker (default) or kubernetes.");
 
 export const candidateSchema = z.strictObject({
-  name: dnsLabel.optional().describe("instance name inside the sandbox, unique; the catalog id when left out."),
+  name: dnsLabel
+    .optional()
+    .describe("instance name inside the sandbox, unique; the catalog id when left out."),
   catalog: z
     .string()
     .min(1)
@@ -113,7 +122,13 @@ export const siteSchema = z.strictObject({
 });
 
 export const loadSchema = z.strictObject({
-  peakLearners: z.number().int().min(1).max(10_000).default(20).describe("simultaneous learners at the peak."),
+  peakLearners: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(20)
+    .describe("simultaneous learners at the peak."),
   rampUp: duration(0, 3600, "30s", "time to ramp from zero to the peak."),
   duration: duration(5, 4 * 3600, "2m", "time held at the peak."),
   thinkTime: z
@@ -124,7 +139,12 @@ export const loadSchema = z.strictObject({
     .default({ min: 3, max: 15 })
     .describe("pause between a learner's page views and runtime commits."),
   commitInterval: duration(1, 3600, "30s", "how often a learner's content commits its runtime data."),
-  videoShare: z.number().min(0).max(1).default(1).describe("share of learners watching the course video (0-1)."),
+  videoShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .describe("share of learners watching the course video (0-1)."),
   runners: z
     .number()
     .int()
@@ -140,7 +160,11 @@ export const thresholdsSchema = z.strictObject({
   httpP95Ms: z.number().positive().default(800).describe("95th percentile HTTP response time, in ms."),
   httpErrorRate: z.number().min(0).max(1).default(0.01).describe("share of failed HTTP requests (0-1)."),
   rebufferRatio: z.number().min(0).max(1).default(0.02).describe("share of playback time spent rebuffering."),
-  timeToFirstFrameP95S: z.number().positive().default(4).describe("95th percentile time to first video frame, in s."),
+  timeToFirstFrameP95S: z
+    .number()
+    .positive()
+    .default(4)
+    .describe("95th percentile time to first video frame, in s."),
   serverCpuShare: z
     .number()
     .gt(0)
@@ -156,7 +180,9 @@ export const thresholdsSchema = z.strictObject({
 });
 
 export const policySchema = z.strictObject({
-  thresholds: thresholdsSchema.default(thresholdsSchema.parse({})).describe("limits a load test must stay within."),
+  thresholds: thresholdsSchema
+    .default(thresholdsSchema.parse({}))
+    .describe("limits a load test must stay within."),
   mediaOverhead: z
     .number()
     .min(0)

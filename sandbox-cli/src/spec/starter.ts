@@ -1,7 +1,11 @@
 import { SITE_PROFILES } from "./site-profiles.ts";
 
 /** The commented sandbox.yaml that `sandbox init` writes; it parses as is. */
-export function starterSpec(args: { readonly name: string; readonly owner: string; readonly schemaPath?: string }): string {
+export function starterSpec(args: {
+  readonly name: string;
+  readonly owner: string;
+  readonly schemaPath?: string;
+}): string {
   const profiles = Object.keys(SITE_PROFILES).join(", ");
   return `# yaml-language-server: $schema=${args.schemaPath ?? "docs/sandbox.schema.json"}
 # sandbox.yaml: one private sandbox of candidate LMS and media servers.

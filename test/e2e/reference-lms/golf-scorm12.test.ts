@@ -18,7 +18,9 @@ beforeAll(async () => {
   stack = await startLmsStack();
   const learners = new LmsClient(stack.baseUrl);
   await learners.login(stack.admin.username, stack.admin.password);
-  await learners.request("POST", "/api/admin/learners", { json: { prefix: "golfer", count: 1, password: "golfer-pass" } });
+  await learners.request("POST", "/api/admin/learners", {
+    json: { prefix: "golfer", count: 1, password: "golfer-pass" },
+  });
   profileDir = await mkdtemp(join(tmpdir(), "lms-e2e-chromium-"));
   // A fresh profile per run: playwright passes it to Chromium as --user-data-dir.
   browser = await chromium.launchPersistentContext(profileDir, {
@@ -59,6 +61,17 @@ async function confineToLoopback(page: Page) {
   });
 }
 
+async function committedRows(username: string, courseId: string, expected: number) {
+  const query = `SELECT c.cmi, c.completion_status, a.state FROM commits c JOIN attempts a ON a.id = c.attempt_id
+     JOIN users u ON u.id = a.user_id WHERE u.username = $1 AND a.course_id = $2 ORDER BY c.id`;
+  for (let tries = 0; tries < 50; tries++) {
+    const { rows } = await stack.db.query(query, [username, courseId]);
+    if (rows.length >= expected) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return (await stack.db.query(query, [username, courseId])).rows;
+}
+
 it("an admin installs the SCORM 1.2 golf course; a learner launches it, the SCO commits and the rows are stored", async () => {
   const adminPage = await browser.newPage();
   await confineToLoopback(adminPage);
@@ -77,32 +90,53 @@ it("an admin installs the SCORM 1.2 golf course; a learner launches it, the SCO 
   page.on("dialog", (dialog) => void dialog.accept()); // "save your progress to resume later?" -> yes
   await login(page, "golfer1", "golfer-pass");
   await page.click('li.course[data-course-id="golf"] a.launch');
-  await page.waitForFunction(() => document.getElementById("status")?.textContent === "initialised");
+  await page.waitForSelector('#status:text-is("initialised")');
   const sco = page.frameLocator("#sco");
   await sco.locator("#butNext").click();
   await sco.locator("#butNext").click();
   await page.screenshot({ path: join(ARTIFACTS, "02-sco-page-3.png") });
+  // An explicit LMSCommit from the SCO's window is a synchronous request: when it returns "true",
+  // the row is already in the database.
+  const scoFrame = page
+    .frames()
+    .find((frame) => frame.url().includes("/content/golf/shared/launchpage.html"));
+  expect(scoFrame).toBeDefined();
+  const committed = await scoFrame?.evaluate('parent.API.LMSCommit("")');
+  expect(committed).toBe("true");
+  const afterCommit = await stack.db.query(
+    `SELECT c.cmi FROM commits c JOIN attempts a ON a.id = c.attempt_id JOIN users u ON u.id = a.user_id
+     WHERE u.username = 'golfer1' AND a.course_id = 'golf'`,
+  );
+  expect(afterCommit.rows).toHaveLength(1);
+  expect(afterCommit.rows[0].cmi.runtimeData.cmi.core.lesson_location).toBe("2");
   await sco.locator("#butExit").click();
-  await page.waitForFunction(() => document.getElementById("status")?.textContent === "finished");
+  await page.waitForSelector('#status:text-is("finished")');
   await page.screenshot({ path: join(ARTIFACTS, "03-sco-finished.png") });
 
-  const { rows } = await stack.db.query(
-    `SELECT c.cmi, c.completion_status, a.state FROM commits c JOIN attempts a ON a.id = c.attempt_id
-     JOIN users u ON u.id = a.user_id WHERE u.username = 'golfer1' AND a.course_id = 'golf' ORDER BY c.id`,
-  );
-  expect(rows.length).toBeGreaterThanOrEqual(1);
+  // LMSFinish commits by sendBeacon (it must survive the page closing): wait, bounded, for the row.
+  const rows = await committedRows("golfer1", "golf", 2);
+  expect(rows).toHaveLength(2);
   const last = rows[rows.length - 1];
   const core = last.cmi.runtimeData.cmi.core;
-  expect(core).toMatchObject({ student_id: "golfer1", lesson_location: "2", lesson_status: "incomplete", exit: "suspend" });
+  expect(core).toMatchObject({
+    student_id: "golfer1",
+    lesson_location: "2",
+    lesson_status: "incomplete",
+    exit: "suspend",
+  });
   expect(last.completion_status).toBe("incomplete");
   expect(last.state).toMatchObject({ location: "2", lessonStatus: "incomplete" });
 
-  // A second launch resumes at the bookmark that was committed.
-  await page.goto(`${stack.baseUrl}/`);
-  await page.click('li.course[data-course-id="golf"] a.launch');
-  await page.waitForFunction(() => document.getElementById("status")?.textContent === "initialised");
-  const resumed = await page.evaluate(() => (window as unknown as { API: { LMSGetValue(e: string): string } }).API.LMSGetValue("cmi.core.lesson_location"));
+  // A second launch (tagged with a load-run id) resumes at the bookmark that was committed.
+  await page.goto(`${stack.baseUrl}/launch/golf?launch=item_1&run=browser-run-1`);
+  await page.waitForSelector('#status:text-is("initialised")');
+  const resumed = await page.evaluate('API.LMSGetValue("cmi.core.lesson_location")');
   expect(resumed).toBe("2");
+  expect(await page.evaluate('API.LMSCommit("")')).toBe("true");
+  const tagged = await stack.db.query(
+    "SELECT count(*)::int AS n FROM commits WHERE load_run = 'browser-run-1'",
+  );
+  expect(tagged.rows[0].n).toBe(1);
   await page.screenshot({ path: join(ARTIFACTS, "04-sco-resumed.png") });
   await page.close();
   await adminPage.close();

@@ -51,7 +51,15 @@ async function visit(htmlPath: string, screenshot: string, media: "screen" | "pr
     viewport: { width: 1200, height: 900 },
     offline: true,
   });
-  const visitResult: PageVisit = { requested: [], blocked: [], consoleErrors: [], verdictText: "", verdictVisible: false, chartIds: [], chartsWithMarks: 0 };
+  const visitResult: PageVisit = {
+    requested: [],
+    blocked: [],
+    consoleErrors: [],
+    verdictText: "",
+    verdictVisible: false,
+    chartIds: [],
+    chartsWithMarks: 0,
+  };
   try {
     const page = await context.newPage();
     page.on("request", (request) => visitResult.requested.push(request.url()));
@@ -68,11 +76,16 @@ async function visit(htmlPath: string, screenshot: string, media: "screen" | "pr
     await page.goto(fileUrl, { waitUntil: "load" });
     const verdict = page.getByTestId("verdict");
     visitResult.verdictVisible = await verdict.isVisible();
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees
     visitResult.verdictText = await verdict.innerText();
-    visitResult.chartIds = await page.locator("figure.chart").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-chart") ?? ""));
+    visitResult.chartIds = await page
+      .locator("figure.chart")
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-chart") ?? ""));
     visitResult.chartsWithMarks = await page
       .locator("figure.chart svg")
-      .evaluateAll((nodes) => nodes.filter((n) => n.querySelectorAll("path, rect, line, circle").length > 5).length);
+      .evaluateAll(
+        (nodes) => nodes.filter((n) => n.querySelectorAll("path, rect, line, circle").length > 5).length,
+      );
     await page.screenshot({ path: screenshot, fullPage: true });
   } finally {
     await context.close();

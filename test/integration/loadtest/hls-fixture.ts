@@ -9,7 +9,7 @@ import { runProgram } from "../../../sandbox-cli/src/util/exec.ts";
  * A small HLS ladder made with ffmpeg (two renditions, 1 s segments) and a static server for it on
  * 127.0.0.1: what the media server of a sandbox serves, in seconds and without Docker.
  */
-export async function makeHlsLadder(dir: string, seconds = 8): Promise<string> {
+export async function makeHlsLadder(dir: string, seconds = 8, segmentS = 1): Promise<string> {
   if (existsSync(join(dir, "master.m3u8"))) return join(dir, "master.m3u8");
   await mkdir(dir, { recursive: true });
   await runProgram(
@@ -23,8 +23,8 @@ export async function makeHlsLadder(dir: string, seconds = 8): Promise<string> {
       "-map", "[hi]", "-map", "[lo]", "-map", "1:a", "-map", "1:a",
       "-c:v", "libx264", "-preset", "ultrafast", "-b:v:0", "800k", "-b:v:1", "250k",
       "-c:a", "aac", "-b:a", "64k",
-      "-force_key_frames", "expr:gte(t,n_forced*1)",
-      "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod",
+      "-force_key_frames", `expr:gte(t,n_forced*${segmentS})`,
+      "-f", "hls", "-hls_time", String(segmentS), "-hls_playlist_type", "vod",
       "-hls_segment_filename", join(dir, "v%v", "seg%03d.ts"),
       "-master_pl_name", "master.m3u8",
       "-var_stream_map", "v:0,a:0 v:1,a:1",

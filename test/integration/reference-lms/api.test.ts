@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixture, LmsClient } from "./client.ts";
 import { type LmsStack, startLmsStack } from "./stack.ts";
-import { makeZip, scorm12Package } from "./zip.ts";
+import { scorm12Package } from "./zip.ts";
 
 let stack: LmsStack;
 let admin: LmsClient;
@@ -21,19 +21,30 @@ describe("health, metrics and accounts", () => {
     expect((await anon.request("GET", "/healthz")).json).toEqual({ status: "ok" });
     const metrics = await anon.request("GET", "/metrics");
     expect(metrics.headers.get("content-type")).toContain("text/plain");
-    for (const name of ["lms_http_requests_total", "lms_http_request_duration_seconds_bucket", "lms_db_pool_connections", "lms_runtime_commits_total", "lms_xapi_statements_total"]) {
+    for (const name of [
+      "lms_http_requests_total",
+      "lms_http_request_duration_seconds_bucket",
+      "lms_db_pool_connections",
+      "lms_runtime_commits_total",
+      "lms_xapi_statements_total",
+    ]) {
       expect(metrics.text).toContain(name);
     }
   });
 
   it("logs in with an httpOnly session cookie and refuses wrong passwords", async () => {
     const client = new LmsClient(stack.baseUrl);
-    const wrong = await client.request("POST", "/api/login", { json: { username: "admin", password: "not-it-at-all" } });
+    const wrong = await client.request("POST", "/api/login", {
+      json: { username: "admin", password: "not-it-at-all" },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.json.error).toBe("BAD_CREDENTIALS");
     const ok = await client.login(stack.admin.username, stack.admin.password);
     expect(ok.setCookie).toMatch(/lms_session=.+HttpOnly/i);
-    expect((await client.request("GET", "/api/me")).json.user).toMatchObject({ username: "admin", role: "admin" });
+    expect((await client.request("GET", "/api/me")).json.user).toMatchObject({
+      username: "admin",
+      role: "admin",
+    });
     expect((await client.request("POST", "/api/logout")).status).toBe(204);
     expect((await client.request("GET", "/api/me")).status).toBe(401);
   });
@@ -45,13 +56,23 @@ describe("health, metrics and accounts", () => {
   });
 
   it("provisions learners in bulk, and learners are not admins", async () => {
-    const created = await admin.request("POST", "/api/admin/learners", { json: { prefix: "bulk", count: 25, password: "learner-pass" } });
+    const created = await admin.request("POST", "/api/admin/learners", {
+      json: { prefix: "bulk", count: 25, password: "learner-pass" },
+    });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ created: 25, first: "bulk1", last: "bulk25" });
     const learner = new LmsClient(stack.baseUrl);
     await learner.login("bulk25", "learner-pass");
-    expect((await learner.request("POST", "/api/admin/learners", { json: { prefix: "x", count: 1, password: "12345678" } })).status).toBe(403);
-    const bad = await admin.request("POST", "/api/admin/learners", { json: { prefix: "bad prefix", count: 0, password: "short" } });
+    expect(
+      (
+        await learner.request("POST", "/api/admin/learners", {
+          json: { prefix: "x", count: 1, password: "12345678" },
+        })
+      ).status,
+    ).toBe(403);
+    const bad = await admin.request("POST", "/api/admin/learners", {
+      json: { prefix: "bad prefix", count: 0, password: "short" },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.message).toContain("prefix");
   });
@@ -61,7 +82,11 @@ describe("course install", () => {
   it("installs the SCORM 1.2 golf fixture and lists it in the catalog", async () => {
     const installed = await admin.install(await fixture("singlescobasic.zip"), "?id=golf12");
     expect(installed.status).toBe(201);
-    expect(installed.json.course).toMatchObject({ id: "golf12", format: "scorm12", launches: [{ id: "item_1", url: "shared/launchpage.html" }] });
+    expect(installed.json.course).toMatchObject({
+      id: "golf12",
+      format: "scorm12",
+      launches: [{ id: "item_1", url: "shared/launchpage.html" }],
+    });
     const catalog = await admin.request("GET", "/api/courses");
     expect(catalog.json.courses.map((c: { id: string }) => c.id)).toContain("golf12");
     expect((await admin.install(await fixture("singlescobasic.zip"), "?id=golf12")).status).toBe(409);
@@ -76,9 +101,18 @@ describe("course install", () => {
     expect(unknown.status).toBe(422);
   });
 
-  it("refuses a hostile package whose entry climbs out with '..'", async () => {
-    const hostile = await admin.install(scorm12Package([{ name: "../../escape.txt", data: "pwned" }]), "?id=hostile");
-    expect(hostile.status).toBe(422);
+  it("refuses hostile packages (an entry climbing out with '..', a symlink) with findings", async () => {
+    const escape = await admin.install(
+      scorm12Package([{ name: "../../escape.txt", data: "pwned" }]),
+      "?id=hostile",
+    );
+    expect(escape.status).toBe(422);
+    expect(escape.json.findings.length).toBeGreaterThan(0);
+    const link = await admin.install(
+      scorm12Package([{ name: "link", data: "/etc/passwd", mode: 0o120777 }]),
+      "?id=hostile",
+    );
+    expect(link.status).toBe(422);
     expect((await admin.request("GET", "/api/courses/hostile")).status).toBe(404);
   });
 
@@ -101,7 +135,11 @@ describe("course install", () => {
     const file = await admin.request("GET", "/content/golf12/shared/launchpage.html");
     expect(file.status).toBe(200);
     expect(file.headers.get("content-type")).toContain("text/html");
-    for (const path of ["/content/golf12/..%2F..%2F..%2Fetc%2Fpasswd", "/content/golf12/%2e%2e/%2e%2e/etc/passwd", "/content/golf12/shared/..%2f..%2f..%2fschema.sql"]) {
+    for (const path of [
+      "/content/golf12/..%2F..%2F..%2Fetc%2Fpasswd",
+      "/content/golf12/%2e%2e/%2e%2e/etc/passwd",
+      "/content/golf12/shared/..%2f..%2f..%2fschema.sql",
+    ]) {
       const escaped = await admin.request("GET", path);
       expect(escaped.status, path).toBeGreaterThanOrEqual(400);
       expect(escaped.text).not.toContain("root:");
@@ -115,15 +153,39 @@ describe("SCORM runtime commits", () => {
     await learner.login("bulk2", "learner-pass");
     const launch = (await learner.request("POST", "/api/courses/golf12/launch", { json: {} })).json.launch;
     expect(launch).toMatchObject({ format: "scorm12", scorm: { version: "1.2" } });
-    const cmi = { core: { lesson_status: "incomplete", lesson_location: "3", score: { raw: "42" } }, suspend_data: "page=3" };
-    for (let i = 0; i < 3; i++) {
+    const cmi = {
+      core: { lesson_status: "incomplete", lesson_location: "3", score: { raw: "42" } },
+      suspend_data: "page=3",
+    };
+    for (let i = 0; i < 2; i++) {
       const commit = await learner.request("POST", launch.scorm.commitUrl, {
         json: { completionStatus: "incomplete", runtimeData: { cmi } },
         headers: { "X-Load-Run": "run-api-1" },
       });
       expect(commit.json).toEqual({ result: true, errorCode: 0 });
     }
-    const { rows } = await stack.db.query("SELECT cmi, completion_status, score, load_run FROM commits WHERE attempt_id = $1", [launch.attemptId]);
+    // The terminate commit of scorm-again goes by sendBeacon: text/plain, run id in the query.
+    const beacon = await learner.request("POST", `${launch.scorm.commitUrl}?run=run-api-1`, {
+      body: JSON.stringify({ completionStatus: "incomplete", runtimeData: { cmi } }),
+      headers: { "content-type": "text/plain;charset=UTF-8" },
+    });
+    expect(beacon.json).toEqual({ result: true, errorCode: 0 });
+    expect(
+      (
+        await learner.request("POST", launch.scorm.commitUrl, {
+          body: "not json",
+          headers: { "content-type": "text/plain" },
+        })
+      ).json.error,
+    ).toBe("BAD_COMMIT");
+    expect((await admin.request("GET", "/api/admin/runs/run-api-1")).json).toMatchObject({
+      commits: 3,
+      commitsByKind: { scorm12: 3 },
+    });
+    const { rows } = await stack.db.query(
+      "SELECT cmi, completion_status, score, load_run FROM commits WHERE attempt_id = $1",
+      [launch.attemptId],
+    );
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatchObject({ completion_status: "incomplete", score: 42, load_run: "run-api-1" });
     expect(rows[0].cmi.runtimeData.cmi.suspend_data).toBe("page=3");
@@ -140,6 +202,9 @@ describe("SCORM runtime commits", () => {
     await other.login("bulk4", "learner-pass");
     const stolen = await other.request("POST", launch.scorm.commitUrl, { json: { cmi: {} } });
     expect(stolen.status).toBe(404);
-    expect((await new LmsClient(stack.baseUrl).request("POST", launch.scorm.commitUrl, { json: { cmi: {} } })).status).toBe(401);
+    expect(
+      (await new LmsClient(stack.baseUrl).request("POST", launch.scorm.commitUrl, { json: { cmi: {} } }))
+        .status,
+    ).toBe(401);
   });
 });

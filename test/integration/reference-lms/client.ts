@@ -10,15 +10,19 @@ export class LmsClient {
   private cookie = "";
   constructor(readonly baseUrl: string) {}
 
-  async request(method: string, path: string, options: { json?: unknown; body?: Uint8Array | string; headers?: Record<string, string> } = {}) {
+  async request(
+    method: string,
+    path: string,
+    options: { json?: unknown; body?: Uint8Array | string; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (this.cookie) headers.cookie = this.cookie;
-    let body: BodyInit | undefined;
+    let body: RequestInit["body"];
     if (options.json !== undefined) {
       headers["content-type"] = "application/json";
       body = JSON.stringify(options.json);
     } else if (options.body !== undefined) {
-      body = options.body as BodyInit;
+      body = options.body as RequestInit["body"];
     }
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, redirect: "manual" });
     const setCookie = response.headers.get("set-cookie");
@@ -36,11 +40,15 @@ export class LmsClient {
 
   async login(username: string, password: string) {
     const response = await this.request("POST", "/api/login", { json: { username, password } });
-    if (response.status !== 200) throw new Error(`login as ${username} failed: ${response.status} ${response.text}`);
+    if (response.status !== 200)
+      throw new Error(`login as ${username} failed: ${response.status} ${response.text}`);
     return response;
   }
 
   install(zip: Uint8Array, query = "") {
-    return this.request("POST", `/api/courses${query}`, { body: zip, headers: { "content-type": "application/zip" } });
+    return this.request("POST", `/api/courses${query}`, {
+      body: zip,
+      headers: { "content-type": "application/zip" },
+    });
   }
 }

@@ -26,7 +26,12 @@ async function publishedPort(container: Docker.Container, port: string): Promise
   return Number(binding.HostPort);
 }
 
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, logs: () => Promise<string>) {
+async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  logs: () => Promise<string>,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return;
@@ -46,7 +51,8 @@ export async function startLmsStack(): Promise<LmsStack> {
   const network = await docker().createNetwork({ Name: `lms-test-${id}`, Labels: LABELS });
   const containers: Docker.Container[] = [];
   const cleanup = async () => {
-    for (const container of containers.reverse()) await container.remove({ force: true, v: true }).catch(() => undefined);
+    for (const container of containers.reverse())
+      await container.remove({ force: true, v: true }).catch(() => undefined);
     await network.remove().catch(() => undefined);
   };
   try {
@@ -56,7 +62,10 @@ export async function startLmsStack(): Promise<LmsStack> {
       Env: [`POSTGRES_PASSWORD=${dbPassword}`],
       Labels: LABELS,
       ExposedPorts: { "5432/tcp": {} },
-      HostConfig: { NetworkMode: network.id, PortBindings: { "5432/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] } },
+      HostConfig: {
+        NetworkMode: network.id,
+        PortBindings: { "5432/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
+      },
       NetworkingConfig: { EndpointsConfig: { [network.id]: { Aliases: ["db"] } } },
     });
     containers.push(postgres);
@@ -71,7 +80,10 @@ export async function startLmsStack(): Promise<LmsStack> {
       ],
       Labels: LABELS,
       ExposedPorts: { "8080/tcp": {} },
-      HostConfig: { NetworkMode: network.id, PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] } },
+      HostConfig: {
+        NetworkMode: network.id,
+        PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
+      },
     });
     containers.push(lms);
     await lms.start();

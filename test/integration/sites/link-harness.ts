@@ -1,6 +1,10 @@
 import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
 import { ensureImage } from "../../../sandbox-cli/src/runtime/images.ts";
-import { removeSiteLinks, SITE_GATEWAY_IMAGE, type SandboxIdentity } from "../../../sandbox-cli/src/sites/index.ts";
+import {
+  removeSiteLinks,
+  type SandboxIdentity,
+  SITE_GATEWAY_IMAGE,
+} from "../../../sandbox-cli/src/sites/index.ts";
 import { silentLogger } from "../../../sandbox-cli/src/util/log.ts";
 
 /** A throwaway "sandbox" for link tests: its own internal network and a probe server on it, all labelled. */
@@ -12,25 +16,37 @@ export interface LinkHarness {
   cleanup(): Promise<void>;
 }
 
-const labelsOf = (identity: SandboxIdentity) => ({
+export const labelsOf = (identity: SandboxIdentity) => ({
   "sandbox.name": identity.name,
   "sandbox.owner": identity.owner,
   "sandbox.expires-at": identity.expiresAt,
 });
 
-export async function createLinkHarness(prefix: string): Promise<LinkHarness> {
+/** `mediaDir` (a host folder) is served read-only by the probe server under /files/. */
+export async function createLinkHarness(
+  prefix: string,
+  options: { mediaDir?: string } = {},
+): Promise<LinkHarness> {
   const name = `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
   const identity = { name, owner: "vitest", expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
   const image = await ensureImage(SITE_GATEWAY_IMAGE, silentLogger);
   const network = `sandbox-${name}`;
-  await docker().createNetwork({ Name: network, Driver: "bridge", Internal: true, Labels: labelsOf(identity) });
+  await docker().createNetwork({
+    Name: network,
+    Driver: "bridge",
+    Internal: true,
+    Labels: labelsOf(identity),
+  });
   const fileServer = `sandbox-${name}-files`;
   const container = await docker().createContainer({
     name: fileServer,
     Image: image.tag,
-    Cmd: ["serve", "--port", "8080"],
+    Cmd: ["serve", "--port", "8080", ...(options.mediaDir ? ["--root", "/media"] : [])],
     Labels: labelsOf(identity),
-    HostConfig: { NetworkMode: network },
+    HostConfig: {
+      NetworkMode: network,
+      ...(options.mediaDir ? { Binds: [`${options.mediaDir}:/media:ro`] } : {}),
+    },
   });
   await container.start();
   await waitForLog(fileServer, "probe server ready");
@@ -41,7 +57,10 @@ export async function createLinkHarness(prefix: string): Promise<LinkHarness> {
     imageTag: image.tag,
     async cleanup() {
       await removeSiteLinks(name);
-      const leftovers = await docker().listContainers({ all: true, filters: { label: [`sandbox.name=${name}`] } });
+      const leftovers = await docker().listContainers({
+        all: true,
+        filters: { label: [`sandbox.name=${name}`] },
+      });
       for (const info of leftovers) await docker().getContainer(info.Id).remove({ force: true });
       await docker().getNetwork(network).remove();
     },
@@ -51,7 +70,9 @@ export async function createLinkHarness(prefix: string): Promise<LinkHarness> {
 async function waitForLog(containerName: string, text: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const logs = (await docker().getContainer(containerName).logs({ stdout: true, stderr: true })).toString("utf8");
+    const logs = (await docker().getContainer(containerName).logs({ stdout: true, stderr: true })).toString(
+      "utf8",
+    );
     if (logs.includes(text)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -70,7 +91,8 @@ export async function runProbe<T>(harness: LinkHarness, network: string, args: s
     await container.start();
     const exit = (await container.wait()) as { StatusCode: number };
     const output = demuxLogs(await container.logs({ stdout: true, stderr: true, follow: false })).trim();
-    if (exit.StatusCode !== 0) throw new Error(`probe ${args.join(" ")} exited ${exit.StatusCode}: ${output}`);
+    if (exit.StatusCode !== 0)
+      throw new Error(`probe ${args.join(" ")} exited ${exit.StatusCode}: ${output}`);
     try {
       return JSON.parse(output.split("\n").pop() ?? "") as T;
     } catch {

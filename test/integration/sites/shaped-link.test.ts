@@ -59,20 +59,46 @@ describe("site link on docker (tbf shaping + userspace delay)", () => {
   it("four parallel downloads share the 4 Mbit/s downlink: throughput within 10% of the rate", async () => {
     const { url } = link.targetHostFor("files");
     const result = await runProbe<Transfer>(harness, link.network, [
-      "transfer", "--url", `${url}/bytes/1500000`, "--count", "4", "--concurrency", "4", "--timeout-s", "40",
+      "transfer",
+      "--url",
+      `${url}/bytes/1500000`,
+      "--count",
+      "4",
+      "--concurrency",
+      "4",
+      "--timeout-s",
+      "40",
+      "--warmup-url",
+      `${url}/ping`,
     ]);
-    console.info(`downlink: ${result.mbps.toFixed(3)} Mbit/s over ${result.seconds.toFixed(1)} s (configured ${site.downlinkMbps})`);
+    console.info(
+      `downlink: ${result.mbps.toFixed(3)} Mbit/s over ${result.seconds.toFixed(1)} s (configured ${site.downlinkMbps})`,
+    );
     expect(result.errors).toBe(0);
     expect(result.bytes).toBe(6_000_000);
     expect(Math.abs(result.mbps - site.downlinkMbps) / site.downlinkMbps).toBeLessThan(0.1);
   });
 
-  it("uploads share the 2 Mbit/s uplink: throughput within 10% of the rate", async () => {
+  it("two parallel uploads share the 2 Mbit/s uplink: throughput within 10% of the rate", async () => {
     const { url } = link.targetHostFor("files");
     const result = await runProbe<Transfer>(harness, link.network, [
-      "transfer", "--url", `${url}/sink`, "--upload-bytes", "500000", "--count", "2", "--concurrency", "2", "--timeout-s", "30",
+      "transfer",
+      "--url",
+      `${url}/sink`,
+      "--upload-bytes",
+      "1500000",
+      "--count",
+      "2",
+      "--concurrency",
+      "2",
+      "--timeout-s",
+      "40",
+      "--warmup-url",
+      `${url}/ping`,
     ]);
-    console.info(`uplink: ${result.mbps.toFixed(3)} Mbit/s over ${result.seconds.toFixed(1)} s (configured ${site.uplinkMbps})`);
+    console.info(
+      `uplink: ${result.mbps.toFixed(3)} Mbit/s over ${result.seconds.toFixed(1)} s (configured ${site.uplinkMbps})`,
+    );
     expect(result.errors).toBe(0);
     expect(Math.abs(result.mbps - site.uplinkMbps) / site.uplinkMbps).toBeLessThan(0.1);
   });
@@ -80,9 +106,15 @@ describe("site link on docker (tbf shaping + userspace delay)", () => {
   it("adds the configured RTT: one round trip per request, two for a new connection", async () => {
     const { url } = link.targetHostFor("files");
     const result = await runProbe<{ firstRequestMs: number; reusedMedianMs: number }>(harness, link.network, [
-      "rtt", "--url", `${url}/ping`, "--count", "11",
+      "rtt",
+      "--url",
+      `${url}/ping`,
+      "--count",
+      "11",
     ]);
-    console.info(`rtt: first request ${result.firstRequestMs.toFixed(1)} ms, reused median ${result.reusedMedianMs.toFixed(1)} ms`);
+    console.info(
+      `rtt: first request ${result.firstRequestMs.toFixed(1)} ms, reused median ${result.reusedMedianMs.toFixed(1)} ms`,
+    );
     expect(result.reusedMedianMs).toBeGreaterThanOrEqual(site.rttMs);
     expect(result.reusedMedianMs).toBeLessThan(site.rttMs * 1.25 + 5);
     expect(result.firstRequestMs).toBeGreaterThanOrEqual(2 * site.rttMs);
@@ -90,7 +122,12 @@ describe("site link on docker (tbf shaping + userspace delay)", () => {
 
   it("names the missing sandbox network and the fix", async () => {
     const error = await createSiteLink(
-      { sandbox: harness.identity, site: { ...site, name: "nowhere" }, sandboxNetwork: `${harness.network}-absent`, targets: [{ name: "files", host: harness.fileServer, port: 8080 }] },
+      {
+        sandbox: harness.identity,
+        site: { ...site, name: "nowhere" },
+        sandboxNetwork: `${harness.network}-absent`,
+        targets: [{ name: "files", host: harness.fileServer, port: 8080 }],
+      },
       silentLogger,
     ).catch((e: unknown) => e);
     expect(isSandboxError(error) && error.code).toBe("SITE_NO_SANDBOX_NETWORK");
@@ -99,12 +136,19 @@ describe("site link on docker (tbf shaping + userspace delay)", () => {
 
   it("names a target that is not on the sandbox network, and leaves nothing behind", async () => {
     const error = await createSiteLink(
-      { sandbox: harness.identity, site: { ...site, name: "ghost" }, sandboxNetwork: harness.network, targets: [{ name: "lms", host: "no-such-lms", port: 80 }] },
+      {
+        sandbox: harness.identity,
+        site: { ...site, name: "ghost" },
+        sandboxNetwork: harness.network,
+        targets: [{ name: "lms", host: "no-such-lms", port: 80 }],
+      },
       silentLogger,
     ).catch((e: unknown) => e);
     expect(isSandboxError(error) && error.code).toBe("SITE_TARGET_NOT_RUNNING");
     expect((error as Error).message).toContain("no-such-lms");
-    const networks = await docker().listNetworks({ filters: { label: [`sandbox.name=${harness.identity.name}`, "sandbox.site=ghost"] } });
+    const networks = await docker().listNetworks({
+      filters: { label: [`sandbox.name=${harness.identity.name}`, "sandbox.site=ghost"] },
+    });
     expect(networks).toEqual([]);
     await removeSiteLink(harness.identity.name, "ghost");
   });

@@ -32,13 +32,22 @@ function mediaPlaylist(durations: number[]): string {
 
 describe("HLS playlists", () => {
   it("keeps commas inside quoted attribute values", () => {
-    expect(parseAttributes('BANDWIDTH=1,CODECS="a,b",RESOLUTION=2x3')).toEqual({ BANDWIDTH: "1", CODECS: "a,b", RESOLUTION: "2x3" });
+    expect(parseAttributes('BANDWIDTH=1,CODECS="a,b",RESOLUTION=2x3')).toEqual({
+      BANDWIDTH: "1",
+      CODECS: "a,b",
+      RESOLUTION: "2x3",
+    });
   });
 
   it("reads variants with their declared bandwidth and resolution", () => {
     const variants = parseMasterPlaylist(master);
     expect(variants).toEqual([
-      { uri: "720p/index.m3u8", bandwidth: 2_800_000, averageBandwidth: 2_400_000, resolution: { width: 1280, height: 720 } },
+      {
+        uri: "720p/index.m3u8",
+        bandwidth: 2_800_000,
+        averageBandwidth: 2_400_000,
+        resolution: { width: 1280, height: 720 },
+      },
       { uri: "360p/index.m3u8", bandwidth: 900_000, resolution: { width: 640, height: 360 } },
     ]);
     expect(variants.map(renditionName)).toEqual(["720p", "360p"]);
@@ -46,7 +55,8 @@ describe("HLS playlists", () => {
   });
 
   it("reads segment durations and byte ranges", () => {
-    const text = "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\n#EXT-X-BYTERANGE:1000@0\nall.mp4\n#EXTINF:3.5,\nb.ts\n";
+    const text =
+      "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\n#EXT-X-BYTERANGE:1000@0\nall.mp4\n#EXTINF:3.5,\nb.ts\n";
     expect(parseMediaPlaylist(text)).toEqual({
       targetDurationS: 4,
       segments: [
@@ -83,7 +93,8 @@ describe("measureHlsFolder", () => {
   async function writeRendition(folder: string, segmentBytes: number[]) {
     await mkdir(join(dir, folder), { recursive: true });
     await writeFile(join(dir, folder, "index.m3u8"), mediaPlaylist(segmentBytes.map(() => 6)));
-    for (const [i, bytes] of segmentBytes.entries()) await writeFile(join(dir, folder, `seg${i}.ts`), Buffer.alloc(bytes));
+    for (const [i, bytes] of segmentBytes.entries())
+      await writeFile(join(dir, folder, `seg${i}.ts`), Buffer.alloc(bytes));
   }
 
   it("measures each rendition's peak from the segment files, beside the nominal BANDWIDTH", async () => {
@@ -92,8 +103,22 @@ describe("measureHlsFolder", () => {
     await writeRendition("360p", [450_000, 600_000]); // peak 800 kbit/s
     const measured = await measureHlsFolder(dir);
     expect(measured).toEqual([
-      { rendition: "720p", nominalKbps: 2800, peakKbps: 3100, averageKbps: (5_025_000 * 8) / 18 / 1000, height: 720, playlists: ["720p/index.m3u8"] },
-      { rendition: "360p", nominalKbps: 900, peakKbps: 800, averageKbps: (1_050_000 * 8) / 12 / 1000, height: 360, playlists: ["360p/index.m3u8"] },
+      {
+        rendition: "720p",
+        nominalKbps: 2800,
+        peakKbps: 3100,
+        averageKbps: (5_025_000 * 8) / 18 / 1000,
+        height: 720,
+        playlists: ["720p/index.m3u8"],
+      },
+      {
+        rendition: "360p",
+        nominalKbps: 900,
+        peakKbps: 800,
+        averageKbps: (1_050_000 * 8) / 12 / 1000,
+        height: 360,
+        playlists: ["360p/index.m3u8"],
+      },
     ]);
   });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
+import {
+  capacityResult,
+  nMaxFor,
+  perLearnerKbps,
+  siteCapacity,
+} from "../../../sandbox-cli/src/capacity/model.ts";
 import { capacityResultSchema } from "../../../sandbox-cli/src/capacity/result-schema.ts";
-import { capacityResult, nMaxFor, perLearnerKbps, siteCapacity } from "../../../sandbox-cli/src/capacity/model.ts";
 import type { ResolvedSite } from "../../../sandbox-cli/src/spec/resolve-sites.ts";
 
 const smallBranch: ResolvedSite = {
@@ -35,8 +40,8 @@ describe("capacity model: worked examples", () => {
   it("what-ifs: doubling the downlink gives 720p to 3 and 360p to 11; dropping 720p changes nothing here", () => {
     const result = siteCapacity(smallBranch, ladder, { overhead: 0.1, lms });
     expect(result.whatIf).toEqual([
-      { change: "downlink 10 Mbit/s -> 20 Mbit/s", predictedNMax: 11 },
-      { change: "ladder without its top rendition (720p)", predictedNMax: 5 },
+      { change: "downlink 10 Mbit/s -> 20 Mbit/s", predictedNMax: 11, settledRendition: "360p" },
+      { change: "ladder without its top rendition (720p)", predictedNMax: 5, settledRendition: "360p" },
     ]);
   });
 
@@ -55,16 +60,29 @@ describe("capacity model: worked examples", () => {
       whatIfs: [{ kind: "link", downlinkMbps: 50, uplinkMbps: 20 }],
     });
     // uplink 4 Mbit/s x 0.5 / 100 kbit/s = 20 learners; downlink 50 Mbit/s x 0.5 / 2660 = 9 at 720p
-    expect(result.whatIf).toEqual([{ change: "downlink 10 Mbit/s -> 50 Mbit/s, uplink 4 Mbit/s -> 20 Mbit/s", predictedNMax: 9 }]);
+    expect(result.whatIf).toEqual([
+      {
+        change: "downlink 10 Mbit/s -> 50 Mbit/s, uplink 4 Mbit/s -> 20 Mbit/s",
+        predictedNMax: 9,
+        settledRendition: "720p",
+      },
+    ]);
   });
 
   it("the uplink caps N_max when the LMS sends a lot upstream", () => {
     // downlink: 100 000 x 0.3 / (1000 x 1.1) = 27; uplink: 1000 x 0.3 / 50 = 6
-    expect(nMaxFor({ downlinkMbps: 100, uplinkMbps: 1, trainingShare: 0.3 }, 1000, 0.1, { downKbps: 0, upKbps: 50 })).toBe(6);
+    expect(
+      nMaxFor({ downlinkMbps: 100, uplinkMbps: 1, trainingShare: 0.3 }, 1000, 0.1, {
+        downKbps: 0,
+        upKbps: 50,
+      }),
+    ).toBe(6);
   });
 
   it("exact quotients are not lost to binary fractions (4.35 x 1000 = 4349.999...)", () => {
-    expect(nMaxFor({ downlinkMbps: 4.35, uplinkMbps: 1, trainingShare: 1 }, 870, 0, { downKbps: 0, upKbps: 0 })).toBe(5);
+    expect(
+      nMaxFor({ downlinkMbps: 4.35, uplinkMbps: 1, trainingShare: 1 }, 870, 0, { downKbps: 0, upKbps: 0 }),
+    ).toBe(5);
   });
 
   it("uses the measured peak, not the nominal bitrate: a 2000 kbit/s rendition peaking at 3100 fits fewer", () => {
@@ -86,7 +104,11 @@ describe("capacity model: worked examples", () => {
 
   it("the whole result validates against the output contract", () => {
     const media = ladder.map((r) => ({ ...r, nominalKbps: r.peakKbps * 0.8, averageKbps: r.peakKbps * 0.7 }));
-    const result = capacityResult([smallBranch, { ...smallBranch, name: "paris", downlinkMbps: 100 }], media, { overhead: 0.1, lms });
+    const result = capacityResult(
+      [smallBranch, { ...smallBranch, name: "paris", downlinkMbps: 100 }],
+      media,
+      { overhead: 0.1, lms },
+    );
     expect(capacityResultSchema.parse(result)).toEqual(result);
     expect(result.sites.map((s) => s.predictedNMax)).toEqual([5, 18]); // paris: 50 000 / 2660 = 18.8 at 720p
     expect(result.media?.[0]?.rendition).toBe("360p");

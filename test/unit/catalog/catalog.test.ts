@@ -36,10 +36,10 @@ describe("catalog", () => {
   it("reports placeholders that reference undeclared secrets or dependencies", () => {
     const [lms] = catalog();
     if (!lms) throw new Error("empty catalog");
-    const broken = { ...lms, env: { X: "${secret:nope}", Y: "${dep:cache.host}" } };
+    const broken = { ...lms, env: { X: "{{secret:nope}}", Y: "{{dep:cache.host}}" } };
     expect(templateProblems(broken, catalog())).toEqual([
-      "reference-lms: env.X uses unknown placeholder ${secret:nope}",
-      "reference-lms: env.Y uses unknown placeholder ${dep:cache.host}",
+      "reference-lms: env.X uses unknown placeholder {{secret:nope}}",
+      "reference-lms: env.Y uses unknown placeholder {{dep:cache.host}}",
     ]);
   });
 });
@@ -54,7 +54,7 @@ describe("planCandidates", () => {
     const app = lms?.instances[1];
     expect(app?.dependsOn).toEqual(["reference-lms-database"]);
     expect(app?.volumes[0]?.name).toBe("reference-lms-courses");
-    expect(lms?.instances[0]?.env.POSTGRES_PASSWORD).toBe("${secret:dbPassword}");
+    expect(lms?.instances[0]?.env.POSTGRES_PASSWORD).toBe("{{secret:dbPassword}}");
   });
 
   it("adds Moodle's cron worker sharing the app's volumes and a renamed candidate keeps its name", () => {
@@ -85,12 +85,22 @@ describe("renderTemplate", () => {
     self: { host: "127.0.0.1:20001", url: "http://127.0.0.1:20001" },
   };
   it("resolves secrets, dependencies and self", () => {
-    expect(renderEnv({ URL: "postgres://u:${secret:dbPassword}@${dep:database.host}:${dep:database.port}/x", P: "${self.url}" }, context)).toEqual({
+    expect(
+      renderEnv(
+        {
+          URL: "postgres://u:{{secret:dbPassword}}@{{dep:database.host}}:{{dep:database.port}}/x",
+          P: "{{self.url}}",
+        },
+        context,
+      ),
+    ).toEqual({
       URL: "postgres://u:s3cret@lms-database:5432/x",
       P: "http://127.0.0.1:20001",
     });
   });
   it("names an unknown placeholder", () => {
-    expect(() => renderTemplate("${secret:other}", context)).toThrow('unknown placeholder ${secret:other} in "${secret:other}"');
+    expect(() => renderTemplate("{{secret:other}}", context)).toThrow(
+      'unknown placeholder {{secret:other}} in "{{secret:other}}"',
+    );
   });
 });

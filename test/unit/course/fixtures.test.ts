@@ -14,7 +14,11 @@ describe("real course packages", () => {
   it("singlescobasic.zip: valid SCORM 1.2 with one SCO", async () => {
     const profile = await inspect("singlescobasic.zip");
     expect(CourseProfileSchema.parse(profile)).toBeTruthy();
-    expect(profile).toMatchObject({ format: "scorm12", valid: true, title: "Golf Explained - Run-time Basic Calls" });
+    expect(profile).toMatchObject({
+      format: "scorm12",
+      valid: true,
+      title: "Golf Explained - Run-time Basic Calls",
+    });
     expect(profile.edition).toBeUndefined();
     expect(profile.launches).toEqual([
       { id: "item_1", title: "Golf Explained", url: "shared/launchpage.html", kind: "sco" },
@@ -38,7 +42,11 @@ describe("real course packages", () => {
     const profile = await inspect("cmi5_single_au_basic_framed.zip");
     expect(profile).toMatchObject({ format: "cmi5", valid: true });
     expect(profile.launches).toHaveLength(1);
-    expect(profile.cmi5?.aus[0]).toMatchObject({ moveOn: "CompletedOrPassed", launchMethod: "AnyWindow", url: "index.html" });
+    expect(profile.cmi5?.aus[0]).toMatchObject({
+      moveOn: "CompletedOrPassed",
+      launchMethod: "AnyWindow",
+      url: "index.html",
+    });
     expect(profile.cmi5?.title).toBe("Introduction to Geology - Framed Style");
     expect(profile.findings).toContainEqual(expect.objectContaining({ code: "MEDIA_NOT_PROBED" }));
   });
@@ -47,12 +55,20 @@ describe("real course packages", () => {
     const profile = await inspect("xapi_golf_example.zip");
     expect(profile).toMatchObject({ format: "xapi", valid: true, title: "Tin Can Golf Example" });
     expect(profile.launches).toEqual([
-      expect.objectContaining({ url: "index.html", kind: "activity", id: "http://id.tincanapi.com/activity/tincan-prototypes/golf-example" }),
+      expect.objectContaining({
+        url: "index.html",
+        kind: "activity",
+        id: "http://id.tincanapi.com/activity/tincan-prototypes/golf-example",
+      }),
     ]);
     expect(codes(profile, "warning")).toEqual(expect.arrayContaining(["MISSING_FILE", "EXTERNAL_HTTP"]));
     expect(codes(profile)).toContain("XML_BOM");
-    const missing = profile.findings.find((f) => f.code === "MISSING_FILE" && f.message.includes("tincan-min.js"));
-    expect(missing?.message).toMatch(/other file\(s\)\) refers to "scripts\/TinCanJS\/build\/tincan-min\.js"/);
+    const missing = profile.findings.find(
+      (f) => f.code === "MISSING_FILE" && f.message.includes("tincan-min.js"),
+    );
+    expect(missing?.message).toMatch(
+      /other file\(s\)\) refers to "scripts\/TinCanJS\/build\/tincan-min\.js"/,
+    );
   });
 
   it("aicc_basic.zip: valid AICC with one AU", async () => {

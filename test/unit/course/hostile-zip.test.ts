@@ -27,7 +27,11 @@ async function inspectBytes(zip: Buffer, options: IntakeOptions = {}): Promise<C
 }
 
 const course = (extra: { name: string; data?: string | Buffer; compress?: boolean; mode?: number }[] = []) =>
-  buildZip([{ name: "imsmanifest.xml", data: scorm12Manifest() }, { name: "index.html", data: "<p>hi</p>" }, ...extra]);
+  buildZip([
+    { name: "imsmanifest.xml", data: scorm12Manifest() },
+    { name: "index.html", data: "<p>hi</p>" },
+    ...extra,
+  ]);
 
 const findingsOf = (profile: CourseProfile, code: string) => profile.findings.filter((f) => f.code === code);
 
@@ -70,7 +74,9 @@ describe("hostile and broken zips", () => {
 
   it("refuses symbolic links", async () => {
     const profile = await inspectBytes(await course([{ name: "link", data: "/etc/passwd", mode: 0o120777 }]));
-    expect(findingsOf(profile, "SYMLINK_ENTRY")[0]?.message).toBe(`entry "link" is a symbolic link; it was not followed`);
+    expect(findingsOf(profile, "SYMLINK_ENTRY")[0]?.message).toBe(
+      `entry "link" is a symbolic link; it was not followed`,
+    );
   });
 
   it("reports duplicate entries and names that differ only in case", async () => {
@@ -112,7 +118,9 @@ describe("hostile and broken zips", () => {
   });
 
   it("stops at a zip bomb by ratio before inflating it", async () => {
-    const profile = await inspectBytes(await course([{ name: "bomb.bin", data: Buffer.alloc(20 * 1024 * 1024) }]));
+    const profile = await inspectBytes(
+      await course([{ name: "bomb.bin", data: Buffer.alloc(20 * 1024 * 1024) }]),
+    );
     expect(findingsOf(profile, "COMPRESSION_RATIO")[0]?.message).toMatch(
       /^entry "bomb\.bin" expands \d+x \(over the cap of 200x\): a likely zip bomb; it was not inflated$/,
     );
@@ -126,7 +134,9 @@ describe("hostile and broken zips", () => {
     const localOffset = zip.readUInt32LE(central + 42);
     zip.writeUInt32LE(4096, localOffset + 22);
     const profile = await inspectBytes(zip, { maxCompressionRatio: 1000 });
-    expect(findingsOf(profile, "CORRUPT_ENTRY")[0]?.message).toMatch(/^entry "liar\.bin" is damaged: too many bytes/);
+    expect(findingsOf(profile, "CORRUPT_ENTRY")[0]?.message).toMatch(
+      /^entry "liar\.bin" is damaged: too many bytes/,
+    );
   });
 
   it("applies the total size and entry count caps", async () => {
@@ -135,7 +145,9 @@ describe("hostile and broken zips", () => {
       { name: "b.txt", data: "y".repeat(600) },
     ]);
     const big = await inspectBytes(zip, { maxUncompressedBytes: 1000 });
-    expect(findingsOf(big, "TOO_LARGE")[0]?.message).toMatch(/takes the package over the cap of 1000 uncompressed bytes/);
+    expect(findingsOf(big, "TOO_LARGE")[0]?.message).toMatch(
+      /takes the package over the cap of 1000 uncompressed bytes/,
+    );
     const many = await inspectBytes(zip, { maxEntries: 3 });
     expect(findingsOf(many, "TOO_MANY_ENTRIES")[0]?.message).toBe(
       "the zip has more than 3 entries; only the first 3 were looked at (raise the cap with --max-entries if the package is genuine)",
@@ -172,17 +184,29 @@ describe("hostile and broken zips", () => {
   });
 
   it("reports non-UTF-8 names and reads them as CP437", async () => {
-    const zip = renameBytes(await course([{ name: "cafX.html", data: "x" }]), "cafX", Buffer.from([0x63, 0x61, 0x66, 0xe9]));
+    const zip = renameBytes(
+      await course([{ name: "cafX.html", data: "x" }]),
+      "cafX",
+      Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+    );
     const profile = await inspectBytes(zip);
-    expect(findingsOf(profile, "NON_UTF8_NAME")[0]?.message).toMatch(/^entry name "caf.\.html" is not valid UTF-8/);
+    expect(findingsOf(profile, "NON_UTF8_NAME")[0]?.message).toMatch(
+      /^entry name "caf.\.html" is not valid UTF-8/,
+    );
   });
 
   it("reports an empty zip and a nested zip", async () => {
     const empty = await inspectBytes(await buildZip([]));
     expect(empty.findings).toEqual([
-      { code: "EMPTY_PACKAGE", severity: "error", message: "the package has no files (or none that could be read safely)" },
+      {
+        code: "EMPTY_PACKAGE",
+        severity: "error",
+        message: "the package has no files (or none that could be read safely)",
+      },
     ]);
-    const nested = await inspectBytes(await course([{ name: "inner.zip", data: await buildZip([{ name: "a", data: "a" }]) }]));
+    const nested = await inspectBytes(
+      await course([{ name: "inner.zip", data: await buildZip([{ name: "a", data: "a" }]) }]),
+    );
     expect(findingsOf(nested, "NESTED_ZIP")[0]?.message).toBe(
       "inner.zip is a zip inside the package; it was not inspected and LMSs serve it as a download",
     );
@@ -190,10 +214,15 @@ describe("hostile and broken zips", () => {
   });
 
   it("extracts deflated media only into its own temp dir and removes it", async () => {
-    const profile = await inspectBytes(await course([{ name: "video/clip.mp4", data: "not really a video" }]), {
-      probeMedia: true,
-    });
-    expect(findingsOf(profile, "MEDIA_UNREADABLE")[0]?.message).toMatch(/^video\/clip\.mp4 could not be read as media by ffprobe/);
+    const profile = await inspectBytes(
+      await course([{ name: "video/clip.mp4", data: "not really a video" }]),
+      {
+        probeMedia: true,
+      },
+    );
+    expect(findingsOf(profile, "MEDIA_UNREADABLE")[0]?.message).toMatch(
+      /^video\/clip\.mp4 could not be read as media by ffprobe/,
+    );
   });
 });
 
@@ -229,6 +258,8 @@ describe("unusable input", () => {
   });
 
   it("rejects invalid caps", async () => {
-    await expect(inspectCourse(work.dir, { maxEntries: -1 })).rejects.toMatchObject({ code: "COURSE_BAD_OPTIONS" });
+    await expect(inspectCourse(work.dir, { maxEntries: -1 })).rejects.toMatchObject({
+      code: "COURSE_BAD_OPTIONS",
+    });
   });
 });

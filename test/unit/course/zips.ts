@@ -54,7 +54,11 @@ export function centralHeaderOffset(zip: Buffer, index = 0): number {
 }
 
 /** A scratch folder per test file; `cleanup` removes it. */
-export async function scratch(): Promise<{ dir: string; write(name: string, data: Buffer | string): Promise<string>; cleanup(): Promise<void> }> {
+export async function scratch(): Promise<{
+  dir: string;
+  write(name: string, data: Buffer | string): Promise<string>;
+  cleanup(): Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), "course-test-"));
   return {
     dir,

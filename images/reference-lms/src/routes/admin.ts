@@ -21,7 +21,12 @@ const problem = (error: z.ZodError) =>
   error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
 
 /** Upserts a user; an existing user gets the new password and role. */
-export async function upsertUser(ctx: AppContext, username: string, password: string, role: "admin" | "learner") {
+export async function upsertUser(
+  ctx: AppContext,
+  username: string,
+  password: string,
+  role: "admin" | "learner",
+) {
   const { rows } = await ctx.db.query<{ id: string; created: boolean }>(
     `INSERT INTO users (username, password_hash, role) VALUES ($1, $2, $3)
      ON CONFLICT (username) DO UPDATE SET password_hash = $2, role = $3
@@ -39,14 +44,17 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!parsed.success) return reply.code(400).send({ error: "BAD_USER", message: problem(parsed.error) });
     const { username, password, role } = parsed.data;
     const row = await upsertUser(ctx, username, password, role);
-    return reply.code(row?.created ? 201 : 200).send({ user: { id: row?.id, username, role }, created: row?.created });
+    return reply
+      .code(row?.created ? 201 : 200)
+      .send({ user: { id: row?.id, username, role }, created: row?.created });
   });
 
   // Bulk provisioning for load tests: learners <prefix><start>..<prefix><start+count-1>, one password.
   // They share one scrypt hash (one salt): hashing 10 000 passwords one by one would take minutes.
   app.post("/api/admin/learners", admin, async (request, reply) => {
     const parsed = Learners.safeParse(request.body);
-    if (!parsed.success) return reply.code(400).send({ error: "BAD_LEARNERS", message: problem(parsed.error) });
+    if (!parsed.success)
+      return reply.code(400).send({ error: "BAD_LEARNERS", message: problem(parsed.error) });
     const { prefix, count, password, start } = parsed.data;
     const hash = await hashPassword(password);
     const usernames = Array.from({ length: count }, (_, i) => `${prefix}${start + i}`);
@@ -72,7 +80,10 @@ export function adminRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get("/api/admin/runs/:runId", admin, async (request) => {
     const { runId } = request.params as { runId: string };
     const [commits, statements] = await Promise.all([
-      ctx.db.query<{ kind: string; n: string }>("SELECT kind, count(*) AS n FROM commits WHERE load_run = $1 GROUP BY kind", [runId]),
+      ctx.db.query<{ kind: string; n: string }>(
+        "SELECT kind, count(*) AS n FROM commits WHERE load_run = $1 GROUP BY kind",
+        [runId],
+      ),
       ctx.db.query<{ n: string }>("SELECT count(*) AS n FROM statements WHERE load_run = $1", [runId]),
     ]);
     const byKind = Object.fromEntries(commits.rows.map((row) => [row.kind, Number(row.n)]));

@@ -73,7 +73,10 @@ async function getDocument(ctx: AppContext, kind: Kind, request: FastifyRequest,
   const key = keyOrFail(kind, request, reply);
   if (!key) return reply;
   if (key.docId === undefined) {
-    const { rows } = await ctx.db.query<{ doc_id: string }>(`SELECT doc_id FROM xapi_documents WHERE ${WHERE} ORDER BY doc_id`, params(key));
+    const { rows } = await ctx.db.query<{ doc_id: string }>(
+      `SELECT doc_id FROM xapi_documents WHERE ${WHERE} ORDER BY doc_id`,
+      params(key),
+    );
     return rows.map((row) => row.doc_id);
   }
   const { rows } = await ctx.db.query<{ content: Buffer; content_type: string; etag: string; updated: Date }>(
@@ -82,18 +85,35 @@ async function getDocument(ctx: AppContext, kind: Kind, request: FastifyRequest,
   );
   const row = rows[0];
   if (!row) return reply.code(404).send({ error: "NOT_FOUND" });
-  return reply.header("ETag", row.etag).header("Last-Modified", row.updated.toUTCString()).type(row.content_type).send(row.content);
+  return reply
+    .header("ETag", row.etag)
+    .header("Last-Modified", row.updated.toUTCString())
+    .type(row.content_type)
+    .send(row.content);
 }
 
-async function putDocument(ctx: AppContext, kind: Kind, request: FastifyRequest, reply: FastifyReply, merge: boolean) {
+async function putDocument(
+  ctx: AppContext,
+  kind: Kind,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  merge: boolean,
+) {
   const key = keyOrFail(kind, request, reply);
   if (!key) return reply;
-  if (key.docId === undefined) return reply.code(400).send({ error: "BAD_REQUEST", message: `${kind === "state" ? "stateId" : "profileId"} is required` });
+  if (key.docId === undefined)
+    return reply
+      .code(400)
+      .send({ error: "BAD_REQUEST", message: `${kind === "state" ? "stateId" : "profileId"} is required` });
   const type = request.headers["content-type"] ?? "application/octet-stream";
   let content = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   if (merge) {
     // POST merges JSON objects (xAPI 1.0.3 section 2.2, "JSON Procedure with Requirements").
-    if (!isJson(type)) return reply.code(400).send({ error: "BAD_REQUEST", message: "POST merges JSON documents only: use Content-Type application/json" });
+    if (!isJson(type))
+      return reply.code(400).send({
+        error: "BAD_REQUEST",
+        message: "POST merges JSON documents only: use Content-Type application/json",
+      });
     let incoming: unknown;
     try {
       incoming = JSON.parse(content.toString("utf8"));
@@ -112,7 +132,10 @@ async function putDocument(ctx: AppContext, kind: Kind, request: FastifyRequest,
         existing = undefined;
       }
       const objects = [existing, incoming].every((v) => v && typeof v === "object" && !Array.isArray(v));
-      if (!objects) return reply.code(400).send({ error: "BAD_REQUEST", message: "both documents must be JSON objects to merge" });
+      if (!objects)
+        return reply
+          .code(400)
+          .send({ error: "BAD_REQUEST", message: "both documents must be JSON objects to merge" });
       content = Buffer.from(JSON.stringify({ ...(existing as object), ...(incoming as object) }));
     }
   }
@@ -130,10 +153,14 @@ async function deleteDocument(ctx: AppContext, kind: Kind, request: FastifyReque
   const key = keyOrFail(kind, request, reply);
   if (!key) return reply;
   if (key.docId === undefined) {
-    if (kind !== "state") return reply.code(400).send({ error: "BAD_REQUEST", message: "profileId is required" });
+    if (kind !== "state")
+      return reply.code(400).send({ error: "BAD_REQUEST", message: "profileId is required" });
     await ctx.db.query(`DELETE FROM xapi_documents WHERE ${WHERE}`, params(key));
   } else {
-    await ctx.db.query(`DELETE FROM xapi_documents WHERE ${WHERE} AND doc_id = $5`, [...params(key), key.docId]);
+    await ctx.db.query(`DELETE FROM xapi_documents WHERE ${WHERE} AND doc_id = $5`, [
+      ...params(key),
+      key.docId,
+    ]);
   }
   return reply.code(204).send();
 }

@@ -29,7 +29,11 @@ export function xapiRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.register(async (xapi) => {
     // Documents are opaque bytes of any type; statements are parsed here.
     xapi.removeAllContentTypeParsers();
-    xapi.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 16 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+    xapi.addContentTypeParser(
+      "*",
+      { parseAs: "buffer", bodyLimit: 16 * 1024 * 1024 },
+      (_request, body, done) => done(null, body),
+    );
     xapi.addHook("onRequest", async (_request, reply) => {
       reply.header("X-Experience-API-Version", XAPI_VERSION);
     });
@@ -37,7 +41,10 @@ export function xapiRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (request.routeOptions.url === "/xapi/about") return;
       const principal = await xapiPrincipal(ctx.db, request);
       if (!principal) {
-        return reply.code(401).header("WWW-Authenticate", 'Basic realm="xAPI"').send({ error: "UNAUTHORIZED", message: "send the launch's Authorization header" });
+        return reply
+          .code(401)
+          .header("WWW-Authenticate", 'Basic realm="xAPI"')
+          .send({ error: "UNAUTHORIZED", message: "send the launch's Authorization header" });
       }
       request.xapi = principal;
     });
@@ -61,13 +68,22 @@ export function xapiRoutes(app: FastifyInstance, ctx: AppContext): void {
       [fetchId],
     );
     const row = rows[0];
-    if (!row) return reply.send({ "error-code": "1", "error-text": "this fetch URL was already used or does not exist" });
+    if (!row)
+      return reply.send({
+        "error-code": "1",
+        "error-text": "this fetch URL was already used or does not exist",
+      });
     const auth = await createXapiToken(ctx.db, row.user_id, row.attempt_id);
     return { "auth-token": auth.slice("Basic ".length) };
   });
 }
 
-async function storeStatements(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, forcedId?: string) {
+async function storeStatements(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  forcedId?: string,
+) {
   let prepared: ReturnType<typeof parseStatementBatch>;
   try {
     prepared = parseStatementBatch(parseJsonBody(request.body), new Date(), forcedId);
@@ -87,7 +103,8 @@ async function storeStatements(ctx: AppContext, request: FastifyRequest, reply: 
         [s.id, userId, s.registration, s.verb, s.activityId, JSON.stringify(s.statement), run],
       );
       inserted += result.rowCount ?? 0;
-      if (s.voids) await client.query("UPDATE statements SET voided = true WHERE id = $1", [s.voids.toLowerCase()]);
+      if (s.voids)
+        await client.query("UPDATE statements SET voided = true WHERE id = $1", [s.voids.toLowerCase()]);
     }
   });
   ctx.metrics.statements.inc(inserted);
@@ -117,7 +134,15 @@ async function getStatements(ctx: AppContext, request: FastifyRequest, reply: Fa
        AND ($5::text IS NULL OR activity_id = $5)
        AND ($6::timestamptz IS NULL OR stored > $6)
      ORDER BY stored ${q.ascending === "true" ? "ASC" : "DESC"} LIMIT $7`,
-    [principal.userId, principal.admin, q.registration ?? null, q.verb ?? null, q.activity ?? null, q.since ?? null, limit],
+    [
+      principal.userId,
+      principal.admin,
+      q.registration ?? null,
+      q.verb ?? null,
+      q.activity ?? null,
+      q.since ?? null,
+      limit,
+    ],
   );
   const key = agent ? agentKey(agent) : undefined;
   const statements = rows

@@ -18,12 +18,21 @@ export function parseAicc(files: AiccFiles): DescriptorResult {
   const references: FileRef[] = [];
   const launches: Launch[] = [];
   const crsPath = files.crs?.path ?? files.au?.path ?? "course.crs";
-  const result: DescriptorResult = { format: "aicc", launches, findings, references, descriptor: { path: crsPath } };
+  const result: DescriptorResult = {
+    format: "aicc",
+    launches,
+    findings,
+    references,
+    descriptor: { path: crsPath },
+  };
   const at = (code: FindingCode, message: string, path?: string, line?: number) =>
     findings.push(finding(code, message, { path, line }));
   for (const part of aiccParts)
     if (!files[part])
-      at("AICC_MISSING_FILE", `the AICC course has no .${part} file next to its .crs; LMSs refuse the import`);
+      at(
+        "AICC_MISSING_FILE",
+        `the AICC course has no .${part} file next to its .crs; LMSs refuse the import`,
+      );
   if (files.crs) {
     const ini = parseIni(decodeText(files.crs.bytes).text);
     const course = ini.get("course");
@@ -51,13 +60,19 @@ export function parseAicc(files: AiccFiles): DescriptorResult {
       const file = fileName(row);
       if (!id(row) || !file) return;
       const parameters = webLaunch(row);
-      const url = parameters ? `${file}${file.includes("?") ? "&" : "?"}${parameters.replace(/^[?&]/, "")}` : file;
+      const url = parameters
+        ? `${file}${file.includes("?") ? "&" : "?"}${parameters.replace(/^[?&]/, "")}`
+        : file;
       references.push({ ref: file, baseDir: "", from: files.au?.path ?? "", line: index + 2, launch: true });
       launches.push({ id: id(row), title: titles.get(id(row).toLowerCase()) || id(row), url, kind: "au" });
     });
   }
   if (au && launches.length === 0)
-    at("NO_LAUNCHABLE", `${files.au?.path} lists no AU with a system_id and a file_name; learners would have nothing to start`, files.au?.path);
+    at(
+      "NO_LAUNCHABLE",
+      `${files.au?.path} lists no AU with a system_id and a file_name; learners would have nothing to start`,
+      files.au?.path,
+    );
   return result;
 }
 

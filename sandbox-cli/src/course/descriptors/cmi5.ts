@@ -20,7 +20,10 @@ export function parseCmi5(bytes: Uint8Array, path: string): DescriptorResult {
   const at = (code: FindingCode, message: string, line?: number) =>
     findings.push(finding(code, message, { path, line }));
   if (root.localName !== "courseStructure") {
-    at("UNEXPECTED_ROOT", `${path} has root element <${root.tagName}>; cmi5.xml starts with <courseStructure>`);
+    at(
+      "UNEXPECTED_ROOT",
+      `${path} has root element <${root.tagName}>; cmi5.xml starts with <courseStructure>`,
+    );
     return result;
   }
   if (root.namespaceURI) result.descriptor.schemaVersion = root.namespaceURI;
@@ -61,7 +64,8 @@ export function parseCmi5(bytes: Uint8Array, path: string): DescriptorResult {
   walk(root);
   for (const repeat of ids.repeats)
     at("DUPLICATE_IDENTIFIER", `id "${repeat.id}" is used more than once in ${path}`, repeat.line);
-  if (launches.length === 0) at("NO_LAUNCHABLE", `${path} has no <au> with a <url>; learners would have nothing to start`);
+  if (launches.length === 0)
+    at("NO_LAUNCHABLE", `${path} has no <au> with a <url>; learners would have nothing to start`);
   result.cmi5 = details;
   if (details.title) result.title = details.title;
   return result;
@@ -81,7 +85,11 @@ function readAu(
     at("BAD_ATTRIBUTE", `au "${id}" has moveOn="${moveOn}"; expected one of ${cmi5MoveOn.join(", ")}`, line);
   const launchMethod = attr(element, "launchMethod") ?? "AnyWindow";
   if (!cmi5LaunchMethods.includes(launchMethod))
-    at("BAD_ATTRIBUTE", `au "${id}" has launchMethod="${launchMethod}"; expected AnyWindow or OwnWindow`, line);
+    at(
+      "BAD_ATTRIBUTE",
+      `au "${id}" has launchMethod="${launchMethod}"; expected AnyWindow or OwnWindow`,
+      line,
+    );
   const au: Cmi5Details["aus"][number] = { id, title: langString(element), url: "", moveOn, launchMethod };
   const mastery = attr(element, "masteryScore");
   if (mastery !== undefined) {
@@ -95,7 +103,8 @@ function readAu(
   const url = child(element, "url");
   au.url = textOf(url);
   if (!au.url) at("MISSING_LAUNCH", `au "${id}" has no <url>`, line);
-  else references.push({ ref: au.url, baseDir: "", from: path, line: url ? lineOf(url) : line, launch: true });
+  else
+    references.push({ ref: au.url, baseDir: "", from: path, line: url ? lineOf(url) : line, launch: true });
   return au;
 }
 

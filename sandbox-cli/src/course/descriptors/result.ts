@@ -1,11 +1,4 @@
-import type {
-  Cmi5Details,
-  CourseFormat,
-  Descriptor,
-  Finding,
-  Launch,
-  Scorm2004Edition,
-} from "../profile.ts";
+import type { Cmi5Details, CourseFormat, Descriptor, Finding, Launch, Scorm2004Edition } from "../profile.ts";
 import type { FileRef } from "../references.ts";
 
 /** What a descriptor parser returns: pure data, no I/O. References are checked by the caller. */

@@ -55,7 +55,10 @@ export function parseScormManifest(bytes: Uint8Array, path: string): DescriptorR
   const at = (code: FindingCode, message: string, line?: number) =>
     findings.push(finding(code, message, { path, line }));
   if (root.localName !== "manifest") {
-    at("UNEXPECTED_ROOT", `${path} has root element <${root.tagName}>; a SCORM manifest starts with <manifest>`);
+    at(
+      "UNEXPECTED_ROOT",
+      `${path} has root element <${root.tagName}>; a SCORM manifest starts with <manifest>`,
+    );
     return empty;
   }
   const schemaVersion = textOf(descendants(root, "schemaversion")[0]);
@@ -85,12 +88,25 @@ export function parseScormManifest(bytes: Uint8Array, path: string): DescriptorR
     const href = attr(file, "href");
     const resource = file.parentNode as Element;
     if (href)
-      references.push({ ref: combineRefs([...basesOf(root, resource), href]), baseDir: "", from: path, line: lineOf(file), launch: false });
+      references.push({
+        ref: combineRefs([...basesOf(root, resource), href]),
+        baseDir: "",
+        from: path,
+        line: lineOf(file),
+        launch: false,
+      });
   }
   for (const repeat of ids.repeats)
-    at("DUPLICATE_IDENTIFIER", `identifier "${repeat.id}" is used more than once in ${path}; LMSs reject or mix up such packages`, repeat.line);
+    at(
+      "DUPLICATE_IDENTIFIER",
+      `identifier "${repeat.id}" is used more than once in ${path}; LMSs reject or mix up such packages`,
+      repeat.line,
+    );
   if (launches.length === 0)
-    at("NO_LAUNCHABLE", `${path} has no item that launches a resource with an href; learners would have nothing to start`);
+    at(
+      "NO_LAUNCHABLE",
+      `${path} has no item that launches a resource with an href; learners would have nothing to start`,
+    );
   const result: DescriptorResult = {
     format: version.format,
     launches,
@@ -121,7 +137,12 @@ function basesOf(root: Element, element: Element | null): string[] {
 
 type At = (code: FindingCode, message: string, line?: number) => void;
 
-function readResources(root: Element, format: CourseFormat, ids: IdentifierRegistry, at: At): Map<string, Resource> {
+function readResources(
+  root: Element,
+  format: CourseFormat,
+  ids: IdentifierRegistry,
+  at: At,
+): Map<string, Resource> {
   const resources = new Map<string, Resource>();
   const expected = format === "scorm12" ? "scormtype" : "scormType";
   const other = format === "scorm12" ? "scormType" : "scormtype";
@@ -149,7 +170,11 @@ function readResources(root: Element, format: CourseFormat, ids: IdentifierRegis
     for (const dependency of children(element, "dependency")) {
       const ref = attr(dependency, "identifierref");
       if (ref !== undefined && !known.has(ref))
-        at("UNKNOWN_RESOURCE_REF", `resource "${id}" depends on "${ref}", which no <resource> defines`, lineOf(dependency));
+        at(
+          "UNKNOWN_RESOURCE_REF",
+          `resource "${id}" depends on "${ref}", which no <resource> defines`,
+          lineOf(dependency),
+        );
     }
   }
   return resources;
@@ -186,11 +211,19 @@ function readOrganizations(
       if (ref === undefined) continue;
       const resource = resources.get(ref);
       if (!resource) {
-        at("UNKNOWN_RESOURCE_REF", `item "${attr(item, "identifier") ?? ""}" refers to resource "${ref}", which does not exist`, lineOf(item));
+        at(
+          "UNKNOWN_RESOURCE_REF",
+          `item "${attr(item, "identifier") ?? ""}" refers to resource "${ref}", which does not exist`,
+          lineOf(item),
+        );
         continue;
       }
       if (resource.href === undefined) {
-        at("MISSING_LAUNCH", `item "${attr(item, "identifier") ?? ""}" launches resource "${ref}", which has no href`, lineOf(item));
+        at(
+          "MISSING_LAUNCH",
+          `item "${attr(item, "identifier") ?? ""}" launches resource "${ref}", which has no href`,
+          lineOf(item),
+        );
         continue;
       }
       if (organization !== chosen) continue;

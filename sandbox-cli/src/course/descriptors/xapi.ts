@@ -15,9 +15,13 @@ export function parseTincan(bytes: Uint8Array, path: string): DescriptorResult {
   if (!root) return result;
   if (root.localName !== "tincan") {
     findings.push(
-      finding("UNEXPECTED_ROOT", `${path} has root element <${root.tagName}>; tincan.xml starts with <tincan>`, {
-        path,
-      }),
+      finding(
+        "UNEXPECTED_ROOT",
+        `${path} has root element <${root.tagName}>; tincan.xml starts with <tincan>`,
+        {
+          path,
+        },
+      ),
     );
     return result;
   }
@@ -43,9 +47,13 @@ export function parseTincan(bytes: Uint8Array, path: string): DescriptorResult {
     );
   if (launches.length === 0)
     findings.push(
-      finding("NO_LAUNCHABLE", `${path} has no <activity> with a <launch>; learners would have nothing to start`, {
-        path,
-      }),
+      finding(
+        "NO_LAUNCHABLE",
+        `${path} has no <activity> with a <launch>; learners would have nothing to start`,
+        {
+          path,
+        },
+      ),
     );
   return result;
 }

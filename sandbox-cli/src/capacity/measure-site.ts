@@ -1,0 +1,91 @@
+import { infrastructureError } from "../errors.ts";
+import { runLoad } from "../loadtest/run.ts";
+import { resolveSandboxTargets } from "../loadtest/targets.ts";
+import { createSiteLink, removeSiteLink, type SiteTarget, trainingShareOfLink } from "../sites/index.ts";
+import type { ResolvedSite } from "../spec/resolve-sites.ts";
+import type { SandboxSpec } from "../spec/schema.ts";
+import type { Logger } from "../util/log.ts";
+import { DEFAULT_FETCH_OVER_DURATION_LIMIT, findCapacity, type RunLearners } from "./find-capacity.ts";
+import { playbackFromLoadRun } from "./lms-traffic.ts";
+import { withMeasurement } from "./measured.ts";
+import type { SiteCapacity } from "./result-schema.ts";
+
+export interface MeasureSiteArgs {
+  readonly spec: SandboxSpec;
+  readonly site: ResolvedSite;
+  /** the site's predicted capacity (siteCapacity); the search starts from its N_max. */
+  readonly predicted: SiteCapacity;
+  /** the packaged media's segment duration, seconds (target duration of its playlists). */
+  readonly segmentDurationS: number;
+  /** time at full load per probe; default 60 s. */
+  readonly durationS?: number;
+  readonly rampS?: number;
+  readonly maxProbes?: number;
+}
+
+/**
+ * `sandbox loadtest --site NAME --find-capacity`: builds the site's link (shaped to the training share
+ * of its downlink and uplink, with its RTT), ramps the load engine's learners through it until playback
+ * degrades beyond the policy, and returns the predicted capacity with the measured N_max beside it.
+ * The site link is removed afterwards, whatever happens.
+ */
+export async function measureSiteCapacity(args: MeasureSiteArgs, log: Logger): Promise<SiteCapacity> {
+  const { spec, site } = args;
+  const sandbox = await resolveSandboxTargets(spec.name, "network");
+  if (!sandbox.network) {
+    throw infrastructureError(
+      "CAPACITY_NO_NETWORK",
+      `sandbox "${spec.name}" has no docker network to attach a site to`,
+      "site links exist on the docker target only; run `sandbox up` with target kind docker",
+    );
+  }
+  const targets: SiteTarget[] = [];
+  if (sandbox.lms) targets.push({ name: "lms", ...sandbox.lms.internal });
+  if (sandbox.media) targets.push({ name: "media", ...sandbox.media.internal });
+  const link = await createSiteLink(
+    {
+      sandbox: { name: spec.name, owner: sandbox.owner, expiresAt: sandbox.expiresAt },
+      site: trainingShareOfLink(site),
+      sandboxNetwork: sandbox.network,
+      targets,
+    },
+    log,
+  );
+  try {
+    const run: RunLearners = async (learners) => {
+      const result = await runLoad({
+        spec,
+        learners,
+        site: site.name,
+        network: link.network,
+        mode: "containers",
+        targetUrls: {
+          ...(sandbox.lms ? { lms: link.targetHostFor("lms").url } : {}),
+          ...(sandbox.media ? { media: link.targetHostFor("media").url } : {}),
+        },
+        rampS: args.rampS ?? Math.min(30, Math.max(5, learners)),
+        durationS: args.durationS ?? 60,
+        log,
+      });
+      return playbackFromLoadRun(result, args.segmentDurationS);
+    };
+    const search = await findCapacity({
+      run,
+      start: Math.max(1, args.predicted.predictedNMax),
+      maxLearners: spec.load.maxLearners,
+      maxProbes: args.maxProbes ?? 8,
+      limits: {
+        rebufferRatio: spec.policy.thresholds.rebufferRatio,
+        p95SegmentFetchOverDuration: DEFAULT_FETCH_OVER_DURATION_LIMIT,
+        errorRate: spec.policy.thresholds.httpErrorRate,
+      },
+      onProbe: (probe) =>
+        log.info(
+          `  ${site.name}: ${probe.learners} learners ${probe.degraded ? `degraded (${probe.reasons.join("; ")})` : "play well"}`,
+        ),
+    });
+    return withMeasurement(args.predicted, search, { rendition: args.predicted.settledRendition ?? null });
+  } finally {
+    await removeSiteLink(spec.name, site.name);
+  }
+}

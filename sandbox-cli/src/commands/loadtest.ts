@@ -1,0 +1,55 @@
+import { Command } from "commander";
+import { ExitCode } from "../errors.ts";
+import { type LoadtestFlags, parseLoadtestFlags } from "../loadtest/options.ts";
+import { renderLoadRun } from "../loadtest/render.ts";
+import { loadSpecFile } from "../spec/index.ts";
+import { createLogger, printJson } from "../util/log.ts";
+
+export function loadtestCommand(): Command {
+  return new Command("loadtest")
+    .description("load-test the sandbox the way learners use it (LMS journeys and paced HLS viewers); exit 1 when a threshold or the integrity check fails")
+    .option("--spec <file>", "the sandbox spec (default sandbox.yaml)")
+    .option("--learners <n>", "simultaneous learners (default load.peakLearners; capped by load.maxLearners)")
+    .option("--ramp <duration>", "ramp-up time, e.g. 30s (default load.rampUp)")
+    .option("--duration <duration>", "time at full load, e.g. 2m (default load.duration; ramp + duration capped by load.maxDuration)")
+    .option("--runners <n>", "runner processes or containers splitting the learners (default 1)")
+    .option("--site <name>", "a site of the spec: viewers pick renditions for its per-learner share of the link")
+    .option("--mode <mode>", "local (runner processes on this host, 127.0.0.1) or containers (on the sandbox network)")
+    .option("--course <id>", "the LMS course the learners take (default: the first installed)")
+    .option("--target-url <url>", "load a server outside the sandbox instead (needs --i-own-this-target)")
+    .option("--i-own-this-target", "confirm that you own --target-url and may load it")
+    .option("--json", "print the LoadRunResult as JSON on stdout")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Examples:",
+        "  $ npx sandbox loadtest --learners 20 --ramp 30s --duration 2m",
+        "  $ npx sandbox loadtest --learners 200 --runners 4 --mode containers --json > run.json",
+        "  $ npx sandbox loadtest --site small-branch --learners 25 --json | jq '.thresholds[] | select(.ok | not)'",
+        "  $ npx sandbox loadtest --target-url http://127.0.0.1:9000/media/c/master.m3u8 --i-own-this-target --learners 5 --duration 30s",
+      ].join("\n"),
+    )
+    .action(async (flags: LoadtestFlags) => {
+      const options = parseLoadtestFlags(flags);
+      const loaded = await loadSpecFile(options.spec);
+      const log = createLogger();
+      // Loaded on use: docker and the engine status are not needed by other commands.
+      const { runLoad } = await import("../loadtest/run.ts");
+      const result = await runLoad({
+        spec: loaded.spec,
+        ...(options.learners !== undefined ? { learners: options.learners } : {}),
+        ...(options.ramp !== undefined ? { rampS: options.ramp } : {}),
+        ...(options.duration !== undefined ? { durationS: options.duration } : {}),
+        ...(options.runners !== undefined ? { runners: options.runners } : {}),
+        ...(options.site !== undefined ? { site: options.site } : {}),
+        ...(options.mode !== undefined ? { mode: options.mode } : {}),
+        ...(options.course !== undefined ? { courseId: options.course } : {}),
+        ...(options.targetUrl !== undefined ? { explicitTarget: { url: options.targetUrl, iOwnThisTarget: Boolean(options.iOwnThisTarget) } } : {}),
+        log,
+      });
+      if (options.json) printJson(result);
+      else process.stdout.write(`${renderLoadRun(result)}\n`);
+      if (!result.passed) process.exitCode = ExitCode.checkFailed;
+    });
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { usageError } from "../errors.ts";
+import { parseDuration } from "../spec/index.ts";
+
+/** `sandbox loadtest` flags as commander hands them over (all text). */
+export interface LoadtestFlags {
+  spec?: string;
+  learners?: string;
+  ramp?: string;
+  duration?: string;
+  runners?: string;
+  site?: string;
+  mode?: string;
+  course?: string;
+  targetUrl?: string;
+  iOwnThisTarget?: boolean;
+  json?: boolean;
+}
+
+const wholeNumber = (flag: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${flag} must be a whole number, e.g. ${flag} 20`)
+    .transform(Number);
+const duration = (flag: string) =>
+  z.string().transform((text, ctx) => {
+    const seconds = parseDuration(text);
+    if (seconds === undefined) {
+      ctx.addIssue({ code: "custom", message: `${flag} "${text}" is not a duration: write e.g. ${flag} 90s, 5m` });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
+const flagsSchema = z.object({
+  spec: z.string().default("sandbox.yaml"),
+  learners: wholeNumber("--learners").optional(),
+  ramp: duration("--ramp").optional(),
+  duration: duration("--duration").optional(),
+  runners: wholeNumber("--runners").optional(),
+  site: z.string().optional(),
+  mode: z.enum(["local", "containers"], { message: "--mode must be local or containers" }).optional(),
+  course: z.string().optional(),
+  targetUrl: z.url({ message: "--target-url must be a full URL, e.g. http://127.0.0.1:8080" }).optional(),
+  iOwnThisTarget: z.boolean().optional(),
+  json: z.boolean().optional(),
+});
+export type LoadtestOptions = z.output<typeof flagsSchema>;
+
+export function parseLoadtestFlags(flags: LoadtestFlags): LoadtestOptions {
+  const parsed = flagsSchema.safeParse(flags);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw usageError("LOAD_BAD_FLAG", first?.message ?? "bad flags", "run `sandbox loadtest --help` for the flags and examples");
+  }
+  if (parsed.data.iOwnThisTarget && !parsed.data.targetUrl) {
+    throw usageError("LOAD_BAD_FLAG", "--i-own-this-target confirms a --target-url, and none was given", "pass --target-url URL with it, or leave both out to load the sandbox");
+  }
+  return parsed.data;
+}

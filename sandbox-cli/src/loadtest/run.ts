@@ -1,0 +1,179 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { usageError } from "../errors.ts";
+import { stateDir } from "../paths.ts";
+import { docker } from "../runtime/docker.ts";
+import type { SandboxSpec } from "../spec/index.ts";
+import { resolveSites } from "../spec/resolve-sites.ts";
+import { createLogger, type Logger } from "../util/log.ts";
+import { lmsAdmin } from "./lms-admin.ts";
+import { mergeSampleFiles } from "./merge.ts";
+import { buildLoadPlan, LEARNER_PREFIX, type PlanTargets } from "./plan.ts";
+import { startResourceSampler } from "./resources.ts";
+import { buildLoadRunResult, integrityOf } from "./result.ts";
+import type { ContainerResources, LoadRunResult } from "./result-schema.ts";
+import { runContainerRunners, runLocalRunners } from "./runners.ts";
+import { checkTargets, type OwnedEndpoints } from "./safety.ts";
+import { publishedMasters, resolveSandboxTargets, type SandboxTargets } from "./targets.ts";
+import { evaluateResourceThresholds, evaluateThresholds, thresholdSelectors } from "./thresholds.ts";
+
+export interface RunLoadOptions {
+  readonly spec: SandboxSpec;
+  readonly learners?: number;
+  readonly rampS?: number;
+  readonly durationS?: number;
+  readonly runners?: number;
+  /** a site of the spec: viewers pick renditions for its per-learner share of the link. */
+  readonly site?: string;
+  /** run the runners as containers on this docker network (the sandbox's, or a site's behind its gateway). */
+  readonly network?: string;
+  /** "local": runner processes on this host against 127.0.0.1 (default without a network); "containers". */
+  readonly mode?: "local" | "containers";
+  /** the URLs the learners use instead of the sandbox's own (a site gateway's routes); must still be the sandbox's. */
+  readonly targetUrls?: { readonly lms?: string; readonly media?: string };
+  /** an explicit target outside the sandbox (--target-url with --i-own-this-target). */
+  readonly explicitTarget?: { readonly url: string; readonly iOwnThisTarget: boolean };
+  readonly courseId?: string;
+  /** longest media of the course, seconds (learner sessions last that long). */
+  readonly mediaDurationS?: number;
+  readonly log?: Logger;
+}
+
+const newRunId = () => `lt-${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
+
+/**
+ * One load run against the sandbox: plan, safety interlock, learner accounts, R runners (processes or
+ * containers, split by execution segments), resource sampling, exact merge, thresholds and integrity.
+ * Writes everything under <state>/runs/<sandbox>/<runId>/ and returns the LoadRunResult.
+ */
+export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & { outDir: string }> {
+  const log = options.log ?? createLogger();
+  const { spec } = options;
+  const runId = newRunId();
+  const mode = options.mode ?? (options.network ? "containers" : "local");
+  const outDir = join(stateDir(), "runs", spec.name, runId);
+  const sandbox = options.explicitTarget ? undefined : await resolveSandboxTargets(spec.name, mode === "local" ? "loopback" : "network");
+  const { targets, owned, admin } = await step(log, "find the targets", () => chooseTargets(options, sandbox));
+  checkTargets(
+    [targets.lms, targets.media].filter((t): t is string => Boolean(t)),
+    owned,
+    options.explicitTarget ? { targetUrl: options.explicitTarget.url, iOwnThisTarget: options.explicitTarget.iOwnThisTarget } : {},
+  );
+  if (options.network && sandbox) await checkNetworkOwned(options.network, spec.name);
+  const learnerPassword = randomBytes(12).toString("base64url");
+  const lms = targets.lms && admin ? await lmsAdmin(admin.url, admin.account) : undefined;
+  const courseId = lms ? await pickCourse(lms, options.courseId) : undefined;
+  const masters = targets.media ? (targets.masters ?? (sandbox?.media ? await publishedMasters(sandbox.media.container) : [])) : [];
+  const planTargets: PlanTargets = {
+    ...(targets.lms && courseId ? { lms: { baseUrl: targets.lms, courseId } } : {}),
+    ...(targets.media && masters.length ? { media: { baseUrl: targets.media, masters } } : {}),
+  };
+  const sitesResolved = resolveSites(spec.sites).sites;
+  const plan = buildLoadPlan({
+    runId,
+    spec,
+    sites: sitesResolved,
+    overrides: {
+      ...(options.learners !== undefined ? { learners: options.learners } : {}),
+      ...(options.rampS !== undefined ? { rampS: options.rampS } : {}),
+      ...(options.durationS !== undefined ? { durationS: options.durationS } : {}),
+      ...(options.runners !== undefined ? { runners: options.runners } : {}),
+      ...(options.site !== undefined ? { site: options.site } : {}),
+    },
+    targets: planTargets,
+    ...(options.mediaDurationS !== undefined ? { mediaDurationS: options.mediaDurationS } : {}),
+    learnerPassword,
+  });
+  if (lms && plan.scenarios.includes("learner-journey")) {
+    await step(log, `provision ${plan.learners} learner accounts`, () => lms.provisionLearners(LEARNER_PREFIX, plan.learners, learnerPassword));
+  }
+  await mkdir(outDir, { recursive: true });
+  const startedAt = new Date(Date.now() + 2000);
+  const sampler = startResourceSampler(sandbox?.containers ?? [], startedAt.getTime());
+  const set = { config: plan.runner as Record<string, unknown>, runners: plan.runners, outDir, startAtMs: startedAt.getTime(), maxRunS: plan.runner.maxRunS };
+  const title = `${plan.learners} learners (${plan.viewers} watching video), ramp ${plan.rampUpS}s, hold ${plan.durationS}s, ${plan.runners} runner(s), ${mode}`;
+  let outputs: Awaited<ReturnType<typeof runLocalRunners>>;
+  let resources: ContainerResources[] = [];
+  try {
+    outputs = await step(log, title, () =>
+      mode === "local"
+        ? runLocalRunners(set, log)
+        : runContainerRunners(
+            set,
+            {
+              network: options.network ?? sandbox?.network ?? "",
+              namePrefix: `sandbox-${spec.name}-load-${runId}`,
+              labels: sandbox ? { "sandbox.name": spec.name, "sandbox.owner": sandbox.owner, "sandbox.expires-at": sandbox.expiresAt } : { "sandbox.name": spec.name },
+            },
+            log,
+          ),
+    );
+  } finally {
+    resources = await sampler.stop();
+  }
+  const endedAt = new Date();
+  const merged = await step(log, `merge raw samples of ${plan.runners} runner(s)`, () =>
+    mergeSampleFiles(outputs.samplePaths, { selectors: thresholdSelectors(plan.thresholds), bucketS: bucketFor(plan.rampUpS + plan.durationS) }),
+  );
+  const thresholds = [...evaluateThresholds(plan.thresholds, merged), ...evaluateResourceThresholds(spec.policy.thresholds, resources)];
+  const stored = lms && plan.scenarios.includes("learner-journey") ? await lms.runCounts(runId) : null;
+  const integrity = integrityOf(merged, stored ? { commitsStored: stored.commits, statementsStored: stored.statements } : null);
+  const result = buildLoadRunResult({ plan, sandbox: spec.name, startedAt, endedAt, merged, thresholds, resources, integrity });
+  await writeFile(join(outDir, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
+  return { ...result, outDir };
+}
+
+const bucketFor = (totalS: number) => (totalS <= 120 ? 1 : totalS <= 900 ? 5 : 15);
+
+function step<T>(log: Logger, title: string, work: () => Promise<T>): Promise<T> {
+  return log.step(title, work);
+}
+
+interface ChosenTargets {
+  targets: { lms?: string; media?: string; masters?: string[] };
+  owned: OwnedEndpoints;
+  admin?: { url: string; account: { username: string; password: string } | undefined };
+}
+
+async function chooseTargets(options: RunLoadOptions, sandbox: SandboxTargets | undefined): Promise<ChosenTargets> {
+  if (options.explicitTarget) {
+    const url = new URL(options.explicitTarget.url);
+    const owned = { sandbox: options.spec.name, loopbackPorts: [], hostnames: [] };
+    if (url.pathname.endsWith(".m3u8")) {
+      return { targets: { media: url.origin, masters: [url.pathname] }, owned };
+    }
+    const env = process.env;
+    const account = env.SANDBOX_LMS_ADMIN_USER && env.SANDBOX_LMS_ADMIN_PASSWORD ? { username: env.SANDBOX_LMS_ADMIN_USER, password: env.SANDBOX_LMS_ADMIN_PASSWORD } : undefined;
+    return { targets: { lms: url.origin }, owned, admin: { url: url.origin, account } };
+  }
+  if (!sandbox) throw usageError("LOAD_NO_SANDBOX", "no sandbox to load", "start one with `sandbox up`");
+  const lms = options.targetUrls?.lms ?? sandbox.lms?.baseUrl;
+  const media = options.targetUrls?.media ?? sandbox.media?.baseUrl;
+  return {
+    targets: { ...(lms ? { lms } : {}), ...(media ? { media } : {}) },
+    owned: sandbox.owned,
+    ...(sandbox.lms ? { admin: { url: sandbox.lms.loopbackUrl, account: sandbox.lms.admin } } : {}),
+  };
+}
+
+async function pickCourse(lms: Awaited<ReturnType<typeof lmsAdmin>>, wanted: string | undefined): Promise<string | undefined> {
+  const courses = await lms.courses();
+  if (wanted === undefined) return courses[0]?.id;
+  if (!courses.some((c) => c.id === wanted)) {
+    throw usageError("LOAD_UNKNOWN_COURSE", `the LMS has no course "${wanted}"`, `pass --course with one of: ${courses.map((c) => c.id).join(", ") || "(none installed: `sandbox course install <zip>`)"}`);
+  }
+  return wanted;
+}
+
+async function checkNetworkOwned(network: string, sandbox: string): Promise<void> {
+  let labels: Record<string, string> = {};
+  try {
+    labels = ((await docker().getNetwork(network).inspect()) as { Labels?: Record<string, string> }).Labels ?? {};
+  } catch {
+    throw usageError("LOAD_NO_NETWORK", `docker network ${network} does not exist`, "create the site link first, or leave the network out");
+  }
+  if (labels["sandbox.name"] !== sandbox) {
+    throw usageError("LOAD_TARGET_NOT_OWNED", `docker network ${network} does not belong to sandbox "${sandbox}"`, "run the learners on the sandbox's own network or one of its site networks");
+  }
+}
