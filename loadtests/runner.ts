@@ -19,7 +19,8 @@ async function main(): Promise<number> {
   }
   let errorsShown = 0;
   const summary = await runFromConfig(config, (scenario, vu, error) => {
-    if (errorsShown++ < 20) process.stderr.write(`load-runner: ${scenario} vu ${vu}: ${(error as Error)?.message ?? error}\n`);
+    if (errorsShown++ < 20)
+      process.stderr.write(`load-runner: ${scenario} vu ${vu}: ${(error as Error)?.message ?? error}\n`);
   });
   const text = `${JSON.stringify(summary)}\n`;
   if (config.summaryPath) writeFileSync(config.summaryPath, text);

@@ -7,7 +7,7 @@
  *   BENCH_MB=300 BENCH_ROUNDS=2 npm run bench:intake
  */
 import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { projectRoot } from "../../sandbox-cli/src/paths.ts";
@@ -18,6 +18,8 @@ const clipMb = 200;
 
 interface Sample {
   seconds: number;
+  /** user + system CPU seconds, children included: steadier than wall time on a shared machine */
+  cpuSeconds: number;
   maxRssMb: number;
 }
 
@@ -28,9 +30,12 @@ async function timed(command: string, args: string[]): Promise<Sample> {
     throw new Error(`${command} failed (exit ${result.exitCode}):\n${stderr.slice(-2000)}`);
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(stderr);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  if (!wall || !rss) throw new Error(`could not read /usr/bin/time output:\n${stderr.slice(-1000)}`);
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+  if (!wall || !rss || !user || !system)
+    throw new Error(`could not read /usr/bin/time output:\n${stderr.slice(-1000)}`);
   const seconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
-  return { seconds, maxRssMb: Number(rss[1]) / 1024 };
+  return { seconds, cpuSeconds: Number(user[1]) + Number(system[1]), maxRssMb: Number(rss[1]) / 1024 };
 }
 
 async function buildPackage(dir: string): Promise<string> {
@@ -126,8 +131,16 @@ async function main(): Promise<void> {
       inspectSeconds,
       ratio: ratio(inspectSeconds),
       inspectPeakRssMb: peak(inspect),
+      unzipTestCpuSeconds: median(unzip.map((s) => s.cpuSeconds)),
+      inspectCpuSeconds: median(inspect.map((s) => s.cpuSeconds)),
+      cpuRatio:
+        Math.round(
+          (median(inspect.map((s) => s.cpuSeconds)) / median(unzip.map((s) => s.cpuSeconds))) * 100,
+        ) / 100,
+      loadAverageAtEnd: loadavg()[0],
       cli: {
         seconds: cliSeconds,
+        cpuSeconds: median(cliInspect.map((s) => s.cpuSeconds)),
         ratio: ratio(cliSeconds),
         peakRssMb: peak(cliInspect),
         helpSeconds: median(cliHelp.map((s) => s.seconds)),

@@ -47,4 +47,6 @@ const start = Date.now();
 const cpu = process.cpuUsage();
 await Promise.all(Array.from({ length: viewers }, viewer));
 const used = process.cpuUsage(cpu);
-process.stdout.write(`${JSON.stringify({ requests, errors, cpuMs: (used.user + used.system) / 1000, elapsedMs: Date.now() - start })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ requests, errors, cpuMs: (used.user + used.system) / 1000, elapsedMs: Date.now() - start })}\n`,
+);

@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundleRunner } from "../../loadtests/bundle.ts";
 import type { EngineSummary } from "../../loadtests/lib/engine.ts";
-import { makeHlsLadder } from "../../test/integration/loadtest/hls-fixture.ts";
 import { runProgram } from "../../sandbox-cli/src/util/exec.ts";
+import { makeHlsLadder } from "../../test/integration/loadtest/hls-fixture.ts";
 import { startMediaServer } from "./media-server.ts";
 
 const [viewers = 20, seconds = 8, rounds = 3] = process.argv.slice(2).map(Number);
@@ -32,7 +32,10 @@ async function engineRound(i: number) {
     maxRunS: seconds + 30,
     scenarios: {
       "hls-viewer": {
-        stages: [{ durationS: 0, target: viewers }, { durationS: seconds, target: viewers }],
+        stages: [
+          { durationS: 0, target: viewers },
+          { durationS: seconds, target: viewers },
+        ],
         gracefulStopS: 0,
         mediaBaseUrl: server.url,
         masters: ["/media/bench/master.m3u8"],
@@ -48,13 +51,28 @@ async function engineRound(i: number) {
   const requests = reqs?.type === "counter" ? reqs.values.count : 0;
   const cpuS = summary.runner.cpuCores * summary.elapsedS;
   rmSync(config.samplesPath, { force: true });
-  return { requests, cpuS, errors: failed?.type === "rate" ? failed.values.passes : -1, perCpuS: requests / cpuS };
+  return {
+    requests,
+    cpuS,
+    errors: failed?.type === "rate" ? failed.values.passes : -1,
+    perCpuS: requests / cpuS,
+  };
 }
 
 async function baselineRound() {
-  const { stdout } = await runProgram(process.execPath, [join(process.cwd(), "bench", "loadtest", "baseline.mjs"), master, String(viewers), String(seconds)]);
+  const { stdout } = await runProgram(process.execPath, [
+    join(process.cwd(), "bench", "loadtest", "baseline.mjs"),
+    master,
+    String(viewers),
+    String(seconds),
+  ]);
   const r = JSON.parse(stdout) as { requests: number; errors: number; cpuMs: number };
-  return { requests: r.requests, cpuS: r.cpuMs / 1000, errors: r.errors, perCpuS: r.requests / (r.cpuMs / 1000) };
+  return {
+    requests: r.requests,
+    cpuS: r.cpuMs / 1000,
+    errors: r.errors,
+    perCpuS: r.requests / (r.cpuMs / 1000),
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -66,10 +84,21 @@ try {
     const b = await engineRound(i);
     baseline.push(a.perCpuS);
     engine.push(b.perCpuS);
-    console.log(`round ${i + 1}: baseline ${a.requests} req / ${a.cpuS.toFixed(2)} cpu-s = ${a.perCpuS.toFixed(0)} (errors ${a.errors}); engine ${b.requests} req / ${b.cpuS.toFixed(2)} cpu-s = ${b.perCpuS.toFixed(0)} (errors ${b.errors})`);
+    console.log(
+      `round ${i + 1}: baseline ${a.requests} req / ${a.cpuS.toFixed(2)} cpu-s = ${a.perCpuS.toFixed(0)} (errors ${a.errors}); engine ${b.requests} req / ${b.cpuS.toFixed(2)} cpu-s = ${b.perCpuS.toFixed(0)} (errors ${b.errors})`,
+    );
   }
   const ratio = median(engine) / median(baseline);
-  const result = { viewers, seconds, rounds, baselineReqPerCpuS: median(baseline), engineReqPerCpuS: median(engine), ratio, goal: 0.9, met: ratio >= 0.9 };
+  const result = {
+    viewers,
+    seconds,
+    rounds,
+    baselineReqPerCpuS: median(baseline),
+    engineReqPerCpuS: median(engine),
+    ratio,
+    goal: 0.9,
+    met: ratio >= 0.9,
+  };
   console.log(JSON.stringify(result));
   writeFileSync(join(out, "engine-cost.json"), JSON.stringify(result, null, 2));
 } finally {

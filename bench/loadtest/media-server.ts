@@ -5,7 +5,9 @@ import { ensureImage } from "../../sandbox-cli/src/runtime/images.ts";
 import { silentLogger } from "../../sandbox-cli/src/util/log.ts";
 
 /** The project's media server (images/media-nginx) serving `dir` at /media/bench/ on 127.0.0.1, for benches. */
-export async function startMediaServer(dir: string): Promise<{ url: string; container: string; stop(): Promise<void> }> {
+export async function startMediaServer(
+  dir: string,
+): Promise<{ url: string; container: string; stop(): Promise<void> }> {
   const image = await ensureImage({ name: "sandbox/media-nginx", folder: "media-nginx" }, silentLogger);
   const name = `bench-media-${randomBytes(3).toString("hex")}`;
   const container = await docker().createContainer({
@@ -23,7 +25,8 @@ export async function startMediaServer(dir: string): Promise<{ url: string; cont
   const info = await container.inspect();
   const port = info.NetworkSettings.Ports["8080/tcp"]?.[0]?.HostPort;
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 50 && !(await healthy(`${url}/healthz`)); i++) await new Promise((r) => setTimeout(r, 200));
+  for (let i = 0; i < 50 && !(await healthy(`${url}/healthz`)); i++)
+    await new Promise((r) => setTimeout(r, 200));
   return { url, container: name, stop: () => container.remove({ force: true }) };
 }
 

@@ -37,7 +37,12 @@ export const learnerJourneyConfigSchema = z.strictObject({
 });
 
 export const runnerConfigSchema = z.strictObject({
-  runId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "letters, digits and . _ : - only (it travels in the X-Load-Run header)"),
+  runId: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._:-]{1,128}$/,
+      "letters, digits and . _ : - only (it travels in the X-Load-Run header)",
+    ),
   segment: z.string().default("1/1"),
   /** epoch ms at which every runner starts. */
   startAtMs: z.number().int().positive().optional(),
@@ -48,7 +53,10 @@ export const runnerConfigSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   httpTimeoutS: z.number().positive().max(600).default(30),
   /** a hard wall: the runner aborts everything after this many seconds, whatever the plan says. */
-  maxRunS: z.number().positive().max(24 * 3600),
+  maxRunS: z
+    .number()
+    .positive()
+    .max(24 * 3600),
   scenarios: z.strictObject({
     "hls-viewer": hlsViewerConfigSchema.optional(),
     "learner-journey": learnerJourneyConfigSchema.optional(),
@@ -68,7 +76,8 @@ export class ConfigError extends Error {
  */
 export function configFromEnv(env: Readonly<Record<string, string | undefined>>): RunnerConfig {
   const text = env.LOAD_CONFIG ?? (env.LOAD_CONFIG_FILE ? readText(env.LOAD_CONFIG_FILE) : undefined);
-  if (text === undefined) throw new ConfigError("no configuration: set LOAD_CONFIG (JSON) or LOAD_CONFIG_FILE (a path)");
+  if (text === undefined)
+    throw new ConfigError("no configuration: set LOAD_CONFIG (JSON) or LOAD_CONFIG_FILE (a path)");
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -86,7 +95,9 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
 export function parseRunnerConfig(raw: unknown): RunnerConfig {
   const parsed = runnerConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "config"}: ${issue.message}`,
+    );
     throw new ConfigError(`bad load configuration: ${problems.join("; ")}`);
   }
   try {
@@ -95,7 +106,9 @@ export function parseRunnerConfig(raw: unknown): RunnerConfig {
     throw new ConfigError((error as Error).message);
   }
   if (!parsed.data.scenarios["hls-viewer"] && !parsed.data.scenarios["learner-journey"]) {
-    throw new ConfigError("bad load configuration: scenarios names none; give hls-viewer and/or learner-journey");
+    throw new ConfigError(
+      "bad load configuration: scenarios names none; give hls-viewer and/or learner-journey",
+    );
   }
   return parsed.data;
 }

@@ -72,7 +72,11 @@ export interface EngineSummary {
   readonly vus: number;
   readonly samples: number;
   /** the runner's own load: CPU in cores over the run (one core is a saturated event loop) and event-loop delay. */
-  readonly runner: { readonly cpuCores: number; readonly eventLoopDelayP99Ms: number; readonly maxRssBytes: number };
+  readonly runner: {
+    readonly cpuCores: number;
+    readonly eventLoopDelayP99Ms: number;
+    readonly maxRssBytes: number;
+  };
   readonly metrics: Record<string, MetricSummary>;
 }
 
@@ -138,7 +142,10 @@ async function runVu(scenario: Scenario, vu: number, shared: RunShared): Promise
   const checkTagCache = new Map<string, Tags>();
   const checkTags = (name: string) => {
     let t = checkTagCache.get(name);
-    if (!t) checkTagCache.set(name, (t = Object.freeze({ ...tags, check: name })));
+    if (!t) {
+      t = Object.freeze({ ...tags, check: name });
+      checkTagCache.set(name, t);
+    }
     return t;
   };
   const metrics = {
@@ -149,14 +156,30 @@ async function runVu(scenario: Scenario, vu: number, shared: RunShared): Promise
   for (const interval of vuIntervals(scenario.stages, vu, scenario.startVus)) {
     if (shared.wall?.aborted) return;
     const untilStart = interval.startS * 1000 - shared.clock();
-    if (untilStart > 0 && !(await sleep(untilStart, shared.wall).then(() => true, () => false))) return;
+    if (
+      untilStart > 0 &&
+      !(await sleep(untilStart, shared.wall).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
     const lifetime = new AbortController();
     const onWall = () => lifetime.abort();
     shared.wall?.addEventListener("abort", onWall, { once: true });
     const graceS = interval.stopS >= planEndS ? scenario.gracefulStopS : scenario.gracefulRampDownS;
     const stopAtMs = interval.stopS * 1000;
-    const killTimer = setTimeout(() => lifetime.abort(), Math.max(0, stopAtMs + graceS * 1000 - shared.clock()));
-    const http = new HttpClient(shared.registry, tags, lifetime.signal, scenario.headers, scenario.httpTimeoutMs);
+    const killTimer = setTimeout(
+      () => lifetime.abort(),
+      Math.max(0, stopAtMs + graceS * 1000 - shared.clock()),
+    );
+    const http = new HttpClient(
+      shared.registry,
+      tags,
+      lifetime.signal,
+      scenario.headers,
+      scenario.httpTimeoutMs,
+    );
     const ctx: VuContext = {
       scenario: scenario.name,
       vu,

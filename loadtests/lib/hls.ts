@@ -47,7 +47,11 @@ export function parseMaster(text: string): Variant[] {
     const uri = all.slice(i + 1).find((next) => !next.startsWith("#"));
     const bandwidth = Number(attrs.BANDWIDTH);
     if (!uri || !Number.isFinite(bandwidth)) continue;
-    variants.push({ bandwidthBps: bandwidth, uri, ...(attrs.RESOLUTION ? { resolution: attrs.RESOLUTION } : {}) });
+    variants.push({
+      bandwidthBps: bandwidth,
+      uri,
+      ...(attrs.RESOLUTION ? { resolution: attrs.RESOLUTION } : {}),
+    });
   }
   if (variants.length === 0) throw new Error("master playlist lists no variant with a BANDWIDTH and a URI");
   return variants.sort((a, b) => b.bandwidthBps - a.bandwidthBps);
@@ -69,14 +73,22 @@ export function parseMedia(text: string): MediaPlaylist {
     }
   }
   if (segments.length === 0) throw new Error("media playlist lists no segment");
-  return { targetDurationS: targetDurationS || Math.max(...segments.map((s) => s.durationS)), segments, ended };
+  return {
+    targetDurationS: targetDurationS || Math.max(...segments.map((s) => s.durationS)),
+    segments,
+    ended,
+  };
 }
 
 /**
  * The rendition a player on `bandwidthKbps` starts with: the highest whose BANDWIDTH fits in `safety`
  * of the link, else the lowest. Without a bandwidth (unshaped LAN) the highest.
  */
-export function pickVariant(variants: readonly Variant[], bandwidthKbps: number | undefined, safety = 0.8): number {
+export function pickVariant(
+  variants: readonly Variant[],
+  bandwidthKbps: number | undefined,
+  safety = 0.8,
+): number {
   if (bandwidthKbps === undefined) return 0;
   const budget = bandwidthKbps * 1000 * safety;
   const index = variants.findIndex((variant) => variant.bandwidthBps <= budget);

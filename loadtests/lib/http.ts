@@ -87,7 +87,13 @@ export class HttpClient {
     const key = `${name}\u0001${method}\u0001${status}\u0001${ok}`;
     let tags = this.tagCache.get(key);
     if (!tags) {
-      tags = Object.freeze({ ...this.baseTags, name, method, status: String(status), expected_response: String(ok) });
+      tags = Object.freeze({
+        ...this.baseTags,
+        name,
+        method,
+        status: String(status),
+        expected_response: String(ok),
+      });
       this.tagCache.set(key, tags);
     }
     return tags;
@@ -116,7 +122,9 @@ export class HttpClient {
     const secure = url.protocol === "https:";
     const body = req.body === undefined ? undefined : Buffer.from(req.body);
     const headers: Record<string, string> =
-      req.headers || body ? { ...this.defaultHeaders, ...req.headers } : (this.defaultHeaders as Record<string, string>);
+      req.headers || body
+        ? { ...this.defaultHeaders, ...req.headers }
+        : (this.defaultHeaders as Record<string, string>);
     if (body) headers["content-length"] = String(body.length);
     return new Promise((resolve, reject) => {
       let start = performance.now();
@@ -138,12 +146,15 @@ export class HttpClient {
         reject(new AbortedError());
       };
       const request = (secure ? https : http).request(
-        url,
         {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
           method: req.method ?? "GET",
           headers,
           agent: secure ? this.agents.https : this.agents.http,
-          // timeout: req.timeoutMs ?? this.defaultTimeoutMs,
+          timeout: req.timeoutMs ?? this.defaultTimeoutMs,
         },
         (res) => {
           responseAt = performance.now();
@@ -159,7 +170,9 @@ export class HttpClient {
               headers: res.headers,
             }),
           );
-          res.on("error", (error) => finish({ status: 0, body: "", bytes, error: error.message, headers: {} }));
+          res.on("error", (error) =>
+            finish({ status: 0, body: "", bytes, error: error.message, headers: {} }),
+          );
         },
       );
       request.on("socket", (socket) => {
@@ -168,12 +181,19 @@ export class HttpClient {
           const connectStart = performance.now();
           socket.once("connect", () => {
             start = performance.now();
-            this.metrics.connecting.add(start - connectStart, this.tags(req.name, req.method ?? "GET", 0, true));
+            this.metrics.connecting.add(
+              start - connectStart,
+              this.tags(req.name, req.method ?? "GET", 0, true),
+            );
           });
         }
       });
-      request.on("timeout", () => request.destroy(new Error(`timed out after ${req.timeoutMs ?? this.defaultTimeoutMs} ms`)));
-      request.on("error", (error) => finish({ status: 0, body: "", bytes, error: error.message, headers: {} }));
+      request.on("timeout", () =>
+        request.destroy(new Error(`timed out after ${req.timeoutMs ?? this.defaultTimeoutMs} ms`)),
+      );
+      request.on("error", (error) =>
+        finish({ status: 0, body: "", bytes, error: error.message, headers: {} }),
+      );
       this.inflight.add(onAbort);
       request.end(body);
       if (body) this.metrics.sent.add(body.length, this.tags(req.name, req.method ?? "GET", 0, true));

@@ -64,7 +64,11 @@ class Aggregate {
       case "rate":
         return {
           type: "rate",
-          values: { passes: this.passes, fails: this.count - this.passes, rate: this.count ? this.passes / this.count : 0 },
+          values: {
+            passes: this.passes,
+            fails: this.count - this.passes,
+            rate: this.count ? this.passes / this.count : 0,
+          },
         };
       case "gauge":
         return {

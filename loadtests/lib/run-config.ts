@@ -1,5 +1,5 @@
-import { learnerJourneyScenario } from "../scenarios/learner-journey/journey.ts";
 import { hlsViewerScenario } from "../scenarios/hls-viewer/viewer.ts";
+import { learnerJourneyScenario } from "../scenarios/learner-journey/journey.ts";
 import type { RunnerConfig } from "./config.ts";
 import { ENGINE, type EngineSummary, runEngine, type Scenario } from "./engine.ts";
 import { NdjsonSampleWriter, type SampleSink } from "./samples.ts";

@@ -103,7 +103,9 @@ export class NdjsonSampleWriter implements SampleSink {
   async close(endMs: number): Promise<void> {
     this.line({ k: "end", samples: this.count, endMs: round3(endMs) });
     this.flush();
-    await new Promise<void>((resolve, reject) => this.out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
     if (this.failure) throw this.failure;
   }
 

@@ -30,7 +30,9 @@ export function parseSegment(text: string): ExecutionSegment {
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (!match || count < 1 || index < 1 || index > count) {
-    throw new Error(`execution segment "${text}" is invalid: write "i/N" with 1 <= i <= N, e.g. "1/1" or "2/3"`);
+    throw new Error(
+      `execution segment "${text}" is invalid: write "i/N" with 1 <= i <= N, e.g. "1/1" or "2/3"`,
+    );
   }
   return { index, count };
 }

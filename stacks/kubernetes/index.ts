@@ -9,6 +9,7 @@ export * from "./metadata.ts";
 export * from "./namespace.ts";
 export * from "./namespace-manifests.ts";
 export * from "./pod-security.ts";
+export * from "./render.ts";
 export * from "./sandbox.ts";
 export * from "./service-account.ts";
 export * from "./validate.ts";

@@ -7,6 +7,7 @@ const { sandboxSpecSchema } = await import("../../sandbox-cli/src/spec/schema.ts
 const {
   KubernetesSandbox,
   kubernetesSandboxProgram,
+  renderKubernetesSandbox,
   SandboxNamespace,
   LoadRunners,
   CourseLoader,
@@ -90,6 +91,20 @@ describe("KubernetesSandbox (Pulumi mocks)", () => {
       });
       if (manifest.kind !== "Namespace") expect(manifest.metadata.namespace).toBe("sandbox-bakeoff");
     }
+  });
+
+  it("renderKubernetesSandbox lists exactly the objects the components create", async () => {
+    new KubernetesSandbox("bakeoff", { spec, createdAt, secretValues });
+    await settled();
+    const key = (o: { apiVersion?: unknown; kind?: unknown; metadata?: unknown }) =>
+      `${String(o.apiVersion)}/${String(o.kind)} ${(o.metadata as { name?: string } | undefined)?.name}`;
+    const fromMocks = kubernetesObjects()
+      .map((r) => key(r.inputs))
+      .sort();
+    const rendered = renderKubernetesSandbox({ spec, createdAt });
+    expect(rendered.map(key).sort()).toEqual(fromMocks);
+    expect(rendered[0]?.kind).toBe("Namespace");
+    for (const object of rendered) validateAgainstOpenApi(object);
   });
 
   it("keeps generated values as Pulumi secrets and generates the ones not given", async () => {

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { parseGatewayConfig } from "./config.ts";
 import { measureRoundTrips, runTransfers } from "./probe-client.ts";
 import { startProbeServer } from "./probe-server.ts";
-import { startDelayProxy } from "./proxy.ts";
+import { maxBufferedBytes, startDelayProxy } from "./proxy.ts";
 import { classifyInterfaces, shapingCommands } from "./shaping.ts";
 
 const READY_FILE = "/run/site-gateway.ready";
@@ -29,7 +29,10 @@ async function gateway(): Promise<void> {
     execFileSync("tc", args, { stdio: ["ignore", "inherit", "inherit"] });
     console.log(`tc ${args.join(" ")}`);
   }
-  const servers = await Promise.all(config.routes.map((route) => startDelayProxy(route, config.rttMs)));
+  const maxBuffered = maxBufferedBytes(config);
+  const servers = await Promise.all(
+    config.routes.map((route) => startDelayProxy(route, config.rttMs, { maxBufferedBytes: maxBuffered })),
+  );
   for (const route of config.routes) {
     console.log(
       `forward :${route.listenPort} -> ${route.upstreamHost}:${route.upstreamPort} (+${config.rttMs} ms rtt)`,

@@ -1,5 +1,13 @@
 import type { Scenario, VuContext } from "../../lib/engine.ts";
-import { isMasterPlaylist, type MediaPlaylist, parseMaster, parseMedia, pickVariant, segmentAt, type Variant } from "../../lib/hls.ts";
+import {
+  isMasterPlaylist,
+  type MediaPlaylist,
+  parseMaster,
+  parseMedia,
+  pickVariant,
+  segmentAt,
+  type Variant,
+} from "../../lib/hls.ts";
 import type { Stage } from "../../lib/schedule.ts";
 import { PlaybackBuffer } from "./playback.ts";
 
@@ -21,12 +29,19 @@ export interface HlsViewerOptions {
 }
 
 const sec = (ctx: VuContext) => ctx.now() / 1000;
-const SEGMENT_CHECK = { "hls_segment status 200": (r: { status: number; bytes: number }) => r.status === 200 && r.bytes > 0 };
+const SEGMENT_CHECK = {
+  "hls_segment status 200": (r: { status: number; bytes: number }) => r.status === 200 && r.bytes > 0,
+};
 
 /** One viewing session per iteration: master, rendition, startup buffer, then segments at playback pace. */
 export function hlsViewerScenario(
   options: HlsViewerOptions,
-  plan: { stages: readonly Stage[]; gracefulRampDownS: number; gracefulStopS: number; headers?: Record<string, string> },
+  plan: {
+    stages: readonly Stage[];
+    gracefulRampDownS: number;
+    gracefulStopS: number;
+    headers?: Record<string, string>;
+  },
 ): Scenario {
   return { name: "hls-viewer", ...plan, iteration: (ctx) => watch(ctx, options) };
 }
@@ -51,7 +66,8 @@ async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
     switches: ctx.metrics.counter("hls_rendition_switches"),
     watched: ctx.metrics.counter("hls_watched_seconds", "s"),
   };
-  const masterUrl = new URL(options.masters[ctx.vu % options.masters.length] as string, options.mediaBaseUrl).href;
+  const masterUrl = new URL(options.masters[ctx.vu % options.masters.length] as string, options.mediaBaseUrl)
+    .href;
   const startedS = sec(ctx);
   const masterText = await fetchPlaylist(ctx, masterUrl, "hls_master");
   if (masterText === undefined) return ctx.sleep(1000);
@@ -68,11 +84,13 @@ async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
   if (!media) return ctx.sleep(1000);
   const totalS = media.segments.reduce((sum, s) => sum + s.durationS, 0);
   const watchS = Math.min(totalS, options.watchS ?? totalS);
-  const startupS = options.startupBufferS ?? (media.segments[0]?.durationS ?? 1);
+  const startupS = options.startupBufferS ?? media.segments[0]?.durationS ?? 1;
   const maxBufferS = options.maxBufferS ?? 3 * media.targetDurationS;
   const player = new PlaybackBuffer(sec(ctx));
   let index = 0;
-  const renditionTags = variants.map((v) => Object.freeze({ ...ctx.tags, rendition: String(v.bandwidthBps) }));
+  const renditionTags = variants.map((v) =>
+    Object.freeze({ ...ctx.tags, rendition: String(v.bandwidthBps) }),
+  );
   const rendition = () => renditionTags[level] ?? ctx.tags;
 
   try {
@@ -85,7 +103,10 @@ async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
         if (waitS > 0) await ctx.sleep(waitS * 1000);
       }
       const fetchStarted = ctx.now();
-      const response = await ctx.http.request({ url: new URL(segment.uri, mediaUrl).href, name: "hls_segment" });
+      const response = await ctx.http.request({
+        url: new URL(segment.uri, mediaUrl).href,
+        name: "hls_segment",
+      });
       const fetchMs = ctx.now() - fetchStarted;
       if (!ctx.check(response, SEGMENT_CHECK)) {
         // A lost segment: the player retries it after a short pause (the stall keeps counting).
@@ -113,7 +134,8 @@ async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
     }
     if (!player.isStarted && player.bufferS > 0) player.start(sec(ctx));
     // Play out what is buffered, so the session's watch time is real.
-    if (player.isStarted && !ctx.stopping() && options.paced !== false) await ctx.sleep(player.bufferS * 1000);
+    if (player.isStarted && !ctx.stopping() && options.paced !== false)
+      await ctx.sleep(player.bufferS * 1000);
   } finally {
     player.end(sec(ctx), player.downloadedS >= watchS - 1e-6);
     if (player.isStarted) {

@@ -30,7 +30,12 @@ interface Launch {
 
 export function learnerJourneyScenario(
   options: LearnerJourneyOptions,
-  plan: { stages: readonly Stage[]; gracefulRampDownS: number; gracefulStopS: number; headers?: Record<string, string> },
+  plan: {
+    stages: readonly Stage[];
+    gracefulRampDownS: number;
+    gracefulStopS: number;
+    headers?: Record<string, string>;
+  },
 ): Scenario {
   return { name: "learner-journey", ...plan, iteration: (ctx) => journey(ctx, options) };
 }
@@ -69,14 +74,25 @@ async function journey(ctx: VuContext, options: LearnerJourneyOptions): Promise<
   });
   const setCookie = ([] as string[]).concat(login.headers["set-cookie"] ?? []);
   cookie = setCookie.map((c) => c.split(";")[0]).join("; ");
-  if (!ctx.check(login, { "login 200": (r) => r.status === 200, "login sets a session": () => cookie !== "" })) {
+  if (
+    !ctx.check(login, { "login 200": (r) => r.status === 200, "login sets a session": () => cookie !== "" })
+  ) {
     return ctx.sleep(2000);
   }
   await think(ctx, options);
 
-  const catalog = await ctx.http.request({ url: url("/api/courses"), name: "lms_catalog", headers: withCookie(), keepBody: true });
+  const catalog = await ctx.http.request({
+    url: url("/api/courses"),
+    name: "lms_catalog",
+    headers: withCookie(),
+    keepBody: true,
+  });
   const listed = json(catalog) as { courses?: { id: string }[] } | undefined;
-  if (!ctx.check(catalog, { "catalog lists the course": () => Boolean(listed?.courses?.some((c) => c.id === options.courseId)) })) {
+  if (
+    !ctx.check(catalog, {
+      "catalog lists the course": () => Boolean(listed?.courses?.some((c) => c.id === options.courseId)),
+    })
+  ) {
     return ctx.sleep(2000);
   }
   await think(ctx, options);
@@ -109,10 +125,18 @@ async function journey(ctx: VuContext, options: LearnerJourneyOptions): Promise<
   const done = await sender(true, sequence + 1);
   if (done.kind === "commit") metrics.commits.add(done.acknowledged, ctx.tags);
   else metrics.statements.add(done.acknowledged, ctx.tags);
-  await ctx.http.request({ method: "POST", url: url("/api/logout"), name: "lms_logout", headers: { cookie } });
+  await ctx.http.request({
+    method: "POST",
+    url: url("/api/logout"),
+    name: "lms_logout",
+    headers: { cookie },
+  });
 }
 
-type Sender = (complete: boolean, sequence: number) => Promise<{ kind: "commit" | "statement"; acknowledged: number }>;
+type Sender = (
+  complete: boolean,
+  sequence: number,
+) => Promise<{ kind: "commit" | "statement"; acknowledged: number }>;
 
 async function makeSender(
   ctx: VuContext,
@@ -125,35 +149,84 @@ async function makeSender(
     const v12 = launch.scorm.version === "1.2";
     return async (complete, sequence) => {
       const cmi = v12
-        ? { "cmi.core.lesson_location": `page-${sequence}`, "cmi.core.lesson_status": complete ? "completed" : "incomplete", "cmi.suspend_data": `s${sequence}` }
-        : { "cmi.location": `page-${sequence}`, "cmi.completion_status": complete ? "completed" : "incomplete", "cmi.suspend_data": `s${sequence}` };
-      const r = await ctx.http.request({ method: "POST", url: commitUrl, name: "lms_commit", headers: withCookie(), body: JSON.stringify(cmi) });
-      return { kind: "commit", acknowledged: ctx.check(r, { "commit stored": (x) => x.status === 200 }) ? 1 : 0 };
+        ? {
+            "cmi.core.lesson_location": `page-${sequence}`,
+            "cmi.core.lesson_status": complete ? "completed" : "incomplete",
+            "cmi.suspend_data": `s${sequence}`,
+          }
+        : {
+            "cmi.location": `page-${sequence}`,
+            "cmi.completion_status": complete ? "completed" : "incomplete",
+            "cmi.suspend_data": `s${sequence}`,
+          };
+      const r = await ctx.http.request({
+        method: "POST",
+        url: commitUrl,
+        name: "lms_commit",
+        headers: withCookie(),
+        body: JSON.stringify(cmi),
+      });
+      return {
+        kind: "commit",
+        acknowledged: ctx.check(r, { "commit stored": (x) => x.status === 200 }) ? 1 : 0,
+      };
     };
   }
   const xapi = launch.xapi;
   if (!xapi) throw new Error(`launch of format ${launch.format} has neither scorm nor xapi details`);
   let auth = xapi.auth;
   if (launch.cmi5) {
-    const fetched = await ctx.http.request({ method: "POST", url: url(launch.cmi5.fetchUrl), name: "cmi5_fetch", keepBody: true });
+    const fetched = await ctx.http.request({
+      method: "POST",
+      url: url(launch.cmi5.fetchUrl),
+      name: "cmi5_fetch",
+      keepBody: true,
+    });
     const token = (json(fetched) as { "auth-token"?: string } | undefined)?.["auth-token"];
-    if (!ctx.check(fetched, { "cmi5 fetch gives a token": () => Boolean(token) })) throw new Error("cmi5 fetch gave no token");
+    if (!ctx.check(fetched, { "cmi5 fetch gives a token": () => Boolean(token) }))
+      throw new Error("cmi5 fetch gave no token");
     auth = `Basic ${token}`;
   }
   const endpoint = new URL("statements", url(xapi.endpoint)).href;
-  const headers = { "content-type": "application/json", "x-experience-api-version": "1.0.3", ...(auth ? { authorization: auth } : {}) };
+  const headers = {
+    "content-type": "application/json",
+    "x-experience-api-version": "1.0.3",
+    ...(auth ? { authorization: auth } : {}),
+  };
   return async (complete, sequence) => {
-    const verb = complete ? "http://adlnet.gov/expapi/verbs/completed" : "http://adlnet.gov/expapi/verbs/progressed";
+    const verb = complete
+      ? "http://adlnet.gov/expapi/verbs/completed"
+      : "http://adlnet.gov/expapi/verbs/progressed";
     const statement = {
       id: randomUUID(),
       actor: xapi.actor,
       verb: { id: verb, display: { "en-US": complete ? "completed" : "progressed" } },
       object: { id: xapi.activityId, objectType: "Activity" },
-      context: { registration: xapi.registration, ...(launch.cmi5 ? { extensions: { "https://w3id.org/xapi/cmi5/context/extensions/sessionid": launch.cmi5.sessionId } } : {}) },
-      result: complete ? { completion: true } : { extensions: { "https://example.invalid/progress": sequence } },
+      context: {
+        registration: xapi.registration,
+        ...(launch.cmi5
+          ? {
+              extensions: {
+                "https://w3id.org/xapi/cmi5/context/extensions/sessionid": launch.cmi5.sessionId,
+              },
+            }
+          : {}),
+      },
+      result: complete
+        ? { completion: true }
+        : { extensions: { "https://example.invalid/progress": sequence } },
       timestamp: new Date().toISOString(),
     };
-    const r = await ctx.http.request({ method: "POST", url: endpoint, name: "xapi_statement", headers, body: JSON.stringify([statement]) });
-    return { kind: "statement", acknowledged: ctx.check(r, { "statement stored": (x) => x.status === 200 }) ? 1 : 0 };
+    const r = await ctx.http.request({
+      method: "POST",
+      url: endpoint,
+      name: "xapi_statement",
+      headers,
+      body: JSON.stringify([statement]),
+    });
+    return {
+      kind: "statement",
+      acknowledged: ctx.check(r, { "statement stored": (x) => x.status === 200 }) ? 1 : 0,
+    };
   };
 }

@@ -63,7 +63,14 @@ export function initCommand(): Command {
       const schemaPath = relative(dirname(path), join(projectRoot, SPEC_JSON_SCHEMA_PATH));
       const text = starterSpec({ name: options.name, owner, schemaPath });
       parseSpecText(text, path); // the starter must always be a valid spec
-      await writeFile(path, text);
+      await writeFile(path, text).catch((error: Error) => {
+        throw usageError(
+          "INIT_UNWRITABLE",
+          `cannot write ${path}: ${error.message}`,
+          "create the folder first, or pass --spec with a writable path",
+          error,
+        );
+      });
       if (options.json) printJson({ ok: true, path, name: options.name, owner });
       else
         createLogger().info(`wrote ${path}; next: edit it, then \`npx sandbox up --spec ${options.spec}\``);

@@ -7,14 +7,25 @@ import { createLogger, printJson } from "../util/log.ts";
 
 export function loadtestCommand(): Command {
   return new Command("loadtest")
-    .description("load-test the sandbox the way learners use it (LMS journeys and paced HLS viewers); exit 1 when a threshold or the integrity check fails")
+    .description(
+      "load-test the sandbox the way learners use it (LMS journeys and paced HLS viewers); exit 1 when a threshold or the integrity check fails",
+    )
     .option("--spec <file>", "the sandbox spec (default sandbox.yaml)")
     .option("--learners <n>", "simultaneous learners (default load.peakLearners; capped by load.maxLearners)")
     .option("--ramp <duration>", "ramp-up time, e.g. 30s (default load.rampUp)")
-    .option("--duration <duration>", "time at full load, e.g. 2m (default load.duration; ramp + duration capped by load.maxDuration)")
+    .option(
+      "--duration <duration>",
+      "time at full load, e.g. 2m (default load.duration; ramp + duration capped by load.maxDuration)",
+    )
     .option("--runners <n>", "runner processes or containers splitting the learners (default 1)")
-    .option("--site <name>", "a site of the spec: viewers pick renditions for its per-learner share of the link")
-    .option("--mode <mode>", "local (runner processes on this host, 127.0.0.1) or containers (on the sandbox network)")
+    .option(
+      "--site <name>",
+      "a site of the spec: viewers pick renditions for its per-learner share of the link",
+    )
+    .option(
+      "--mode <mode>",
+      "local (runner processes on this host, 127.0.0.1) or containers (on the sandbox network)",
+    )
     .option("--course <id>", "the LMS course the learners take (default: the first installed)")
     .option("--target-url <url>", "load a server outside the sandbox instead (needs --i-own-this-target)")
     .option("--i-own-this-target", "confirm that you own --target-url and may load it")
@@ -45,7 +56,9 @@ export function loadtestCommand(): Command {
         ...(options.site !== undefined ? { site: options.site } : {}),
         ...(options.mode !== undefined ? { mode: options.mode } : {}),
         ...(options.course !== undefined ? { courseId: options.course } : {}),
-        ...(options.targetUrl !== undefined ? { explicitTarget: { url: options.targetUrl, iOwnThisTarget: Boolean(options.iOwnThisTarget) } } : {}),
+        ...(options.targetUrl !== undefined
+          ? { explicitTarget: { url: options.targetUrl, iOwnThisTarget: Boolean(options.iOwnThisTarget) } }
+          : {}),
         log,
       });
       if (options.json) printJson(result);

@@ -30,7 +30,20 @@ async function walk(root: string, caps: SourceCaps, findings: Finding[]): Promis
   while (pending.length > 0) {
     const relativeDir = pending.pop() as string;
     const names: string[] = [];
-    for await (const dirent of await opendir(join(root, relativeDir))) names.push(dirent.name);
+    try {
+      for await (const dirent of await opendir(join(root, relativeDir))) names.push(dirent.name);
+    } catch (error) {
+      findings.push(
+        finding(
+          "CORRUPT_ENTRY",
+          `folder "${relativeDir || "."}" could not be read: ${(error as Error).message}`,
+          {
+            path: relativeDir || undefined,
+          },
+        ),
+      );
+      continue;
+    }
     names.sort();
     for (const name of names) {
       const relative = relativeDir ? `${relativeDir}/${name}` : name;

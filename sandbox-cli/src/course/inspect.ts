@@ -43,12 +43,23 @@ export async function inspectCourse(input: string, options: IntakeOptions = {}):
   };
   const location = resolve(input);
   const source = await openSource(location, caps);
-  const tempDir = await mkdtemp(join(options.tempRoot ?? tmpdir(), "sandbox-course-"));
   try {
-    return await analyse(source, tempDir, options.probeMedia ?? true);
+    const tempRoot = options.tempRoot ?? tmpdir();
+    const tempDir = await mkdtemp(join(tempRoot, "sandbox-course-")).catch((error: NodeJS.ErrnoException) => {
+      throw usageError(
+        "COURSE_TEMP_DIR",
+        `cannot create a temporary folder under ${tempRoot} (${error.code})`,
+        "point TMPDIR (or tempRoot) at an existing, writable folder",
+        error,
+      );
+    });
+    try {
+      return await analyse(source, tempDir, options.probeMedia ?? true);
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
+    }
   } finally {
     await source.close();
-    await rm(tempDir, { recursive: true, force: true });
   }
 }
 

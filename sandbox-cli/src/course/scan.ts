@@ -15,6 +15,8 @@ export const SCAN_LIMITS = {
   descriptorBytes: 8 * 1024 * 1024,
   playlistBytes: 4 * 1024 * 1024,
   pageBytes: 16 * 1024 * 1024,
+  /** References kept from all pages together, so a package of many dense pages cannot exhaust memory. */
+  pageRefsTotal: 100_000,
   mediaProbed: 200,
   probesInFlight: 2,
 };
@@ -129,7 +131,9 @@ export async function scanSource(source: CourseSource, options: ScanOptions): Pr
       const scanner = new PageScanner(entry.path, pageKind, SCAN_LIMITS.pageBytes);
       for await (const chunk of data) scanner.push(chunk as Buffer);
       const scanned = scanner.finish();
-      result.pageRefs.push(...scanned.refs);
+      const room = SCAN_LIMITS.pageRefsTotal - result.pageRefs.length;
+      if (scanned.refs.length > room) scanned.truncated = true;
+      result.pageRefs.push(...scanned.refs.slice(0, Math.max(0, room)));
       for (const kind of scanned.obsolete) result.obsolete.push({ kind, path: entry.path });
       if (scanned.truncated)
         result.findings.push(

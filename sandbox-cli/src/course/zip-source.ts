@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { type Readable, Transform, type TransformCallback } from "node:stream";
-import { crc32 } from "node:zlib";
+import { stat } from "node:fs/promises";
+import { pipeline, Readable, Transform, type TransformCallback } from "node:stream";
+import { Worker } from "node:worker_threads";
+import { crc32, createInflateRaw } from "node:zlib";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { finding } from "./findings.ts";
 import { checkEntryName } from "./paths.ts";
@@ -230,16 +232,13 @@ async function visitEntries(
         continue;
       }
       previousEnd = fileDataStart + raw.compressedSize;
-      const data = await openLowLevel(zip, fileDataStart, raw);
-      const checked = data.pipe(new CrcCheck(raw.crc32));
-      data.on("error", (error) => checked.destroy(error));
+      const data = openEntryData(file, fileDataStart, raw);
       const stored =
         raw.compressionMethod === 0 ? { file, start: fileDataStart, end: previousEnd } : undefined;
       try {
-        await visit(entry, checked, stored);
+        await visit(entry, data, stored);
       } finally {
-        // a consumer that failed half-way leaves yauzl's stream open, which would keep the fd busy
-        data.unpipe(checked);
+        // a consumer that failed half-way must not leave the file stream open
         data.destroy();
       }
     } catch (error) {
@@ -251,33 +250,57 @@ async function visitEntries(
   }
 }
 
-/** yauzl's own openReadStreamLowLevelPromise (3.4) calls the wrong method, so wrap the callback form. */
-function openLowLevel(zip: ZipFile, fileDataStart: number, raw: Entry): Promise<Readable> {
-  return new Promise((resolve, reject) =>
-    zip.openReadStreamLowLevel(
-      fileDataStart,
-      raw.compressedSize,
-      0,
-      raw.compressedSize,
-      raw.compressionMethod === 8,
-      raw.uncompressedSize,
-      (error, stream) => (error ? reject(error) : resolve(stream)),
-    ),
-  );
+const READ_CHUNK = 256 * 1024;
+const INFLATE_CHUNK = 64 * 1024;
+
+/**
+ * The entry's bytes, read with large chunks (yauzl's own streams read 16 KiB at a time, which
+ * doubles the CPU cost on big media), inflated when deflated, and checked for size and CRC-32.
+ */
+function openEntryData(file: string, fileDataStart: number, raw: Entry): Readable {
+  const check = new CrcCheck(raw.crc32, raw.uncompressedSize);
+  const source =
+    raw.compressedSize === 0
+      ? Readable.from([])
+      : createReadStream(file, {
+          start: fileDataStart,
+          end: fileDataStart + raw.compressedSize - 1,
+          highWaterMark: READ_CHUNK,
+        });
+  const stages: NodeJS.ReadWriteStream[] =
+    raw.compressionMethod === 8 ? [createInflateRaw({ chunkSize: INFLATE_CHUNK })] : [];
+  pipeline([source, ...stages, check], () => {
+    // errors reach the reader of `check`: pipeline destroys every stage with the first error
+  });
+  return check;
 }
 
 /** Passes bytes through and fails at the end when their CRC-32 differs from the one the zip declares. */
 class CrcCheck extends Transform {
   private crc = 0;
-  constructor(private readonly expected: number) {
+  private size = 0;
+  constructor(
+    private readonly expected: number,
+    private readonly expectedSize: number,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.size += chunk.length;
+    // stop a lying header at once: never let more than one chunk past the declared size through
+    if (this.size > this.expectedSize) {
+      done(new Error(`too many bytes in the stream (the zip declares ${this.expectedSize})`));
+      return;
+    }
     this.crc = crc32(chunk, this.crc);
     done(null, chunk);
   }
   override _flush(done: TransformCallback): void {
-    if (this.crc >>> 0 !== this.expected >>> 0)
+    if (this.size !== this.expectedSize)
+      done(
+        new Error(`not enough bytes in the stream (the zip declares ${this.expectedSize}, got ${this.size})`),
+      );
+    else if (this.crc >>> 0 !== this.expected >>> 0)
       done(new Error(`CRC-32 mismatch (expected ${hex(this.expected)}, got ${hex(this.crc)})`));
     else done();
   }
@@ -285,8 +308,44 @@ class CrcCheck extends Transform {
 
 const hex = (value: number) => (value >>> 0).toString(16).padStart(8, "0");
 
+/** CommonJS run in a worker thread, so hashing a large zip uses another core than the entry scan. */
+const hashWorkerSource = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
+const { openSync, readSync, closeSync } = require("node:fs");
+// one reused buffer: no garbage, so the worker's memory stays flat whatever the file size
+const buffer = Buffer.allocUnsafe(256 * 1024);
+const hash = createHash("sha256");
+try {
+  const fd = openSync(workerData, "r");
+  try {
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) hash.update(buffer.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
+  parentPort.postMessage({ sha256: hash.digest("hex") });
+} catch (error) {
+  parentPort.postMessage({ error: error.message });
+}
+`;
+
+/** Below this size a worker's start-up costs more than the hashing it would move off the main thread. */
+const WORKER_HASH_MIN_BYTES = 32 * 1024 * 1024;
+
+/** sha256 of a whole file; large files are hashed in a worker thread. */
 export async function hashFile(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk);
-  return hash.digest("hex");
+  if ((await stat(file)).size < WORKER_HASH_MIN_BYTES) {
+    const hash = createHash("sha256");
+    for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) hash.update(chunk);
+    return hash.digest("hex");
+  }
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(hashWorkerSource, { eval: true, workerData: file });
+    worker.once("message", (message: { sha256?: string; error?: string }) => {
+      void worker.terminate();
+      if (message.sha256) resolve(message.sha256);
+      else reject(new Error(`cannot read ${file} to hash it: ${message.error}`));
+    });
+    worker.once("error", reject);
+  });
 }

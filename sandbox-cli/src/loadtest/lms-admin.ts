@@ -1,4 +1,47 @@
+import http from "node:http";
+import https from "node:https";
 import { infrastructureError, usageError } from "../errors.ts";
+
+interface Reply {
+  status: number;
+  body: string;
+  cookies: string[];
+}
+
+/** One JSON request with node:http (fetch's pooled connections misbehaved behind docker-proxy here). */
+function send(method: string, url: URL, body: unknown, cookie: string | undefined): Promise<Reply> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === "https:" ? https : http).request(
+      url,
+      {
+        method,
+        timeout: 60_000,
+        headers: {
+          ...(payload
+            ? { "content-type": "application/json", "content-length": String(payload.length) }
+            : {}),
+          ...(cookie ? { cookie } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString("utf8"),
+            cookies: [res.headers["set-cookie"] ?? []].flat(),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("no answer within 60 s")));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
 
 /** The reference LMS's admin API (images/reference-lms/API.md): provisioning, catalog, integrity counts. */
 export interface LmsAdmin {
@@ -7,7 +50,10 @@ export interface LmsAdmin {
   runCounts(runId: string): Promise<{ commits: number; statements: number }>;
 }
 
-export async function lmsAdmin(baseUrl: string, admin: { username: string; password: string } | undefined): Promise<LmsAdmin> {
+export async function lmsAdmin(
+  baseUrl: string,
+  admin: { username: string; password: string } | undefined,
+): Promise<LmsAdmin> {
   if (!admin) {
     throw usageError(
       "LOAD_NO_LMS_ADMIN",
@@ -16,35 +62,41 @@ export async function lmsAdmin(baseUrl: string, admin: { username: string; passw
     );
   }
   const call = async (method: string, path: string, body?: unknown, cookie?: string) => {
-    let response: Response;
+    let response: Reply;
     try {
-      response = await fetch(new URL(path, baseUrl), {
-        method,
-        headers: { ...(body ? { "content-type": "application/json" } : {}), ...(cookie ? { cookie } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-        redirect: "manual",
-        signal: AbortSignal.timeout(60_000),
-      });
+      response = await send(method, new URL(path, baseUrl), body, cookie);
     } catch (error) {
-      throw infrastructureError("LOAD_LMS_UNREACHABLE", `the LMS at ${baseUrl} does not answer ${method} ${path}`, "check `sandbox status`; the LMS container may be down", error);
+      throw infrastructureError(
+        "LOAD_LMS_UNREACHABLE",
+        `the LMS at ${baseUrl} does not answer ${method} ${path}`,
+        "check `sandbox status`; the LMS container may be down",
+        error,
+      );
     }
-    if (!response.ok) {
-      const text = (await response.text()).slice(0, 300);
-      throw infrastructureError("LOAD_LMS_ADMIN_FAILED", `${method} ${path} on the LMS answered ${response.status}: ${text}`, "check the LMS log (`docker logs <container>`)");
+    if (response.status < 200 || response.status > 299) {
+      const text = response.body.slice(0, 300);
+      throw infrastructureError(
+        "LOAD_LMS_ADMIN_FAILED",
+        `${method} ${path} on the LMS answered ${response.status}: ${text}`,
+        "check the LMS log (`docker logs <container>`)",
+      );
     }
     return response;
   };
   const login = await call("POST", "/api/login", admin);
-  const cookie = (login.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
+  const cookie = login.cookies.map((c) => c.split(";")[0]).join("; ");
   return {
     async provisionLearners(prefix, count, password) {
       await call("POST", "/api/admin/learners", { prefix, count, password, start: 1 }, cookie);
     },
     async courses() {
-      return ((await (await call("GET", "/api/courses", undefined, cookie)).json()) as { courses: never[] }).courses;
+      return (JSON.parse((await call("GET", "/api/courses", undefined, cookie)).body) as { courses: never[] })
+        .courses;
     },
     async runCounts(runId) {
-      const body = (await (await call("GET", `/api/admin/runs/${encodeURIComponent(runId)}`, undefined, cookie)).json()) as {
+      const body = JSON.parse(
+        (await call("GET", `/api/admin/runs/${encodeURIComponent(runId)}`, undefined, cookie)).body,
+      ) as {
         commits: number;
         statements: number;
       };

@@ -1,6 +1,12 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import type { MetricType, MetricUnit, SampleHeader, SampleRecord, Tags } from "../../../loadtests/lib/samples.ts";
+import type {
+  MetricType,
+  MetricUnit,
+  SampleHeader,
+  SampleRecord,
+  Tags,
+} from "../../../loadtests/lib/samples.ts";
 import { SAMPLE_FORMAT } from "../../../loadtests/lib/samples.ts";
 import { parseSegment } from "../../../loadtests/lib/schedule.ts";
 import { ValueBuffer } from "../../../loadtests/lib/stats.ts";
@@ -67,11 +73,22 @@ interface BucketAccumulator {
 }
 
 const newAccumulator = (name: string, type: MetricType, unit: MetricUnit): Accumulator => ({
-  name, type, unit, values: new ValueBuffer(), count: 0, sum: 0, passes: 0, gauge: [],
+  name,
+  type,
+  unit,
+  values: new ValueBuffer(),
+  count: 0,
+  sum: 0,
+  passes: 0,
+  gauge: [],
 });
 
 const incomplete = (message: string) =>
-  infrastructureError("LOAD_SAMPLES_INCOMPLETE", message, "a runner did not finish: look at its log (exit code, out of memory) and run the load test again");
+  infrastructureError(
+    "LOAD_SAMPLES_INCOMPLETE",
+    message,
+    "a runner did not finish: look at its log (exit code, out of memory) and run the load test again",
+  );
 
 export async function mergeSampleFiles(
   paths: readonly string[],
@@ -83,7 +100,8 @@ export async function mergeSampleFiles(
   const buckets: BucketAccumulator[] = [];
   const bucket = (tMs: number) => {
     const index = Math.max(0, Math.floor(tMs / 1000 / bucketS));
-    for (let i = buckets.length; i <= index; i++) buckets.push({ requests: 0, errors: 0, bytesIn: 0, durations: new ValueBuffer() });
+    for (let i = buckets.length; i <= index; i++)
+      buckets.push({ requests: 0, errors: 0, bytesIn: 0, durations: new ValueBuffer() });
     return buckets[index] as BucketAccumulator;
   };
   const headers: SampleHeader[] = [];
@@ -109,7 +127,16 @@ export async function mergeSampleFiles(
     bytesIn: b.bytesIn,
   }));
   const first = headers[0] as SampleHeader;
-  return { runId: first.runId, runners: paths.length, startAtMs: first.startAtMs, elapsedS: endS, samples, metrics, bucketS, timeline };
+  return {
+    runId: first.runId,
+    runners: paths.length,
+    startAtMs: first.startAtMs,
+    elapsedS: endS,
+    samples,
+    metrics,
+    bucketS,
+    timeline,
+  };
 }
 
 function percentile95(sorted: Float64Array): number {
@@ -139,7 +166,8 @@ async function readOne(path: string, runner: number, state: ReadState) {
     if (line.charCodeAt(0) === 91 /* [ */) {
       const [t, m, v, g] = JSON.parse(line) as [number, number, number, number];
       const acc = metricsById[m];
-      if (!acc || !tagsById[g]) throw incomplete(`${path}: a sample uses metric ${m} or tag set ${g} before declaring it`);
+      if (!acc || !tagsById[g])
+        throw incomplete(`${path}: a sample uses metric ${m} or tag set ${g} before declaring it`);
       add(acc, t, v, runner);
       for (const sub of selectorHits[m * 100_000 + g] ?? []) add(sub, t, v, runner);
       if (acc.name === "http_reqs") state.bucket(t).requests += v;
@@ -151,7 +179,8 @@ async function readOne(path: string, runner: number, state: ReadState) {
     }
     const record = JSON.parse(line) as SampleRecord;
     if (record.k === "header") {
-      if (record.format !== SAMPLE_FORMAT) throw incomplete(`${path} is not a ${SAMPLE_FORMAT} file (format ${record.format})`);
+      if (record.format !== SAMPLE_FORMAT)
+        throw incomplete(`${path} is not a ${SAMPLE_FORMAT} file (format ${record.format})`);
       header = record;
     } else if (record.k === "metric") {
       let acc = state.accumulators.get(record.name);
@@ -169,13 +198,20 @@ async function readOne(path: string, runner: number, state: ReadState) {
     }
   }
   if (!header) throw incomplete(`${path} has no header line: it is not a raw sample file or it is empty`);
-  if (!footer) throw incomplete(`${path} ends without its "end" line (runner ${header.segment} stopped early)`);
-  if (footer.samples !== count) throw incomplete(`${path} declares ${footer.samples} samples but holds ${count}`);
+  if (!footer)
+    throw incomplete(`${path} ends without its "end" line (runner ${header.segment} stopped early)`);
+  if (footer.samples !== count)
+    throw incomplete(`${path} declares ${footer.samples} samples but holds ${count}`);
   return { header, endMs: footer.endMs, samples: count };
 }
 
 /** Precomputes which (metric, tag set) pairs feed each selector, so the sample loop stays a lookup. */
-function indexSelectors(state: ReadState, metricsById: Accumulator[], tagsById: Tags[], hits: Accumulator[][]): void {
+function indexSelectors(
+  state: ReadState,
+  metricsById: Accumulator[],
+  tagsById: Tags[],
+  hits: Accumulator[][],
+): void {
   for (const selector of state.selectors) {
     let sub = state.accumulators.get(selector.key);
     metricsById.forEach((acc, m) => {
@@ -183,8 +219,10 @@ function indexSelectors(state: ReadState, metricsById: Accumulator[], tagsById: 
       sub ??= newAccumulator(selector.key, acc.type, acc.unit);
       state.accumulators.set(selector.key, sub);
       tagsById.forEach((tags, g) => {
-        const list = (hits[m * 100_000 + g] ??= []);
-        if (selectorMatches(selector, tags) && !list.includes(sub as Accumulator)) list.push(sub as Accumulator);
+        const list = hits[m * 100_000 + g] ?? [];
+        hits[m * 100_000 + g] = list;
+        if (selectorMatches(selector, tags) && !list.includes(sub as Accumulator))
+          list.push(sub as Accumulator);
       });
     });
   }
@@ -209,8 +247,16 @@ function finish(acc: Accumulator): MergedMetric {
     gaugeMax = Math.max(...summed.map((p) => p.v));
   }
   return {
-    name: acc.name, type: acc.type, unit: acc.unit, sorted: acc.type === "trend" ? acc.values.sorted() : new Float64Array(0),
-    count: acc.count, sum: acc.sum, passes: acc.passes, gaugeLast, gaugeMin, gaugeMax,
+    name: acc.name,
+    type: acc.type,
+    unit: acc.unit,
+    sorted: acc.type === "trend" ? acc.values.sorted() : new Float64Array(0),
+    count: acc.count,
+    sum: acc.sum,
+    passes: acc.passes,
+    gaugeLast,
+    gaugeMin,
+    gaugeMax,
   };
 }
 
@@ -226,7 +272,11 @@ function summedGauge(points: { t: number; runner: number; v: number }[]): { t: n
   });
 }
 
-function activeByBucket(points: { t: number; runner: number; v: number }[], bucketS: number, _runners: number): number[] {
+function activeByBucket(
+  points: { t: number; runner: number; v: number }[],
+  bucketS: number,
+  _runners: number,
+): number[] {
   const out: number[] = [];
   for (const p of summedGauge(points)) {
     const i = Math.max(0, Math.floor(p.t / 1000 / bucketS));
@@ -238,7 +288,8 @@ function activeByBucket(points: { t: number; runner: number; v: number }[], buck
 
 function checkSegments(headers: SampleHeader[], paths: readonly string[]): void {
   const runIds = new Set(headers.map((h) => h.runId));
-  if (runIds.size > 1) throw incomplete(`the raw sample files come from different runs: ${[...runIds].join(", ")}`);
+  if (runIds.size > 1)
+    throw incomplete(`the raw sample files come from different runs: ${[...runIds].join(", ")}`);
   const segments = headers.map((h) => parseSegment(h.segment));
   const n = segments[0]?.count ?? 0;
   const seen = new Set(segments.filter((s) => s.count === n).map((s) => s.index));

@@ -18,15 +18,15 @@ export interface LoadtestFlags {
 }
 
 const wholeNumber = (flag: string) =>
-  z
-    .string()
-    .regex(/^\d+$/, `${flag} must be a whole number, e.g. ${flag} 20`)
-    .transform(Number);
+  z.string().regex(/^\d+$/, `${flag} must be a whole number, e.g. ${flag} 20`).transform(Number);
 const duration = (flag: string) =>
   z.string().transform((text, ctx) => {
     const seconds = parseDuration(text);
     if (seconds === undefined) {
-      ctx.addIssue({ code: "custom", message: `${flag} "${text}" is not a duration: write e.g. ${flag} 90s, 5m` });
+      ctx.addIssue({
+        code: "custom",
+        message: `${flag} "${text}" is not a duration: write e.g. ${flag} 90s, 5m`,
+      });
       return z.NEVER;
     }
     return seconds;
@@ -51,10 +51,18 @@ export function parseLoadtestFlags(flags: LoadtestFlags): LoadtestOptions {
   const parsed = flagsSchema.safeParse(flags);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw usageError("LOAD_BAD_FLAG", first?.message ?? "bad flags", "run `sandbox loadtest --help` for the flags and examples");
+    throw usageError(
+      "LOAD_BAD_FLAG",
+      first?.message ?? "bad flags",
+      "run `sandbox loadtest --help` for the flags and examples",
+    );
   }
   if (parsed.data.iOwnThisTarget && !parsed.data.targetUrl) {
-    throw usageError("LOAD_BAD_FLAG", "--i-own-this-target confirms a --target-url, and none was given", "pass --target-url URL with it, or leave both out to load the sandbox");
+    throw usageError(
+      "LOAD_BAD_FLAG",
+      "--i-own-this-target confirms a --target-url, and none was given",
+      "pass --target-url URL with it, or leave both out to load the sandbox",
+    );
   }
   return parsed.data;
 }

@@ -61,14 +61,27 @@ export function buildLoadPlan(input: PlanInput): LoadPlan {
   const rampUpS = overrides.rampS ?? load.rampUp;
   const durationS = overrides.durationS ?? load.duration;
   const runners = overrides.runners ?? 1;
-  checkCaps({ learners, rampUpS, durationS, runners, maxLearners: load.maxLearners, maxDuration: load.maxDuration });
+  checkCaps({
+    learners,
+    rampUpS,
+    durationS,
+    runners,
+    maxLearners: load.maxLearners,
+    maxDuration: load.maxDuration,
+  });
   const site = overrides.site === undefined ? undefined : findSite(input.sites, overrides.site);
   const { lms, media } = input.targets;
   if (!lms && !media) {
-    throw usageError("LOAD_NOTHING_TO_LOAD", "the sandbox has neither an LMS with the course nor published media to load", "install the course first: `sandbox course install <zip>`");
+    throw usageError(
+      "LOAD_NOTHING_TO_LOAD",
+      "the sandbox has neither an LMS with the course nor published media to load",
+      "install the course first: `sandbox course install <zip>`",
+    );
   }
   const viewers = media && media.masters.length > 0 ? Math.round(learners * load.videoShare) : 0;
-  const bandwidthKbps = site ? Math.floor((site.downlinkMbps * site.trainingShare * 1000) / learners) : undefined;
+  const bandwidthKbps = site
+    ? Math.floor((site.downlinkMbps * site.trainingShare * 1000) / learners)
+    : undefined;
   const stages = (target: number): Stage[] => [
     { durationS: rampUpS, target },
     { durationS, target },
@@ -119,9 +132,20 @@ export function buildLoadPlan(input: PlanInput): LoadPlan {
   };
 }
 
-function checkCaps(p: { learners: number; rampUpS: number; durationS: number; runners: number; maxLearners: number; maxDuration: number }): void {
+function checkCaps(p: {
+  learners: number;
+  rampUpS: number;
+  durationS: number;
+  runners: number;
+  maxLearners: number;
+  maxDuration: number;
+}): void {
   if (!Number.isInteger(p.learners) || p.learners < 1) {
-    throw usageError("LOAD_BAD_LEARNERS", `--learners ${p.learners} is not a positive whole number`, "pass e.g. --learners 20");
+    throw usageError(
+      "LOAD_BAD_LEARNERS",
+      `--learners ${p.learners} is not a positive whole number`,
+      "pass e.g. --learners 20",
+    );
   }
   if (p.learners > p.maxLearners) {
     throw usageError(
@@ -137,12 +161,21 @@ function checkCaps(p: { learners: number; rampUpS: number; durationS: number; ru
       "shorten --ramp/--duration, or raise load.maxDuration in the spec",
     );
   }
-  if (p.durationS <= 0) throw usageError("LOAD_BAD_DURATION", "the duration must be longer than 0 s", "pass e.g. --duration 2m");
+  if (p.durationS <= 0)
+    throw usageError("LOAD_BAD_DURATION", "the duration must be longer than 0 s", "pass e.g. --duration 2m");
   if (!Number.isInteger(p.runners) || p.runners < 1 || p.runners > MAX_RUNNERS) {
-    throw usageError("LOAD_BAD_RUNNERS", `--runners ${p.runners} is out of range`, `pass a whole number from 1 to ${MAX_RUNNERS}`);
+    throw usageError(
+      "LOAD_BAD_RUNNERS",
+      `--runners ${p.runners} is out of range`,
+      `pass a whole number from 1 to ${MAX_RUNNERS}`,
+    );
   }
   if (p.runners > p.learners) {
-    throw usageError("LOAD_BAD_RUNNERS", `${p.runners} runners for ${p.learners} learners would leave runners idle`, `pass --runners ${p.learners} or less`);
+    throw usageError(
+      "LOAD_BAD_RUNNERS",
+      `${p.runners} runners for ${p.learners} learners would leave runners idle`,
+      `pass --runners ${p.learners} or less`,
+    );
   }
 }
 
@@ -150,7 +183,11 @@ function findSite(sites: readonly ResolvedSite[], name: string): ResolvedSite {
   const site = sites.find((s) => s.name === name);
   if (!site) {
     const known = sites.map((s) => s.name).join(", ") || "none (add a sites: section to the spec)";
-    throw usageError("LOAD_UNKNOWN_SITE", `no site "${name}" in the spec`, `pass --site with one of: ${known}`);
+    throw usageError(
+      "LOAD_UNKNOWN_SITE",
+      `no site "${name}" in the spec`,
+      `pass --site with one of: ${known}`,
+    );
   }
   return site;
 }

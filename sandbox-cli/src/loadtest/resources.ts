@@ -51,15 +51,26 @@ export interface ResourceSampler {
 }
 
 /** Samples every container every `intervalMs` until stopped (each reading is one Engine API call, no CLI). */
-export function startResourceSampler(containers: readonly ContainerToSample[], runStartMs: number, intervalMs = 2000): ResourceSampler {
-  const series = containers.map((c) => ({ ...c, previous: undefined as RawStats | undefined, samples: [] as ContainerResources["samples"] }));
+export function startResourceSampler(
+  containers: readonly ContainerToSample[],
+  runStartMs: number,
+  intervalMs = 2000,
+): ResourceSampler {
+  const series = containers.map((c) => ({
+    ...c,
+    previous: undefined as RawStats | undefined,
+    samples: [] as ContainerResources["samples"],
+  }));
   let stopped = false;
   const readAll = () =>
     Promise.all(
       series.map(async (s) => {
         try {
-          const raw = (await docker().getContainer(s.container).stats({ stream: false, "one-shot": true } as { stream: false })) as unknown as RawStats;
-          if (s.previous && Date.parse(raw.read) - runStartMs >= 0) s.samples.push(resourceSample(s.previous, raw, runStartMs));
+          const raw = (await docker()
+            .getContainer(s.container)
+            .stats({ stream: false, "one-shot": true } as { stream: false })) as unknown as RawStats;
+          if (s.previous && Date.parse(raw.read) - runStartMs >= 0)
+            s.samples.push(resourceSample(s.previous, raw, runStartMs));
           s.previous = raw;
         } catch {
           // a container that is gone or restarting gives no sample this round
@@ -91,10 +102,16 @@ export function startResourceSampler(containers: readonly ContainerToSample[], r
   };
 }
 
-async function limits(container: string): Promise<{ cpuLimitCores: number | null; memoryLimitBytes: number | null }> {
+async function limits(
+  container: string,
+): Promise<{ cpuLimitCores: number | null; memoryLimitBytes: number | null }> {
   try {
     const host = (await docker().getContainer(container).inspect()).HostConfig;
-    const cpu = host.NanoCpus ? host.NanoCpus / 1e9 : host.CpuQuota && host.CpuPeriod ? host.CpuQuota / host.CpuPeriod : null;
+    const cpu = host.NanoCpus
+      ? host.NanoCpus / 1e9
+      : host.CpuQuota && host.CpuPeriod
+        ? host.CpuQuota / host.CpuPeriod
+        : null;
     return { cpuLimitCores: cpu, memoryLimitBytes: host.Memory ? host.Memory : null };
   } catch {
     return { cpuLimitCores: null, memoryLimitBytes: null };

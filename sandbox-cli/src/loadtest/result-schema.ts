@@ -17,10 +17,20 @@ export const trendSummarySchema = z.object({
 });
 
 export const metricSummarySchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("trend"), unit: z.enum(["ms", "s", "bytes", "ratio", "count"]), values: trendSummarySchema }),
+  z.object({
+    type: z.literal("trend"),
+    unit: z.enum(["ms", "s", "bytes", "ratio", "count"]),
+    values: trendSummarySchema,
+  }),
   z.object({ type: z.literal("counter"), values: z.object({ count: z.number(), rate: z.number() }) }),
-  z.object({ type: z.literal("rate"), values: z.object({ passes: z.number(), fails: z.number(), rate: z.number() }) }),
-  z.object({ type: z.literal("gauge"), values: z.object({ value: z.number(), min: z.number(), max: z.number() }) }),
+  z.object({
+    type: z.literal("rate"),
+    values: z.object({ passes: z.number(), fails: z.number(), rate: z.number() }),
+  }),
+  z.object({
+    type: z.literal("gauge"),
+    values: z.object({ value: z.number(), min: z.number(), max: z.number() }),
+  }),
 ]);
 
 export const thresholdResultSchema = z.object({

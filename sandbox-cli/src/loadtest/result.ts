@@ -1,7 +1,12 @@
 import { ENGINE } from "../../../loadtests/lib/engine.ts";
 import type { MergedRun } from "./merge.ts";
 import type { LoadPlan } from "./plan.ts";
-import { type ContainerResources, type LoadRunResult, loadRunResultSchema, type ThresholdResult } from "./result-schema.ts";
+import {
+  type ContainerResources,
+  type LoadRunResult,
+  loadRunResultSchema,
+  type ThresholdResult,
+} from "./result-schema.ts";
 import { summarizeMetric } from "./summarize.ts";
 
 export interface IntegrityCounts {

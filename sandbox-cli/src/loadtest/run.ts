@@ -40,7 +40,8 @@ export interface RunLoadOptions {
   readonly log?: Logger;
 }
 
-const newRunId = () => `lt-${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
+const newRunId = () =>
+  `lt-${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
 
 /**
  * One load run against the sandbox: plan, safety interlock, learner accounts, R runners (processes or
@@ -53,18 +54,26 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
   const runId = newRunId();
   const mode = options.mode ?? (options.network ? "containers" : "local");
   const outDir = join(stateDir(), "runs", spec.name, runId);
-  const sandbox = options.explicitTarget ? undefined : await resolveSandboxTargets(spec.name, mode === "local" ? "loopback" : "network");
-  const { targets, owned, admin } = await step(log, "find the targets", () => chooseTargets(options, sandbox));
+  const sandbox = options.explicitTarget
+    ? undefined
+    : await resolveSandboxTargets(spec.name, mode === "local" ? "loopback" : "network");
+  const { targets, owned, admin } = await step(log, "find the targets", () =>
+    chooseTargets(options, sandbox),
+  );
   checkTargets(
     [targets.lms, targets.media].filter((t): t is string => Boolean(t)),
     owned,
-    options.explicitTarget ? { targetUrl: options.explicitTarget.url, iOwnThisTarget: options.explicitTarget.iOwnThisTarget } : {},
+    options.explicitTarget
+      ? { targetUrl: options.explicitTarget.url, iOwnThisTarget: options.explicitTarget.iOwnThisTarget }
+      : {},
   );
   if (options.network && sandbox) await checkNetworkOwned(options.network, spec.name);
   const learnerPassword = randomBytes(12).toString("base64url");
   const lms = targets.lms && admin ? await lmsAdmin(admin.url, admin.account) : undefined;
   const courseId = lms ? await pickCourse(lms, options.courseId) : undefined;
-  const masters = targets.media ? (targets.masters ?? (sandbox?.media ? await publishedMasters(sandbox.media.container) : [])) : [];
+  const masters = targets.media
+    ? (targets.masters ?? (sandbox?.media ? await publishedMasters(sandbox.media.container) : []))
+    : [];
   const planTargets: PlanTargets = {
     ...(targets.lms && courseId ? { lms: { baseUrl: targets.lms, courseId } } : {}),
     ...(targets.media && masters.length ? { media: { baseUrl: targets.media, masters } } : {}),
@@ -86,12 +95,20 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
     learnerPassword,
   });
   if (lms && plan.scenarios.includes("learner-journey")) {
-    await step(log, `provision ${plan.learners} learner accounts`, () => lms.provisionLearners(LEARNER_PREFIX, plan.learners, learnerPassword));
+    await step(log, `provision ${plan.learners} learner accounts`, () =>
+      lms.provisionLearners(LEARNER_PREFIX, plan.learners, learnerPassword),
+    );
   }
   await mkdir(outDir, { recursive: true });
   const startedAt = new Date(Date.now() + 2000);
   const sampler = startResourceSampler(sandbox?.containers ?? [], startedAt.getTime());
-  const set = { config: plan.runner as Record<string, unknown>, runners: plan.runners, outDir, startAtMs: startedAt.getTime(), maxRunS: plan.runner.maxRunS };
+  const set = {
+    config: plan.runner as Record<string, unknown>,
+    runners: plan.runners,
+    outDir,
+    startAtMs: startedAt.getTime(),
+    maxRunS: plan.runner.maxRunS,
+  };
   const title = `${plan.learners} learners (${plan.viewers} watching video), ramp ${plan.rampUpS}s, hold ${plan.durationS}s, ${plan.runners} runner(s), ${mode}`;
   let outputs: Awaited<ReturnType<typeof runLocalRunners>>;
   let resources: ContainerResources[] = [];
@@ -104,7 +121,13 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
             {
               network: options.network ?? sandbox?.network ?? "",
               namePrefix: `sandbox-${spec.name}-load-${runId}`,
-              labels: sandbox ? { "sandbox.name": spec.name, "sandbox.owner": sandbox.owner, "sandbox.expires-at": sandbox.expiresAt } : { "sandbox.name": spec.name },
+              labels: sandbox
+                ? {
+                    "sandbox.name": spec.name,
+                    "sandbox.owner": sandbox.owner,
+                    "sandbox.expires-at": sandbox.expiresAt,
+                  }
+                : { "sandbox.name": spec.name },
             },
             log,
           ),
@@ -114,12 +137,30 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
   }
   const endedAt = new Date();
   const merged = await step(log, `merge raw samples of ${plan.runners} runner(s)`, () =>
-    mergeSampleFiles(outputs.samplePaths, { selectors: thresholdSelectors(plan.thresholds), bucketS: bucketFor(plan.rampUpS + plan.durationS) }),
+    mergeSampleFiles(outputs.samplePaths, {
+      selectors: thresholdSelectors(plan.thresholds),
+      bucketS: bucketFor(plan.rampUpS + plan.durationS),
+    }),
   );
-  const thresholds = [...evaluateThresholds(plan.thresholds, merged), ...evaluateResourceThresholds(spec.policy.thresholds, resources)];
+  const thresholds = [
+    ...evaluateThresholds(plan.thresholds, merged),
+    ...evaluateResourceThresholds(spec.policy.thresholds, resources),
+  ];
   const stored = lms && plan.scenarios.includes("learner-journey") ? await lms.runCounts(runId) : null;
-  const integrity = integrityOf(merged, stored ? { commitsStored: stored.commits, statementsStored: stored.statements } : null);
-  const result = buildLoadRunResult({ plan, sandbox: spec.name, startedAt, endedAt, merged, thresholds, resources, integrity });
+  const integrity = integrityOf(
+    merged,
+    stored ? { commitsStored: stored.commits, statementsStored: stored.statements } : null,
+  );
+  const result = buildLoadRunResult({
+    plan,
+    sandbox: spec.name,
+    startedAt,
+    endedAt,
+    merged,
+    thresholds,
+    resources,
+    integrity,
+  });
   await writeFile(join(outDir, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
   return { ...result, outDir };
 }
@@ -136,7 +177,10 @@ interface ChosenTargets {
   admin?: { url: string; account: { username: string; password: string } | undefined };
 }
 
-async function chooseTargets(options: RunLoadOptions, sandbox: SandboxTargets | undefined): Promise<ChosenTargets> {
+async function chooseTargets(
+  options: RunLoadOptions,
+  sandbox: SandboxTargets | undefined,
+): Promise<ChosenTargets> {
   if (options.explicitTarget) {
     const url = new URL(options.explicitTarget.url);
     const owned = { sandbox: options.spec.name, loopbackPorts: [], hostnames: [] };
@@ -144,7 +188,10 @@ async function chooseTargets(options: RunLoadOptions, sandbox: SandboxTargets | 
       return { targets: { media: url.origin, masters: [url.pathname] }, owned };
     }
     const env = process.env;
-    const account = env.SANDBOX_LMS_ADMIN_USER && env.SANDBOX_LMS_ADMIN_PASSWORD ? { username: env.SANDBOX_LMS_ADMIN_USER, password: env.SANDBOX_LMS_ADMIN_PASSWORD } : undefined;
+    const account =
+      env.SANDBOX_LMS_ADMIN_USER && env.SANDBOX_LMS_ADMIN_PASSWORD
+        ? { username: env.SANDBOX_LMS_ADMIN_USER, password: env.SANDBOX_LMS_ADMIN_PASSWORD }
+        : undefined;
     return { targets: { lms: url.origin }, owned, admin: { url: url.origin, account } };
   }
   if (!sandbox) throw usageError("LOAD_NO_SANDBOX", "no sandbox to load", "start one with `sandbox up`");
@@ -157,11 +204,18 @@ async function chooseTargets(options: RunLoadOptions, sandbox: SandboxTargets | 
   };
 }
 
-async function pickCourse(lms: Awaited<ReturnType<typeof lmsAdmin>>, wanted: string | undefined): Promise<string | undefined> {
+async function pickCourse(
+  lms: Awaited<ReturnType<typeof lmsAdmin>>,
+  wanted: string | undefined,
+): Promise<string | undefined> {
   const courses = await lms.courses();
   if (wanted === undefined) return courses[0]?.id;
   if (!courses.some((c) => c.id === wanted)) {
-    throw usageError("LOAD_UNKNOWN_COURSE", `the LMS has no course "${wanted}"`, `pass --course with one of: ${courses.map((c) => c.id).join(", ") || "(none installed: `sandbox course install <zip>`)"}`);
+    throw usageError(
+      "LOAD_UNKNOWN_COURSE",
+      `the LMS has no course "${wanted}"`,
+      `pass --course with one of: ${courses.map((c) => c.id).join(", ") || "(none installed: `sandbox course install <zip>`)"}`,
+    );
   }
   return wanted;
 }
@@ -169,11 +223,20 @@ async function pickCourse(lms: Awaited<ReturnType<typeof lmsAdmin>>, wanted: str
 async function checkNetworkOwned(network: string, sandbox: string): Promise<void> {
   let labels: Record<string, string> = {};
   try {
-    labels = ((await docker().getNetwork(network).inspect()) as { Labels?: Record<string, string> }).Labels ?? {};
+    labels =
+      ((await docker().getNetwork(network).inspect()) as { Labels?: Record<string, string> }).Labels ?? {};
   } catch {
-    throw usageError("LOAD_NO_NETWORK", `docker network ${network} does not exist`, "create the site link first, or leave the network out");
+    throw usageError(
+      "LOAD_NO_NETWORK",
+      `docker network ${network} does not exist`,
+      "create the site link first, or leave the network out",
+    );
   }
   if (labels["sandbox.name"] !== sandbox) {
-    throw usageError("LOAD_TARGET_NOT_OWNED", `docker network ${network} does not belong to sandbox "${sandbox}"`, "run the learners on the sandbox's own network or one of its site networks");
+    throw usageError(
+      "LOAD_TARGET_NOT_OWNED",
+      `docker network ${network} does not belong to sandbox "${sandbox}"`,
+      "run the learners on the sandbox's own network or one of its site networks",
+    );
   }
 }

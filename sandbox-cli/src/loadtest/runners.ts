@@ -46,7 +46,10 @@ async function readSummaries(set: RunnerSet): Promise<RunnerOutputs> {
       );
     }
   }
-  return { samplePaths: Array.from({ length: set.runners }, (_, i) => files(set.outDir, i + 1).samples), summaries };
+  return {
+    samplePaths: Array.from({ length: set.runners }, (_, i) => files(set.outDir, i + 1).samples),
+    summaries,
+  };
 }
 
 /** R runner processes on this host (Node, the bundled runner), each with its execution segment. */
@@ -60,7 +63,12 @@ export async function runLocalRunners(set: RunnerSet, log: Logger): Promise<Runn
     const i = index + 1;
     const f = files(set.outDir, i);
     return startProgram(process.execPath, [bundle], {
-      env: { LOAD_CONFIG_FILE: configPath, LOAD_SEGMENT: `${i}/${set.runners}`, LOAD_SAMPLES: f.samples, LOAD_SUMMARY: f.summary },
+      env: {
+        LOAD_CONFIG_FILE: configPath,
+        LOAD_SEGMENT: `${i}/${set.runners}`,
+        LOAD_SAMPLES: f.samples,
+        LOAD_SUMMARY: f.summary,
+      },
       timeout: (set.maxRunS + 60) * 1000,
       reject: false,
       all: true,
@@ -70,7 +78,8 @@ export async function runLocalRunners(set: RunnerSet, log: Logger): Promise<Runn
   const results = await Promise.all(children);
   for (const [index, result] of results.entries()) {
     await writeFile(files(set.outDir, index + 1).log, String(result.all ?? ""));
-    if (result.exitCode !== 0) log.warn(`load runner ${index + 1}/${set.runners} exited ${result.exitCode ?? result.signal}`);
+    if (result.exitCode !== 0)
+      log.warn(`load runner ${index + 1}/${set.runners} exited ${result.exitCode ?? result.signal}`);
   }
   return readSummaries(set);
 }
@@ -84,10 +93,17 @@ export interface ContainerRunnerOptions {
 }
 
 /** R runner containers on a docker network, sharing one config through a bind-mounted folder. */
-export async function runContainerRunners(set: RunnerSet, options: ContainerRunnerOptions, log: Logger): Promise<RunnerOutputs> {
+export async function runContainerRunners(
+  set: RunnerSet,
+  options: ContainerRunnerOptions,
+  log: Logger,
+): Promise<RunnerOutputs> {
   await mkdir(set.outDir, { recursive: true });
   const image = await ensureImage(LOAD_RUNNER_IMAGE, log);
-  await writeFile(join(set.outDir, "config.json"), JSON.stringify({ ...set.config, startAtMs: set.startAtMs }));
+  await writeFile(
+    join(set.outDir, "config.json"),
+    JSON.stringify({ ...set.config, startAtMs: set.startAtMs }),
+  );
   const containers = [];
   try {
     for (let i = 1; i <= set.runners; i++) {
@@ -119,7 +135,8 @@ export async function runContainerRunners(set: RunnerSet, options: ContainerRunn
           const result = (await container.wait()) as { StatusCode?: number };
           const logs = await container.logs({ stdout: true, stderr: true, follow: false });
           await writeFile(files(set.outDir, index + 1).log, demux(logs as unknown as Buffer));
-          if (result.StatusCode !== 0) log.warn(`load runner container ${index + 1}/${set.runners} exited ${result.StatusCode}`);
+          if (result.StatusCode !== 0)
+            log.warn(`load runner container ${index + 1}/${set.runners} exited ${result.StatusCode}`);
         } finally {
           clearTimeout(timer);
         }

@@ -33,12 +33,25 @@ export function checkTargets(
     try {
       url = new URL(text);
     } catch {
-      throw usageError("LOAD_BAD_TARGET_URL", `"${text}" is not a URL`, "pass e.g. --target-url http://127.0.0.1:8080");
+      throw usageError(
+        "LOAD_BAD_TARGET_URL",
+        `"${text}" is not a URL`,
+        "pass e.g. --target-url http://127.0.0.1:8080",
+      );
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw usageError("LOAD_BAD_TARGET_URL", `"${text}" is not an http(s) URL`, "pass e.g. --target-url http://127.0.0.1:8080");
+      throw usageError(
+        "LOAD_BAD_TARGET_URL",
+        `"${text}" is not an http(s) URL`,
+        "pass e.g. --target-url http://127.0.0.1:8080",
+      );
     }
-    if (explicit.targetUrl !== undefined && explicit.iOwnThisTarget && new URL(explicit.targetUrl).origin === url.origin) continue;
+    if (
+      explicit.targetUrl !== undefined &&
+      explicit.iOwnThisTarget &&
+      new URL(explicit.targetUrl).origin === url.origin
+    )
+      continue;
     const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
     const ownedLoopback = LOOPBACK.has(url.hostname) && owned.loopbackPorts.includes(port);
     const ownedHost = owned.hostnames.includes(url.hostname);

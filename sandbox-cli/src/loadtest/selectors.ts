@@ -11,7 +11,10 @@ const SELECTOR = /^([A-Za-z_][A-Za-z0-9_]*)(?:\{([^}]*)\})?$/;
 
 export function parseSelector(text: string): Selector {
   const match = SELECTOR.exec(text.trim());
-  if (!match?.[1]) throw new Error(`"${text}" is not a metric name: write e.g. http_req_duration or http_req_duration{scenario:hls-viewer}`);
+  if (!match?.[1])
+    throw new Error(
+      `"${text}" is not a metric name: write e.g. http_req_duration or http_req_duration{scenario:hls-viewer}`,
+    );
   const tags: Record<string, string> = {};
   for (const pair of (match[2] ?? "").split(",").filter((p) => p.trim())) {
     const [key, ...rest] = pair.split(":");

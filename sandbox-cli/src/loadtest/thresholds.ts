@@ -12,18 +12,31 @@ export interface ThresholdSpec {
   readonly passWhenNoData?: boolean;
 }
 
-const EXPRESSION = /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+const EXPRESSION =
+  /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
 export function parseExpression(text: string): { aggregation: string; op: string; bound: number } {
   const match = EXPRESSION.exec(text);
   if (!match?.[1] || !match[2] || !match[3]) {
-    throw new Error(`threshold "${text}" is not understood: write <aggregation><op><number>, e.g. "p(95)<800", "rate<0.01", "avg<0.02"`);
+    throw new Error(
+      `threshold "${text}" is not understood: write <aggregation><op><number>, e.g. "p(95)<800", "rate<0.01", "avg<0.02"`,
+    );
   }
   return { aggregation: match[1], op: match[2], bound: Number(match[3]) };
 }
 
 const compare = (value: number, op: string, bound: number) =>
-  op === "<" ? value < bound : op === "<=" ? value <= bound : op === ">" ? value > bound : op === ">=" ? value >= bound : op === "==" ? value === bound : value !== bound;
+  op === "<"
+    ? value < bound
+    : op === "<="
+      ? value <= bound
+      : op === ">"
+        ? value > bound
+        : op === ">="
+          ? value >= bound
+          : op === "=="
+            ? value === bound
+            : value !== bound;
 
 /**
  * The thresholds the spec's policy asks for, in engine metric names. Video thresholds only when the plan
@@ -49,7 +62,10 @@ export function thresholdSelectors(thresholds: readonly ThresholdSpec[]): Select
 }
 
 /** Evaluates thresholds over the merged data of every runner. */
-export function evaluateThresholds(thresholds: readonly ThresholdSpec[], merged: MergedRun): ThresholdResult[] {
+export function evaluateThresholds(
+  thresholds: readonly ThresholdSpec[],
+  merged: MergedRun,
+): ThresholdResult[] {
   return thresholds.map((threshold) => {
     const { aggregation, op, bound } = parseExpression(threshold.expression);
     const metric = merged.metrics.get(parseSelector(threshold.metric).key);
@@ -60,16 +76,29 @@ export function evaluateThresholds(thresholds: readonly ThresholdSpec[], merged:
 }
 
 /** Peak CPU and memory of the candidate containers against their limits (policy serverCpuShare/MemoryShare). */
-export function evaluateResourceThresholds(policy: Thresholds, resources: readonly ContainerResources[]): ThresholdResult[] {
+export function evaluateResourceThresholds(
+  policy: Thresholds,
+  resources: readonly ContainerResources[],
+): ThresholdResult[] {
   const out: ThresholdResult[] = [];
   for (const container of resources.filter((c) => c.role !== "load-runner")) {
     if (container.cpuLimitCores) {
       const peak = Math.max(0, ...container.samples.map((s) => s.cpuCores)) / container.cpuLimitCores;
-      out.push({ metric: `container_cpu_share{container:${container.container}}`, expression: `max<${policy.serverCpuShare}`, observed: peak, ok: peak < policy.serverCpuShare });
+      out.push({
+        metric: `container_cpu_share{container:${container.container}}`,
+        expression: `max<${policy.serverCpuShare}`,
+        observed: peak,
+        ok: peak < policy.serverCpuShare,
+      });
     }
     if (container.memoryLimitBytes) {
       const peak = Math.max(0, ...container.samples.map((s) => s.memoryBytes)) / container.memoryLimitBytes;
-      out.push({ metric: `container_memory_share{container:${container.container}}`, expression: `max<${policy.serverMemoryShare}`, observed: peak, ok: peak < policy.serverMemoryShare });
+      out.push({
+        metric: `container_memory_share{container:${container.container}}`,
+        expression: `max<${policy.serverMemoryShare}`,
+        observed: peak,
+        ok: peak < policy.serverMemoryShare,
+      });
     }
   }
   return out;

@@ -162,7 +162,7 @@ export function chartSpecs(report: Report): Chart[] {
       },
     });
   }
-  const series = load?.resources.filter((r) => r.samples.length > 0) ?? [];
+  const series = load?.resources.filter((r) => r.samples.length > 0 && r.role !== "load-runner") ?? [];
   if (series.length > 0) {
     const label = (r: (typeof series)[number]) => r.role ?? r.container;
     const cpu = series.flatMap((r) =>

@@ -205,7 +205,8 @@ const cell = (value: string) => value.replace(/\|/g, "\\|").replace(/\r?\n/g, "<
 function table(header: string[], rows: string[][]): string {
   const cells = [header, ...rows].map((row) => row.map(cell));
   const widths = header.map((_, i) => Math.max(3, ...cells.map((row) => [...(row[i] ?? "")].length)));
-  const line = (row: string[]) => `| ${row.map((c, i) => c + " ".repeat((widths[i] ?? 0) - [...c].length)).join(" | ")} |`;
+  const line = (row: string[]) =>
+    `| ${row.map((c, i) => c + " ".repeat((widths[i] ?? 0) - [...c].length)).join(" | ")} |`;
   const [head, ...body] = cells;
   return `${[line(head ?? []), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n")}\n`;
 }

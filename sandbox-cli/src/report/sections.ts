@@ -38,7 +38,7 @@ export function buildSiteRows(sites: readonly ResolvedSite[], capacity: readonly
       rttMs: site?.rttMs ?? cap?.rttMs ?? 0,
       trainingShare: site?.trainingShare ?? cap?.trainingShare ?? 0,
       expectedLearners: expected,
-      predictedNMax: cap?.predictedNMax ?? null,
+      predictedNMax: topPredicted,
       measuredNMax: cap?.measuredNMax ?? null,
       capacity: capacityUsed,
       measuredThroughputMbps: cap?.measuredThroughputMbps ?? null,

@@ -1,6 +1,7 @@
 import { ExitCode } from "../errors.ts";
 import { fmtInt, fmtLearners } from "./format.ts";
 import type { Decision, Reason, Report, SiteRow, VerdictChange } from "./schema.ts";
+import { proposeSiteChanges, reasonKey } from "./site-changes.ts";
 import { collectReasons, type VerdictFacts } from "./verdict-rules.ts";
 
 export type { VerdictFacts } from "./verdict-rules.ts";
@@ -18,7 +19,7 @@ export const decide = (reasons: readonly Reason[]): Decision =>
       ? "PROMOTE WITH CONDITIONS"
       : "PROMOTE";
 
-const key = (r: Pick<Reason, "rule" | "subject">) => `${r.rule}:${r.subject}`;
+const key = reasonKey;
 
 /** The verdict: decision, reasons, what would change it, and the decision after those changes. */
 export function judge(facts: VerdictFacts): Report["verdict"] {
@@ -53,45 +54,11 @@ function headline(decision: Decision, reasons: readonly Reason[], sites: readonl
   return `Ready for the production network: every threshold, policy rule and site passed; ${reach}.`;
 }
 
-/**
- * What would lift each reason. Site changes come from the capacity model's what-ifs (only those
- * whose predicted N_max covers the expected learners) and from the rendition ladder: dropping the
- * renditions above one that fits every short site is offered once, course-wide.
- */
+/** What would lift each reason: site changes first (see site-changes.ts), then one fix per other reason. */
 export function proposeChanges(reasons: readonly Reason[], sites: readonly SiteRow[]): VerdictChange[] {
   const changes: VerdictChange[] = [];
   const siteReasons = reasons.filter((r) => r.rule.startsWith("site-") && r.rule !== "site-capacity-unknown");
-  const shortSites = siteReasons
-    .map((r) => sites.find((s) => s.site === r.subject))
-    .filter((s) => s !== undefined);
-
-  const ladderDrop = renditionToKeep(shortSites);
-  if (ladderDrop) {
-    changes.push({
-      change: `drop the ${ladderDrop.dropped.join(" and ")} rendition${ladderDrop.dropped.length > 1 ? "s" : ""}`,
-      lifts: siteReasons.map(key),
-      effect: `every site then fits its learners at ${ladderDrop.keep} (${shortSites.map((s) => s.site).join(", ")})`,
-    });
-  }
-  const byChange = new Map<string, { sites: SiteRow[]; reasons: Reason[] }>();
-  for (const reason of siteReasons) {
-    const site = sites.find((s) => s.site === reason.subject);
-    for (const what of site?.whatIf ?? []) {
-      if (!site || what.predictedNMax < site.expectedLearners) continue;
-      const label = what.change.includes(site.site) ? what.change : `${what.change} (for site ${site.site})`;
-      const entry = byChange.get(label) ?? { sites: [], reasons: [] };
-      entry.sites.push(site);
-      entry.reasons.push(reason);
-      byChange.set(label, entry);
-    }
-  }
-  for (const [label, entry] of byChange) {
-    const figures = entry.sites.map(
-      (s) =>
-        `${s.site}: ${fmtInt(capacityAfter(s, label))} at once for ${fmtInt(s.expectedLearners)} expected`,
-    );
-    changes.push({ change: label, lifts: entry.reasons.map(key), effect: `predicted ${figures.join("; ")}` });
-  }
+  changes.push(...proposeSiteChanges(siteReasons, sites));
   for (const reason of reasons) {
     const fix = fixFor(reason);
     if (fix)
@@ -102,26 +69,6 @@ export function proposeChanges(reasons: readonly Reason[], sites: readonly SiteR
       });
   }
   return changes;
-}
-
-function capacityAfter(site: SiteRow, label: string): number {
-  return site.whatIf.find((w) => label.startsWith(w.change))?.predictedNMax ?? 0;
-}
-
-/** The highest lower rendition that lets every short site in, and the renditions above it. */
-function renditionToKeep(shortSites: readonly SiteRow[]): { keep: string; dropped: string[] } | null {
-  const first = shortSites[0];
-  if (!first) return null;
-  const ladder = first.renditions;
-  for (let i = 1; i < ladder.length; i++) {
-    const candidate = ladder[i]?.rendition as string;
-    const fitsAll = shortSites.every((s) => {
-      const rung = s.renditions.find((r) => r.rendition === candidate);
-      return rung !== undefined && rung.predictedNMax >= s.expectedLearners;
-    });
-    if (fitsAll) return { keep: candidate, dropped: ladder.slice(0, i).map((r) => r.rendition) };
-  }
-  return null;
 }
 
 function fixFor(reason: Reason): string | null {

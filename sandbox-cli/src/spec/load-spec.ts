@@ -151,7 +151,7 @@ function crossCheck(spec: SandboxSpec): CrossIssue[] {
         message: `site name "${name}" is used twice`,
       });
   });
-  issues.push(...catalogIssues(spec));
+  issues.push(...catalogIssues(spec), ...kubernetesTargetIssues(spec));
   const { load } = spec;
   if (load.thinkTime.min > load.thinkTime.max) {
     issues.push({
@@ -217,4 +217,21 @@ function catalogIssues(spec: SandboxSpec): CrossIssue[] {
     }
   });
   return issues;
+}
+
+/** The sandbox's namespace must not be one of the namespaces its network policies let in. */
+function kubernetesTargetIssues(spec: SandboxSpec): CrossIssue[] {
+  const target = spec.target;
+  if (target.kind !== "kubernetes") return [];
+  const namespace = target.namespace ?? `sandbox-${spec.name}`;
+  const clash = [target.ingressControllerNamespace, target.monitoringNamespace].includes(namespace);
+  return clash
+    ? [
+        {
+          path: "target.namespace",
+          segments: ["target", "namespace"],
+          message: `"${namespace}" is the ingress controller's or monitoring's namespace: give the sandbox its own`,
+        },
+      ]
+    : [];
 }

@@ -46,3 +46,26 @@ export async function containerAddress(container: string, network: string): Prom
   if (!address) throw new Error(`${container} has no address on ${network}`);
   return address;
 }
+
+/** Every process started under `pid` (children of children...), read from /proc. */
+export async function descendants(pid: number): Promise<number[]> {
+  const { readdir, readFile } = await import("node:fs/promises");
+  const out: number[] = [];
+  const visit = async (parent: number) => {
+    let tasks: string[] = [];
+    try {
+      tasks = await readdir(`/proc/${parent}/task`);
+    } catch {
+      return;
+    }
+    for (const task of tasks) {
+      const text = await readFile(`/proc/${parent}/task/${task}/children`, "utf8").catch(() => "");
+      for (const child of text.split(" ").filter(Boolean).map(Number)) {
+        out.push(child);
+        await visit(child);
+      }
+    }
+  };
+  await visit(pid);
+  return out;
+}

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRunnerConfig, type RunnerConfigInput } from "../../../loadtests/lib/config.ts";
 import { runFromConfig } from "../../../loadtests/lib/run-config.ts";
-import { mergeSampleFiles } from "../../../sandbox-cli/src/loadtest/merge.ts";
+import { type MergedMetric, mergeSampleFiles } from "../../../sandbox-cli/src/loadtest/merge.ts";
 import { runLocalRunners } from "../../../sandbox-cli/src/loadtest/runners.ts";
 import { summarizeMetric } from "../../../sandbox-cli/src/loadtest/summarize.ts";
 import { silentLogger } from "../../../sandbox-cli/src/util/log.ts";
@@ -24,7 +24,11 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const viewers = (n: number, holdS: number, extra: Partial<Record<string, unknown>> = {}): RunnerConfigInput["scenarios"] => ({
+const viewers = (
+  n: number,
+  holdS: number,
+  extra: Partial<Record<string, unknown>> = {},
+): RunnerConfigInput["scenarios"] => ({
   "hls-viewer": {
     stages: [
       { durationS: 1, target: n },
@@ -47,7 +51,12 @@ const trend = (summary: ReturnType<typeof summarizeMetric> | undefined) => {
 describe("load engine against a real HLS server on 127.0.0.1", () => {
   it("runs paced viewers, and the merged p95 of its raw samples matches its own summary within 1%", async () => {
     const samplesPath = join(work, "inproc.ndjson");
-    const config = parseRunnerConfig({ runId: "it-inproc", samplesPath, maxRunS: 20, scenarios: viewers(6, 4) });
+    const config = parseRunnerConfig({
+      runId: "it-inproc",
+      samplesPath,
+      maxRunS: 20,
+      scenarios: viewers(6, 4),
+    });
     const before = server.requests;
     const summary = await runFromConfig(config);
     const merged = await mergeSampleFiles([samplesPath]);
@@ -56,7 +65,7 @@ describe("load engine against a real HLS server on 127.0.0.1", () => {
     expect(merged.metrics.get("http_req_failed")?.passes).toBe(0);
     expect(merged.metrics.get("checks")?.passes).toBe(merged.metrics.get("checks")?.count);
     for (const name of ["http_req_duration", "hls_segment_fetch_time"]) {
-      const exact = trend(summarizeMetric(merged.metrics.get(name)!, merged.elapsedS));
+      const exact = trend(summarizeMetric(merged.metrics.get(name) as MergedMetric, merged.elapsedS));
       const own = summary.metrics[name];
       if (own?.type !== "trend") throw new Error(`${name} missing from the engine summary`);
       expect(own.values.count).toBe(exact.count);
@@ -75,7 +84,10 @@ describe("load engine against a real HLS server on 127.0.0.1", () => {
     const outDir = join(work, "three");
     const before = server.requests;
     const config = { runId: "it-three", maxRunS: 20, scenarios: viewers(7, 3) };
-    const out = await runLocalRunners({ config, runners: 3, outDir, startAtMs: Date.now() + 1500, maxRunS: 20 }, silentLogger);
+    const out = await runLocalRunners(
+      { config, runners: 3, outDir, startAtMs: Date.now() + 1500, maxRunS: 20 },
+      silentLogger,
+    );
     expect(out.summaries.map((s) => s.vus)).toEqual([3, 2, 2]);
     const merged = await mergeSampleFiles(out.samplePaths);
     expect(merged.runners).toBe(3);
@@ -95,15 +107,28 @@ describe("load engine against a real HLS server on 127.0.0.1", () => {
         runId: "it-slow",
         samplesPath,
         maxRunS: 20,
-        scenarios: { "hls-viewer": { ...viewers(2, 5)["hls-viewer"]!, mediaBaseUrl: slow.url, startupBufferS: 1, maxBufferS: 2 } },
+        scenarios: {
+          "hls-viewer": {
+            ...(viewers(2, 5)["hls-viewer"] as object),
+            mediaBaseUrl: slow.url,
+            startupBufferS: 1,
+            maxBufferS: 2,
+          },
+        },
       });
       await runFromConfig(config);
       const merged = await mergeSampleFiles([samplesPath]);
       expect(merged.metrics.get("hls_rendition_switches")?.sum).toBeGreaterThanOrEqual(2);
-      expect(trend(summarizeMetric(merged.metrics.get("hls_time_to_first_frame")!, 1)).min).toBeGreaterThan(1400);
+      expect(
+        trend(summarizeMetric(merged.metrics.get("hls_time_to_first_frame") as MergedMetric, 1)).min,
+      ).toBeGreaterThan(1400);
       expect(merged.metrics.get("hls_rebuffer_events")?.sum).toBeGreaterThanOrEqual(2);
-      expect(trend(summarizeMetric(merged.metrics.get("hls_rebuffer_ratio")!, 1)).avg).toBeGreaterThan(0.05);
-      expect(trend(summarizeMetric(merged.metrics.get("hls_segment_fetch_ratio")!, 1)).p95).toBeGreaterThan(1);
+      expect(
+        trend(summarizeMetric(merged.metrics.get("hls_rebuffer_ratio") as MergedMetric, 1)).avg,
+      ).toBeGreaterThan(0.05);
+      expect(
+        trend(summarizeMetric(merged.metrics.get("hls_segment_fetch_ratio") as MergedMetric, 1)).p95,
+      ).toBeGreaterThan(1);
     } finally {
       await slow.close();
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
 import { fixture, LmsClient } from "./client.ts";
 import { type LmsStack, startLmsStack } from "./stack.ts";
 import { scorm12Package } from "./zip.ts";
@@ -75,6 +76,25 @@ describe("health, metrics and accounts", () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.json.message).toContain("prefix");
+  });
+});
+
+describe("images", () => {
+  it("the PostgreSQL image says which variable is missing and exits 2", async () => {
+    const image = (await docker().getImage("sandbox/postgres:latest").inspect()).Id;
+    const container = await docker().createContainer({
+      Image: image,
+      Labels: { "sandbox.test": "reference-lms" },
+    });
+    try {
+      await container.start();
+      const { StatusCode } = await container.wait();
+      expect(StatusCode).toBe(2);
+      const logs = (await container.logs({ stdout: true, stderr: true })).toString("utf8");
+      expect(logs).toContain("POSTGRES_PASSWORD is empty; set it");
+    } finally {
+      await container.remove({ force: true });
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parseGatewayConfig } from "../../../images/site-gateway/src/config.ts";
 import { DelayLine } from "../../../images/site-gateway/src/delay-line.ts";
+import { maxBufferedBytes } from "../../../images/site-gateway/src/proxy.ts";
 import { classifyInterfaces, inSubnet, shapingCommands } from "../../../images/site-gateway/src/shaping.ts";
 import { gatewayConfig, planRoutes, siteLabels } from "../../../sandbox-cli/src/sites/plan.ts";
 
@@ -108,6 +109,15 @@ describe("gateway shaping plan", () => {
         "100ms",
       ],
     ]);
+  });
+
+  it("the delay stage holds twice a round trip of the fastest direction, within 256 KiB..8 MiB", () => {
+    expect(maxBufferedBytes({ downlinkKbit: 10_000, uplinkKbit: 4000, rttMs: 40 })).toBe(256 * 1024);
+    // 1000 Mbit/s x 40 ms = 5 MB per round trip: twice that is above the cap
+    expect(maxBufferedBytes({ downlinkKbit: 1_000_000, uplinkKbit: 1_000_000, rttMs: 40 })).toBe(
+      8 * 1024 * 1024,
+    );
+    expect(maxBufferedBytes({ downlinkKbit: 100_000, uplinkKbit: 40_000, rttMs: 25 })).toBe(625_000);
   });
 
   it("refuses to guess when no interface is in the site subnet", () => {

@@ -223,3 +223,19 @@ describe("unpacked folders", () => {
     );
   });
 });
+
+describe("package hash", () => {
+  it("hashes large zips in a worker thread with the same result", async () => {
+    const { createHash } = await import("node:crypto");
+    const { hashFile } = await import("../../../sandbox-cli/src/course/zip-source.ts");
+    const work = await scratch();
+    try {
+      const data = Buffer.alloc(33 * 1024 * 1024, 5);
+      const file = await work.write("big.bin", data);
+      expect(await hashFile(file)).toBe(createHash("sha256").update(data).digest("hex"));
+      await expect(hashFile(`${file}.missing`)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await work.cleanup();
+    }
+  });
+});

@@ -48,7 +48,9 @@ describe("HLS playlists", () => {
 
   it("refuses text that is not a playlist, and a master without variants", () => {
     expect(() => parseMedia("<html>")).toThrow(/not an HLS playlist/);
-    expect(() => parseMaster("#EXTM3U\n#EXT-X-STREAM-INF:RESOLUTION=1x1\n")).toThrow(/no variant with a BANDWIDTH/);
+    expect(() => parseMaster("#EXTM3U\n#EXT-X-STREAM-INF:RESOLUTION=1x1\n")).toThrow(
+      /no variant with a BANDWIDTH/,
+    );
     expect(() => parseMedia("#EXTM3U\n#EXT-X-ENDLIST\n")).toThrow(/no segment/);
   });
 });

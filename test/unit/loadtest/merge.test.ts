@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { NdjsonSampleWriter } from "../../../loadtests/lib/samples.ts";
 import { seededRandom } from "../../../loadtests/lib/sleep.ts";
 import { percentileOfSorted } from "../../../loadtests/lib/stats.ts";
-import { mergeSampleFiles } from "../../../sandbox-cli/src/loadtest/merge.ts";
+import { type MergedMetric, mergeSampleFiles } from "../../../sandbox-cli/src/loadtest/merge.ts";
 import { summarizeMetric } from "../../../sandbox-cli/src/loadtest/summarize.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "merge-test-"));
@@ -35,7 +35,12 @@ async function writeRunners(data: Synthetic[], runners: number, name: string): P
   const paths: string[] = [];
   for (let r = 1; r <= runners; r++) {
     const path = join(dir, `${name}-${r}.ndjson`);
-    const w = new NdjsonSampleWriter(path, { runId: "merge-test", segment: `${r}/${runners}`, startAtMs: 1, engine: { name: "t", version: "0" } });
+    const w = new NdjsonSampleWriter(path, {
+      runId: "merge-test",
+      segment: `${r}/${runners}`,
+      startAtMs: 1,
+      engine: { name: "t", version: "0" },
+    });
     const duration = w.declareMetric("http_req_duration", "trend", "ms");
     const failed = w.declareMetric("http_req_failed", "rate", "ratio");
     const reqs = w.declareMetric("http_reqs", "counter", "count");
@@ -57,12 +62,18 @@ async function writeRunners(data: Synthetic[], runners: number, name: string): P
 describe("exact merge of raw samples", () => {
   it("gives identical percentiles whether the samples came from 1 runner or from 3", async () => {
     const data = synthetic();
-    const selectors = [{ key: "http_req_duration{scenario:hls-viewer}", metric: "http_req_duration", tags: { scenario: "hls-viewer" } }];
+    const selectors = [
+      {
+        key: "http_req_duration{scenario:hls-viewer}",
+        metric: "http_req_duration",
+        tags: { scenario: "hls-viewer" },
+      },
+    ];
     const one = await mergeSampleFiles(await writeRunners(data, 1, "one"), { selectors });
     const three = await mergeSampleFiles(await writeRunners(data, 3, "three"), { selectors });
     for (const name of ["http_req_duration", "http_req_duration{scenario:hls-viewer}"]) {
-      const a = summarizeMetric(one.metrics.get(name)!, one.elapsedS);
-      const b = summarizeMetric(three.metrics.get(name)!, three.elapsedS);
+      const a = summarizeMetric(one.metrics.get(name) as MergedMetric, one.elapsedS);
+      const b = summarizeMetric(three.metrics.get(name) as MergedMetric, three.elapsedS);
       expect(a.type).toBe("trend");
       if (a.type !== "trend" || b.type !== "trend") continue;
       const { avg: avgA, ...restA } = a.values;
@@ -72,9 +83,11 @@ describe("exact merge of raw samples", () => {
     }
     // ...and they are the true percentiles of the whole data set, not an average of per-runner ones.
     const all = Float64Array.from(data.map((d) => Math.round(d.duration * 1000) / 1000)).sort();
-    const merged = summarizeMetric(three.metrics.get("http_req_duration")!, three.elapsedS);
+    const merged = summarizeMetric(three.metrics.get("http_req_duration") as MergedMetric, three.elapsedS);
     expect(merged.type === "trend" && merged.values.p95).toBe(percentileOfSorted(all, 95));
-    expect(summarizeMetric(three.metrics.get("http_req_failed")!, 30)).toEqual(summarizeMetric(one.metrics.get("http_req_failed")!, 30));
+    expect(summarizeMetric(three.metrics.get("http_req_failed") as MergedMetric, 30)).toEqual(
+      summarizeMetric(one.metrics.get("http_req_failed") as MergedMetric, 30),
+    );
     expect(three.metrics.get("http_reqs")?.sum).toBe(6000);
     // the gauge adds up across runners: 30 learners in total
     expect(three.metrics.get("learners_active")?.gaugeMax).toBe(30);
@@ -85,14 +98,20 @@ describe("exact merge of raw samples", () => {
 
   it("refuses a runner's file that ends without its end line", async () => {
     const [path] = await writeRunners(synthetic().slice(0, 100), 1, "cut");
-    const text = readFileSync(path!, "utf8").trimEnd().split("\n");
-    writeFileSync(path!, `${text.slice(0, -1).join("\n")}\n`);
-    await expect(mergeSampleFiles([path!])).rejects.toThrow(/ends without its "end" line \(runner 1\/1 stopped early\)/);
+    const text = readFileSync(path as string, "utf8")
+      .trimEnd()
+      .split("\n");
+    writeFileSync(path as string, `${text.slice(0, -1).join("\n")}\n`);
+    await expect(mergeSampleFiles([path as string])).rejects.toThrow(
+      /ends without its "end" line \(runner 1\/1 stopped early\)/,
+    );
   });
 
   it("refuses files that do not cover every segment exactly once", async () => {
     const paths = await writeRunners(synthetic().slice(0, 90), 3, "gap");
-    await expect(mergeSampleFiles(paths.slice(0, 2))).rejects.toThrow(/do not cover the plan exactly once: segments 1\/3, 2\/3/);
+    await expect(mergeSampleFiles(paths.slice(0, 2))).rejects.toThrow(
+      /do not cover the plan exactly once: segments 1\/3, 2\/3/,
+    );
   });
 
   it("refuses a file that is not a raw sample file", async () => {

@@ -1,16 +1,26 @@
 import { describe, expect, it } from "vitest";
+import { parseRunnerConfig } from "../../../loadtests/lib/config.ts";
 import { isSandboxError } from "../../../sandbox-cli/src/errors.ts";
 import { buildLoadPlan, type PlanInput } from "../../../sandbox-cli/src/loadtest/plan.ts";
-import { parseRunnerConfig } from "../../../loadtests/lib/config.ts";
 import { sandboxSpecSchema } from "../../../sandbox-cli/src/spec/index.ts";
 
 const spec = sandboxSpecSchema.parse({
   name: "plan-test",
   owner: "trainer@example.com",
   candidates: [{ catalog: "reference-lms" }],
-  load: { peakLearners: 40, rampUp: "20s", duration: "2m", maxLearners: 100, maxDuration: "10m", videoShare: 0.5, commitInterval: "20s" },
+  load: {
+    peakLearners: 40,
+    rampUp: "20s",
+    duration: "2m",
+    maxLearners: 100,
+    maxDuration: "10m",
+    videoShare: 0.5,
+    commitInterval: "20s",
+  },
 });
-const sites = [{ name: "branch", downlinkMbps: 20, uplinkMbps: 5, rttMs: 40, learners: 30, trainingShare: 0.5 }];
+const sites = [
+  { name: "branch", downlinkMbps: 20, uplinkMbps: 5, rttMs: 40, learners: 30, trainingShare: 0.5 },
+];
 const input = (overrides: PlanInput["overrides"] = {}, targets: PlanInput["targets"] = full): PlanInput => ({
   runId: "run-1",
   spec,
@@ -40,9 +50,20 @@ describe("load plan", () => {
     expect(plan).toMatchObject({ learners: 40, viewers: 20, rampUpS: 20, durationS: 120, runners: 1 });
     expect(plan.scenarios).toEqual(["learner-journey", "hls-viewer"]);
     const journey = plan.runner.scenarios["learner-journey"];
-    expect(journey?.stages).toEqual([{ durationS: 20, target: 40 }, { durationS: 120, target: 40 }]);
-    expect(journey).toMatchObject({ commitIntervalS: 20, thinkTimeS: { min: 3, max: 15 }, sessionS: 90, courseId: "golf" });
-    expect(plan.runner.scenarios["hls-viewer"]).toMatchObject({ countsAsLearners: false, masters: ["/media/golf/master.m3u8"] });
+    expect(journey?.stages).toEqual([
+      { durationS: 20, target: 40 },
+      { durationS: 120, target: 40 },
+    ]);
+    expect(journey).toMatchObject({
+      commitIntervalS: 20,
+      thinkTimeS: { min: 3, max: 15 },
+      sessionS: 90,
+      courseId: "golf",
+    });
+    expect(plan.runner.scenarios["hls-viewer"]).toMatchObject({
+      countsAsLearners: false,
+      masters: ["/media/golf/master.m3u8"],
+    });
     expect(plan.thresholds.map((t) => t.metric)).toContain("hls_rebuffer_ratio");
     // the config every runner receives is valid for the runner's own parser
     expect(() => parseRunnerConfig({ ...plan.runner, samplesPath: "/tmp/x", segment: "1/1" })).not.toThrow();
@@ -70,11 +91,19 @@ describe("load plan", () => {
     expect(codeOf(() => buildLoadPlan(input({ learners: 101 })))).toMatch(
       /^LOAD_OVER_CAP: 101 learners is above this sandbox's cap of 100 \(load.maxLearners\) \| pass --learners 100 or less/,
     );
-    expect(codeOf(() => buildLoadPlan(input({ durationS: 590, rampS: 20 })))).toMatch(/LOAD_OVER_CAP: ramp 20s \+ duration 590s is above this sandbox's cap of 10m/);
-    expect(codeOf(() => buildLoadPlan(input({ runners: 0 })))).toMatch(/LOAD_BAD_RUNNERS: --runners 0 is out of range \| pass a whole number from 1 to 32/);
-    expect(codeOf(() => buildLoadPlan(input({ learners: 2, runners: 3 })))).toMatch(/LOAD_BAD_RUNNERS: 3 runners for 2 learners/);
+    expect(codeOf(() => buildLoadPlan(input({ durationS: 590, rampS: 20 })))).toMatch(
+      /LOAD_OVER_CAP: ramp 20s \+ duration 590s is above this sandbox's cap of 10m/,
+    );
+    expect(codeOf(() => buildLoadPlan(input({ runners: 0 })))).toMatch(
+      /LOAD_BAD_RUNNERS: --runners 0 is out of range \| pass a whole number from 1 to 32/,
+    );
+    expect(codeOf(() => buildLoadPlan(input({ learners: 2, runners: 3 })))).toMatch(
+      /LOAD_BAD_RUNNERS: 3 runners for 2 learners/,
+    );
     expect(codeOf(() => buildLoadPlan(input({ learners: 0 })))).toMatch(/LOAD_BAD_LEARNERS/);
-    expect(codeOf(() => buildLoadPlan(input({ site: "mars" })))).toMatch(/LOAD_UNKNOWN_SITE: no site "mars" in the spec \| pass --site with one of: branch/);
+    expect(codeOf(() => buildLoadPlan(input({ site: "mars" })))).toMatch(
+      /LOAD_UNKNOWN_SITE: no site "mars" in the spec \| pass --site with one of: branch/,
+    );
     expect(codeOf(() => buildLoadPlan(input({}, {})))).toMatch(/LOAD_NOTHING_TO_LOAD/);
   });
 });

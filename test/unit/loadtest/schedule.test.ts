@@ -5,8 +5,8 @@ import {
   maxTarget,
   ownsVu,
   parseSegment,
-  segmentVus,
   type Stage,
+  segmentVus,
   vuIntervals,
 } from "../../../loadtests/lib/schedule.ts";
 
@@ -27,27 +27,35 @@ describe("execution segments", () => {
         const all = Array.from({ length: n }, (_, i) => segmentVus({ index: i + 1, count: n }, vus)).flat();
         expect(all.sort((a, b) => a - b)).toEqual(Array.from({ length: vus }, (_, v) => v));
         for (let v = 0; v < vus; v++) {
-          expect(Array.from({ length: n }, (_, i) => ownsVu({ index: i + 1, count: n }, v)).filter(Boolean)).toHaveLength(1);
+          expect(
+            Array.from({ length: n }, (_, i) => ownsVu({ index: i + 1, count: n }, v)).filter(Boolean),
+          ).toHaveLength(1);
         }
       }),
     );
   });
 
   it("R runners together run exactly the plan's VUs at every instant", () => {
-    const stage = fc.record({ durationS: fc.integer({ min: 0, max: 60 }), target: fc.integer({ min: 0, max: 40 }) });
+    const stage = fc.record({
+      durationS: fc.integer({ min: 0, max: 60 }),
+      target: fc.integer({ min: 0, max: 40 }),
+    });
     fc.assert(
-      fc.property(fc.array(stage, { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 5 }), (stages, runners) => {
-        const max = maxTarget(stages);
-        // Sampled off the stage boundaries: at the exact instant a VU leaves, the plan still counts it.
-        const total = stages.reduce((s, x) => s + x.durationS, 0);
-        for (let t = 0.137; t < total; t += 0.5) {
-          const sum = Array.from({ length: runners }, (_, i) => activeOf(stages, segmentVus({ index: i + 1, count: runners }, max), t)).reduce(
-            (a, b) => a + b,
-            0,
-          );
-          expect(sum).toBe(activeVusAt(stages, t));
-        }
-      }),
+      fc.property(
+        fc.array(stage, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        (stages, runners) => {
+          const max = maxTarget(stages);
+          // Sampled off the stage boundaries: at the exact instant a VU leaves, the plan still counts it.
+          const total = stages.reduce((s, x) => s + x.durationS, 0);
+          for (let t = 0.137; t < total; t += 0.5) {
+            const sum = Array.from({ length: runners }, (_, i) =>
+              activeOf(stages, segmentVus({ index: i + 1, count: runners }, max), t),
+            ).reduce((a, b) => a + b, 0);
+            expect(sum).toBe(activeVusAt(stages, t));
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -67,12 +75,38 @@ describe("ramping VUs", () => {
   });
 
   it("keeps VUs to the end of a plan that ends at its peak, and jumps on 0 s stages", () => {
-    expect(vuIntervals([{ durationS: 0, target: 3 }, { durationS: 5, target: 3 }], 2)).toEqual([{ startS: 0, stopS: 5 }]);
-    expect(vuIntervals([{ durationS: 4, target: 2 }, { durationS: 4, target: 0 }, { durationS: 4, target: 2 }], 0)).toEqual([
+    expect(
+      vuIntervals(
+        [
+          { durationS: 0, target: 3 },
+          { durationS: 5, target: 3 },
+        ],
+        2,
+      ),
+    ).toEqual([{ startS: 0, stopS: 5 }]);
+    expect(
+      vuIntervals(
+        [
+          { durationS: 4, target: 2 },
+          { durationS: 4, target: 0 },
+          { durationS: 4, target: 2 },
+        ],
+        0,
+      ),
+    ).toEqual([
       { startS: 2, stopS: 6 },
       { startS: 10, stopS: 12 },
     ]);
     // VU 1 touches level 2 only for an instant at t=4, and again at the very end: it never runs.
-    expect(vuIntervals([{ durationS: 4, target: 2 }, { durationS: 4, target: 0 }, { durationS: 4, target: 2 }], 1)).toEqual([]);
+    expect(
+      vuIntervals(
+        [
+          { durationS: 4, target: 2 },
+          { durationS: 4, target: 0 },
+          { durationS: 4, target: 2 },
+        ],
+        1,
+      ),
+    ).toEqual([]);
   });
 });

@@ -1,25 +1,52 @@
 import { describe, expect, it } from "vitest";
 import type { MergedMetric, MergedRun } from "../../../sandbox-cli/src/loadtest/merge.ts";
+import { parseSelector } from "../../../sandbox-cli/src/loadtest/selectors.ts";
 import {
   evaluateResourceThresholds,
   evaluateThresholds,
   parseExpression,
   thresholdsFromPolicy,
 } from "../../../sandbox-cli/src/loadtest/thresholds.ts";
-import { parseSelector } from "../../../sandbox-cli/src/loadtest/selectors.ts";
 import { sandboxSpecSchema } from "../../../sandbox-cli/src/spec/index.ts";
 
-const policy = sandboxSpecSchema.parse({ name: "t1", owner: "me", candidates: [{ catalog: "reference-lms" }] }).policy.thresholds;
+const policy = sandboxSpecSchema.parse({
+  name: "t1",
+  owner: "me",
+  candidates: [{ catalog: "reference-lms" }],
+}).policy.thresholds;
 
 const trend = (name: string, values: number[]): MergedMetric => ({
-  name, type: "trend", unit: "ms", sorted: Float64Array.from(values).sort(), count: values.length,
-  sum: values.reduce((a, b) => a + b, 0), passes: 0, gaugeLast: 0, gaugeMin: 0, gaugeMax: 0,
+  name,
+  type: "trend",
+  unit: "ms",
+  sorted: Float64Array.from(values).sort(),
+  count: values.length,
+  sum: values.reduce((a, b) => a + b, 0),
+  passes: 0,
+  gaugeLast: 0,
+  gaugeMin: 0,
+  gaugeMax: 0,
 });
 const rate = (name: string, passes: number, count: number): MergedMetric => ({
-  name, type: "rate", unit: "ratio", sorted: new Float64Array(0), count, sum: passes, passes, gaugeLast: 0, gaugeMin: 0, gaugeMax: 0,
+  name,
+  type: "rate",
+  unit: "ratio",
+  sorted: new Float64Array(0),
+  count,
+  sum: passes,
+  passes,
+  gaugeLast: 0,
+  gaugeMin: 0,
+  gaugeMax: 0,
 });
 const run = (metrics: MergedMetric[]): MergedRun => ({
-  runId: "r", runners: 1, startAtMs: 0, elapsedS: 60, samples: 0, bucketS: 5, timeline: [],
+  runId: "r",
+  runners: 1,
+  startAtMs: 0,
+  elapsedS: 60,
+  samples: 0,
+  bucketS: 5,
+  timeline: [],
   metrics: new Map(metrics.map((m) => [m.name, m])),
 });
 
@@ -55,7 +82,9 @@ describe("thresholds", () => {
   it("explain a bad expression or metric name", () => {
     expect(() => parseExpression("p95 < 800")).toThrow(/write <aggregation><op><number>, e.g. "p\(95\)<800"/);
     expect(() => parseSelector("http req")).toThrow(/is not a metric name/);
-    expect(() => parseSelector("http_req_duration{scenario}")).toThrow(/tag filter "scenario" must be key:value/);
+    expect(() => parseSelector("http_req_duration{scenario}")).toThrow(
+      /tag filter "scenario" must be key:value/,
+    );
     expect(parseSelector("http_req_duration{scenario:hls-viewer}").tags).toEqual({ scenario: "hls-viewer" });
   });
 

@@ -49,13 +49,32 @@ describe("buildReport", () => {
     ]);
   });
 
-  it("adds server CPU and memory checks from the resource samples against the spec's limits", async () => {
+  it("keeps the engine's per-container CPU and memory checks and adds none of its own", async () => {
     const report = buildReport(await fixtureInput());
-    const cpu = report.thresholds.find((t) => t.metric === "server_cpu_share");
-    expect(cpu).toMatchObject({ expression: "max<0.8", ok: true });
+    const metrics = report.thresholds.map((t) => t.metric);
+    expect(metrics.filter((m) => m.startsWith("container_cpu_share{"))).toHaveLength(3);
+    expect(metrics).not.toContain("server_cpu_share");
+    const lms = report.thresholds.find(
+      (t) => t.metric === "container_cpu_share{container:exec-compliance-reference-lms}",
+    );
+    expect(lms?.it).toBe("container_cpu_share{container:exec-compliance-reference-lms} = 64%, limit max<0.8");
+  });
+
+  it("checks server CPU and memory from the resource samples when the engine did not", async () => {
+    const input = await fixtureInput();
+    if (!input.load) throw new Error("fixture changed");
+    input.load.thresholds = input.load.thresholds.filter((t) => !t.metric.startsWith("container_"));
+    input.load.resources.push({
+      container: "runner-1",
+      role: "load-runner",
+      cpuLimitCores: 1,
+      memoryLimitBytes: 1e9,
+      samples: [{ t: 0, cpuCores: 0.99, memoryBytes: 9.9e8, rxBytes: 0, txBytes: 0 }],
+    });
+    const cpu = buildReport(input).thresholds.find((t) => t.metric === "server_cpu_share");
+    expect(cpu).toMatchObject({ expression: "max<0.8", ok: true }); // the busy load runner is not a server
     expect(cpu?.observed).toBeCloseTo(1.28 / 2, 1);
 
-    const input = await fixtureInput();
     input.spec.policy.thresholds.serverCpuShare = 0.5;
     const strict = buildReport(input);
     expect(strict.thresholds.find((t) => t.metric === "server_cpu_share")?.ok).toBe(false);

@@ -173,19 +173,33 @@ describe("verdict rules", () => {
 
     const over = site({
       expectedLearners: 60,
-      renditions: [],
       fit: "over-capacity",
       whatIf: [
-        { change: "upgrade lyon to 300 Mbit/s", predictedNMax: 64 },
-        { change: "upgrade lyon to 200 Mbit/s", predictedNMax: 40 },
+        { change: "downlink 100 Mbit/s -> 200 Mbit/s", predictedNMax: 64 },
+        { change: "ladder without its top rendition (720p)", predictedNMax: 32 },
       ],
     });
     const rejected = judge({ ...passingFacts(), sites: [over] });
     expect(rejected.decision).toBe("REJECT");
     expect(rejected.reasons[0]?.it).toContain("N_max 9 (predicted) vs 60 expected");
-    // only what-ifs that let every expected learner in are offered
-    expect(rejected.changes.map((c) => c.change)).toEqual(["upgrade lyon to 300 Mbit/s"]);
-    expect(rejected.changes[0]?.effect).toBe("predicted lyon: 64 at once for 60 expected");
+    expect(rejected.changes).toEqual([
+      {
+        change: "upgrade site lyon to 1000 Mbit/s",
+        lifts: ["site-over-capacity:lyon"],
+        effect: "95 at once at 720p for 60 expected (3.13 Mbit/s per learner, 30% of the link for training)",
+      },
+      {
+        change: "upgrade site lyon to 200 Mbit/s",
+        lifts: [],
+        effect:
+          "the capacity model predicts 64 at once at lyon for 60 expected, the player settling on a lower rendition if needed",
+      },
+      {
+        change: "schedule site lyon in 7 waves of at most 9 learners",
+        lifts: [],
+        effect: "turns the blocking reason for this site into a condition",
+      },
+    ]);
     expect(rejected.afterChanges).toBe("PROMOTE");
   });
 
@@ -204,7 +218,11 @@ describe("verdict rules", () => {
 
   it("afterChanges is null when some reject reason has no change that lifts it", () => {
     const over = site({ expectedLearners: 60, renditions: [], fit: "over-capacity" });
-    expect(judge({ ...passingFacts(), sites: [over] }).afterChanges).toBeNull();
+    const verdict = judge({ ...passingFacts(), sites: [over] });
+    expect(verdict.changes.map((c) => c.change)).toEqual([
+      "schedule site lyon in 7 waves of at most 9 learners",
+    ]);
+    expect(verdict.afterChanges).toBeNull();
   });
 });
 

@@ -53,6 +53,14 @@ describe("sandbox init", () => {
     expect(() => readFileSync(file)).toThrow();
   });
 
+  it("names a folder it cannot write into", async () => {
+    const file = join(dir, "no-such-folder", "sandbox.yaml");
+    const result = await runCli(["init", "--spec", file], { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`error [INIT_UNWRITABLE]: cannot write ${file}: ENOENT`);
+    expect(result.stderr).toContain("fix: create the folder first, or pass --spec with a writable path");
+  });
+
   it("has --help examples", async () => {
     const result = await runCli(["init", "--help"]);
     expect(result.exitCode).toBe(0);

@@ -115,6 +115,12 @@ describe("parseSpecText: every bad-spec message names the path, the line and wha
     expect(failure("- just\n- a list\n")).toMatchObject({ code: "SPEC_NOT_A_MAPPING" });
   });
 
+  it("a kubernetes namespace that is the ingress controller's or monitoring's", () => {
+    expect(failure(`${MINIMAL}target:\n  kind: kubernetes\n  namespace: monitoring\n`).message).toContain(
+      "target.namespace (line 7): \"monitoring\" is the ingress controller's or monitoring's namespace: give the sandbox its own",
+    );
+  });
+
   it("more load runners than learners", () => {
     expect(failure(`${MINIMAL}load:\n  peakLearners: 3\n  runners: 5\n`).message).toContain(
       "load.runners (line 7): 5 runners for 3 learners: each runner needs at least one learner; lower load.runners",

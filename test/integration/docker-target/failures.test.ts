@@ -1,0 +1,94 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labelledObjects, sandboxDown, sandboxStatus, sandboxUp } from "../../../sandbox-cli/src/engine/index.ts";
+import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
+import { loadSpecFile } from "../../../sandbox-cli/src/spec/index.ts";
+import { silentLogger } from "../../../sandbox-cli/src/util/log.ts";
+import { runCli } from "../../helpers/cli.ts";
+import { descendants, isolatedStateDir, uniqueName, writeSpec } from "./helpers.ts";
+
+// Failure paths with the real engines: a missing daemon, an unknown candidate, an `up` that fails
+// halfway (an image that is not in the local Engine), and an `up` killed halfway.
+const name = uniqueName("it-f");
+let stateDir: string;
+
+beforeAll(async () => {
+  stateDir = await isolatedStateDir();
+});
+
+afterAll(async () => {
+  await sandboxDown(name, silentLogger).catch(() => undefined);
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+describe("docker target failures", () => {
+  it("exits 3 with the fix when the Docker daemon does not answer", async () => {
+    const spec = await writeSpec(stateDir, name, ["media-nginx"]);
+    const result = await runCli(["up", "--spec", spec], {
+      env: { SANDBOX_STATE_DIR: stateDir, SANDBOX_DOCKER_SOCKET: join(stateDir, "no-such.sock") },
+    });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain("error [DOCKER_UNAVAILABLE]: the Docker daemon does not answer");
+    expect(result.stderr).toContain("fix: run `npm run setup`");
+  });
+
+  it("exits 2 naming the known ids for an unknown candidate, before touching anything", async () => {
+    const spec = await writeSpec(stateDir, name, ["wordpress"]);
+    await expect(sandboxUp(await loadSpecFile(spec), silentLogger)).rejects.toMatchObject({
+      code: "SPEC_UNKNOWN_CANDIDATE",
+      exitCode: 2,
+      message: expect.stringContaining('unknown catalog id "wordpress"; known ids: reference-lms, moodle, media-nginx'),
+    });
+    expect(await sandboxStatus(name)).toBeUndefined();
+  });
+
+  it("reports an up that fails halfway, and down after it leaves nothing", async () => {
+    // Moodle's image is a registry reference this machine does not have: PostgreSQL, networks and
+    // volumes get created, then the Moodle image step fails.
+    const spec = await writeSpec(stateDir, name, ["media-nginx", "moodle"]);
+    const failed = sandboxUp(await loadSpecFile(spec), silentLogger);
+    await expect(failed).rejects.toMatchObject({ code: "SANDBOX_UP_FAILED", exitCode: 4 });
+    await expect(failed).rejects.toThrow("docker.io/bitnami/moodle:4.5 is not in the local Docker Engine");
+    expect((await sandboxStatus(name))?.state).toBe("failed");
+    expect((await labelledObjects(name)).networks.length).toBeGreaterThan(0);
+    await sandboxDown(name, silentLogger);
+    expect(await labelledObjects(name)).toEqual({ containers: [], networks: [], volumes: [] });
+  }, 240_000);
+
+  it("converges when an up killed halfway is run again", async () => {
+    const spec = await writeSpec(stateDir, name, ["media-nginx"]);
+    const child = execa(process.execPath, [join(projectRoot, "sandbox-cli", "bin", "sandbox.mjs"), "up", "--spec", spec], {
+      env: { SANDBOX_STATE_DIR: stateDir, NO_COLOR: "1" },
+      reject: false,
+    });
+    // Kill the CLI and the Pulumi engine under it as soon as the first container is being created.
+    let stderr = "";
+    await new Promise<void>((resolve) => {
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes("create Container")) resolve();
+      });
+      child.on("exit", () => resolve());
+    });
+    // Pulumi starts its plugins in process groups of their own: kill each process of the tree by id.
+    const tree = child.pid ? [child.pid, ...(await descendants(child.pid))] : [];
+    for (const pid of tree) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    await child;
+    const result = await sandboxUp(await loadSpecFile(spec), silentLogger);
+    expect(result.record.state).toBe("up");
+    const status = await sandboxStatus(name);
+    expect(status?.healthy).toBe(true);
+    const response = await fetch(`${status?.candidates[0]?.url}/healthz`, { signal: AbortSignal.timeout(5000) });
+    expect(response.status).toBe(200);
+    await sandboxDown(name, silentLogger);
+    expect(await labelledObjects(name)).toEqual({ containers: [], networks: [], volumes: [] });
+  }, 240_000);
+});
