@@ -14,12 +14,18 @@ export function plainDockerScript(
     Object.entries(labels)
       .map(([key, value]) => `--label ${quote(`${key}=${value}`)}`)
       .join(" ");
-  lines.push(`docker network create --internal ${label(plan.labels)} ${plan.internalNetwork.name} >/dev/null`);
+  lines.push(
+    `docker network create --internal ${label(plan.labels)} ${plan.internalNetwork.name} >/dev/null`,
+  );
   lines.push(`docker network create ${label(plan.labels)} ${plan.edgeNetwork.name} >/dev/null`);
-  for (const volume of plan.volumes) lines.push(`docker volume create ${label(volume.labels)} ${volume.name} >/dev/null`);
+  for (const volume of plan.volumes)
+    lines.push(`docker volume create ${label(volume.labels)} ${volume.name} >/dev/null`);
   const run = (container: PlannedContainer) => {
     const { inputs } = container;
-    const env = renderEnv(container.envTemplate, { ...container.templateContext, secrets: secrets[container.candidate] ?? {} });
+    const env = renderEnv(container.envTemplate, {
+      ...container.templateContext,
+      secrets: secrets[container.candidate] ?? {},
+    });
     const [first, ...more] = inputs.networks;
     const args = [
       "docker run -d",
@@ -27,7 +33,9 @@ export function plainDockerScript(
       `--memory ${inputs.memoryMb}m --memory-swap ${inputs.memoryMb}m --cpus ${inputs.cpu} --pids-limit 1024`,
       "--restart unless-stopped",
       label(inputs.labels),
-      first ? `--network ${first.name} ${first.aliases.map((alias) => `--network-alias ${alias}`).join(" ")}` : "",
+      first
+        ? `--network ${first.name} ${first.aliases.map((alias) => `--network-alias ${alias}`).join(" ")}`
+        : "",
       ...inputs.ports.map((port) => `-p 127.0.0.1:${port.hostPort}:${port.containerPort}`),
       ...inputs.mounts.map((mount) => `-v ${mount.volume}:${mount.target}`),
       ...Object.entries(env).map(([key, value]) => `-e ${quote(`${key}=${value}`)}`),
@@ -36,7 +44,9 @@ export function plainDockerScript(
     ];
     lines.push(`${args.filter(Boolean).join(" ")} >/dev/null`);
     for (const network of more) {
-      lines.push(`docker network connect ${network.aliases.map((a) => `--alias ${a}`).join(" ")} ${network.name} ${inputs.name}`);
+      lines.push(
+        `docker network connect ${network.aliases.map((a) => `--alias ${a}`).join(" ")} ${network.name} ${inputs.name}`,
+      );
     }
     // Same readiness rule as the provider: the image's HEALTHCHECK when it has one, else running.
     lines.push(

@@ -7,13 +7,13 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { planCandidates } from "../../stacks/catalog/index.ts";
-import { EDGE_IMAGE, planDockerSandbox } from "../../stacks/docker/plan.ts";
 import { sweepLabelled } from "../../sandbox-cli/src/engine/sweep.ts";
 import { projectRoot } from "../../sandbox-cli/src/paths.ts";
 import { ensureImage } from "../../sandbox-cli/src/runtime/images.ts";
 import { runProgram } from "../../sandbox-cli/src/util/exec.ts";
 import { createLogger } from "../../sandbox-cli/src/util/log.ts";
+import { planCandidates } from "../../stacks/catalog/index.ts";
+import { EDGE_IMAGE, planDockerSandbox } from "../../stacks/docker/plan.ts";
 import { plainDockerScript } from "./plain-docker.ts";
 
 const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 3;
@@ -28,7 +28,8 @@ const seconds = async (work: () => Promise<unknown>) => {
   await work();
   return (performance.now() - started) / 1000;
 };
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const cli = (args: string[]) =>
   runProgram("node", [join(projectRoot, "sandbox-cli", "bin", "sandbox.mjs"), ...args], {
     env: { ...process.env, SANDBOX_STATE_DIR: stateDir, NO_COLOR: "1" },
@@ -37,11 +38,19 @@ const cli = (args: string[]) =>
 
 await mkdir(stateDir, { recursive: true });
 const specPath = join(stateDir, "sandbox.yaml");
-await writeFile(specPath, `name: bench-up\nowner: bench\nttl: 1h\ncandidates:\n${catalogIds.map((id) => `  - catalog: ${id}`).join("\n")}\n`);
+await writeFile(
+  specPath,
+  `name: bench-up\nowner: bench\nttl: 1h\ncandidates:\n${catalogIds.map((id) => `  - catalog: ${id}`).join("\n")}\n`,
+);
 
 // The plain peer: the same containers, planned for another name and other ports, started by a bash script.
 const candidates = planCandidates(catalogIds.map((catalog) => ({ catalog })));
-const recipes = [EDGE_IMAGE, ...candidates.flatMap((c) => c.instances.flatMap((i) => ("recipe" in i.image.docker ? [i.image.docker.recipe] : [])))];
+const recipes = [
+  EDGE_IMAGE,
+  ...candidates.flatMap((c) =>
+    c.instances.flatMap((i) => ("recipe" in i.image.docker ? [i.image.docker.recipe] : [])),
+  ),
+];
 const imageHashes: Record<string, string> = {};
 const imageTags: Record<string, string> = {};
 for (const recipe of recipes) {
@@ -58,17 +67,44 @@ const peerPlan = planDockerSandbox({
   imageHashes,
 });
 const peerScript = join(stateDir, "plain-docker.sh");
-await writeFile(peerScript, plainDockerScript(peerPlan, imageTags, { "reference-lms": { dbPassword: "benchpassword1", adminPassword: "benchpassword2" } }), { mode: 0o755 });
+await writeFile(
+  peerScript,
+  plainDockerScript(peerPlan, imageTags, {
+    "reference-lms": { dbPassword: "benchpassword1", adminPassword: "benchpassword2" },
+  }),
+  { mode: 0o755 },
+);
 
-const result = { rounds, coldUpS: 0, noChangeUpS: [] as number[], warmUpS: [] as number[], plainDockerS: [] as number[], downS: [] as number[] };
+const result = {
+  rounds,
+  coldUpS: 0,
+  noChangeUpS: [] as number[],
+  warmUpS: [] as number[],
+  plainDockerS: [] as number[],
+  downS: [] as number[],
+};
 try {
   await sweepLabelled("bench-plain");
-  result.coldUpS = await log.step("cold up (new sandbox, fresh state dir)", () => seconds(() => cli(["up", "--spec", specPath])));
+  result.coldUpS = await log.step("cold up (new sandbox, fresh state dir)", () =>
+    seconds(() => cli(["up", "--spec", specPath])),
+  );
   for (let round = 0; round < rounds; round++) {
-    result.noChangeUpS.push(await log.step(`round ${round + 1}: up with no change`, () => seconds(() => cli(["up", "--spec", specPath]))));
-    result.downS.push(await log.step(`round ${round + 1}: down`, () => seconds(() => cli(["down", "--spec", specPath]))));
-    result.warmUpS.push(await log.step(`round ${round + 1}: warm up`, () => seconds(() => cli(["up", "--spec", specPath]))));
-    result.plainDockerS.push(await log.step(`round ${round + 1}: plain docker run script`, () => seconds(() => runProgram("bash", [peerScript], { timeout: 600_000 }))));
+    result.noChangeUpS.push(
+      await log.step(`round ${round + 1}: up with no change`, () =>
+        seconds(() => cli(["up", "--spec", specPath])),
+      ),
+    );
+    result.downS.push(
+      await log.step(`round ${round + 1}: down`, () => seconds(() => cli(["down", "--spec", specPath]))),
+    );
+    result.warmUpS.push(
+      await log.step(`round ${round + 1}: warm up`, () => seconds(() => cli(["up", "--spec", specPath]))),
+    );
+    result.plainDockerS.push(
+      await log.step(`round ${round + 1}: plain docker run script`, () =>
+        seconds(() => runProgram("bash", [peerScript], { timeout: 600_000 })),
+      ),
+    );
     await sweepLabelled("bench-plain");
   }
 } finally {
@@ -77,7 +113,12 @@ try {
 }
 const summary = {
   ...result,
-  median: { warmUpS: median(result.warmUpS), plainDockerS: median(result.plainDockerS), noChangeUpS: median(result.noChangeUpS), downS: median(result.downS) },
+  median: {
+    warmUpS: median(result.warmUpS),
+    plainDockerS: median(result.plainDockerS),
+    noChangeUpS: median(result.noChangeUpS),
+    downS: median(result.downS),
+  },
   ratioWarmUpToPlainDocker: median(result.warmUpS) / median(result.plainDockerS),
   goal: "ratio <= 2",
 };

@@ -11,7 +11,13 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage and examples)")
     .exitOverride();
   registerCommands(program);
+  applyToEveryCommand(program, (command) => command.exitOverride().showHelpAfterError("(run with --help for usage and examples)"));
   return program;
+}
+
+function applyToEveryCommand(command: Command, apply: (command: Command) => void): void {
+  apply(command);
+  for (const child of command.commands) applyToEveryCommand(child, apply);
 }
 
 /** Runs the CLI and returns the exit code; only the bin entry sets it on the process. */

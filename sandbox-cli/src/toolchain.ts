@@ -12,4 +12,5 @@ export const DEBIAN_PROGRAMS: Readonly<Record<string, string>> = {
   ffmpeg: "ffmpeg",
   ffprobe: "ffmpeg",
   chromium: "chromium",
+  zsh: "zsh",
 };

@@ -1,6 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "./types.ts";
 
+type ProviderModule = typeof import("./provider-impl.ts");
+
 /** file:// URL of the implementation, resolved here so the serialized shim captures only this string. */
 const implementationUrl = new URL("./provider-impl.ts", import.meta.url).href;
 
@@ -10,7 +12,10 @@ const implementationUrl = new URL("./provider-impl.ts", import.meta.url).href;
  */
 export function providerShim(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   const moduleUrl = implementationUrl;
-  const load = async () => (await import(moduleUrl)).providerFor(kind);
+  // Built with the Function constructor: a literal `import()` is rewritten by test runners (vitest)
+  // into a helper bound to their module graph, which cannot be serialized.
+  const importModule = new Function("url", "return import(url)") as (url: string) => Promise<ProviderModule>;
+  const load = async () => (await importModule(moduleUrl)).providerFor(kind);
   return {
     create: async (inputs) => (await load()).create(inputs),
     diff: async (id, olds, news) => (await load()).diff(id, olds, news),

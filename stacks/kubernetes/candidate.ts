@@ -34,6 +34,8 @@ export interface CandidateArgs {
   /** default "/metrics". */
   readonly metricsPath?: string;
   readonly provider?: k8s.Provider;
+  /** what every child waits for, e.g. the SandboxNamespace (a component's own dependsOn does not reach its children). */
+  readonly dependsOn?: readonly pulumi.Resource[];
 }
 
 export function candidateSettings(args: CandidateArgs): CandidateSettings {
@@ -87,34 +89,36 @@ function createPodGroup(
   parent: pulumi.Resource,
   s: CandidateSettings,
   group: PodGroup,
-  provider?: k8s.Provider,
+  provider: k8s.Provider | undefined,
+  after: readonly pulumi.Resource[],
 ) {
   const opts = { parent, ...(provider ? { provider } : {}) };
+  const first = { ...opts, dependsOn: [...after] };
   const name = group.main.name;
-  const account = new k8s.core.v1.ServiceAccount(`${name}-sa`, serviceAccountManifest(s, group), opts);
+  const account = new k8s.core.v1.ServiceAccount(`${name}-sa`, serviceAccountManifest(s, group), first);
   const claims = volumeClaimManifests(s, group).map(
     (claim) =>
       new k8s.core.v1.PersistentVolumeClaim(
         `${claim.metadata?.name}-pvc`,
         asArgs<k8s.core.v1.PersistentVolumeClaimArgs>(claim),
-        opts,
+        first,
       ),
   );
   const manifest = workloadManifest(s, group);
-  const workloadOpts = { ...opts, dependsOn: [account, ...claims] };
+  const workloadOpts = { ...opts, dependsOn: [...after, account, ...claims] };
   const workload =
     manifest.kind === "StatefulSet"
       ? new k8s.apps.v1.StatefulSet(name, asArgs<k8s.apps.v1.StatefulSetArgs>(manifest), workloadOpts)
       : new k8s.apps.v1.Deployment(name, asArgs<k8s.apps.v1.DeploymentArgs>(manifest), workloadOpts);
   const serviceSpec = serviceManifest(s, group);
   const service = serviceSpec
-    ? new k8s.core.v1.Service(`${name}-svc`, asArgs<k8s.core.v1.ServiceArgs>(serviceSpec), opts)
+    ? new k8s.core.v1.Service(`${name}-svc`, asArgs<k8s.core.v1.ServiceArgs>(serviceSpec), first)
     : undefined;
   const ingressSpec = ingressManifest(s, group);
   const ingress = ingressSpec
     ? new k8s.networking.v1.Ingress(`${name}-ingress`, asArgs<k8s.networking.v1.IngressArgs>(ingressSpec), {
         ...opts,
-        dependsOn: service ? [service] : [],
+        dependsOn: service ? [...after, service] : [...after],
       })
     : undefined;
   return { workload, service, ingress };
@@ -125,6 +129,8 @@ export interface DatabaseServerArgs {
   /** the dependency's pod group (a `database` instance of a candidate). */
   readonly group: PodGroup;
   readonly provider?: k8s.Provider;
+  /** what every child waits for (the namespace and the candidate's Secret). */
+  readonly dependsOn?: readonly pulumi.Resource[];
 }
 
 /** A candidate's database: a StatefulSet with its volume claim template, service account and Service. */
@@ -137,7 +143,7 @@ export class DatabaseServer extends pulumi.ComponentResource {
       args.group.main.ports.length === 0 ? [`${args.group.main.name} declares no port`] : [],
     );
     super("sandbox:kubernetes:DatabaseServer", name, {}, opts);
-    createPodGroup(this, args.settings, args.group, args.provider);
+    createPodGroup(this, args.settings, args.group, args.provider, args.dependsOn ?? []);
     this.serviceName = args.group.main.name;
     this.registerOutputs({ serviceName: this.serviceName });
   }
@@ -161,7 +167,8 @@ abstract class CandidateComponent extends pulumi.ComponentResource {
     );
     super(type, name, {}, opts);
     const provider = args.provider;
-    const base = { parent: this, ...(provider ? { provider } : {}) };
+    const after = args.dependsOn ?? [];
+    const base = { parent: this, ...(provider ? { provider } : {}), dependsOn: [...after] };
     const groups = podGroups(args.candidate);
     const secret =
       args.candidate.secrets.length > 0
@@ -172,12 +179,13 @@ abstract class CandidateComponent extends pulumi.ComponentResource {
           )
         : undefined;
     for (const group of groups.filter((g) => g.main.role !== "app")) {
-      const dbArgs = { settings: s, group, ...(provider ? { provider } : {}) };
-      new DatabaseServer(group.main.name, dbArgs, { parent: this, dependsOn: secret ? [secret] : [] });
+      const dependsOn = secret ? [...after, secret] : after;
+      const dbArgs = { settings: s, group, dependsOn, ...(provider ? { provider } : {}) };
+      new DatabaseServer(group.main.name, dbArgs, { parent: this });
     }
     const app = groups.find((group) => group.main.role === "app");
     if (!app) throw new Error(`${args.candidate.name}: the plan has no app instance`);
-    const created = createPodGroup(this, s, app, provider);
+    const created = createPodGroup(this, s, app, provider, secret ? [...after, secret] : after);
     this.serviceName = app.main.name;
     this.host = created.ingress ? (ingressManifest(s, app)?.spec?.rules?.[0]?.host ?? undefined) : undefined;
     this.registerOutputs({ serviceName: this.serviceName, host: this.host });

@@ -121,12 +121,12 @@ export class KubernetesSandbox extends pulumi.ComponentResource {
     super("sandbox:kubernetes:Sandbox", name, {}, opts);
     const namespace = new SandboxNamespace(name, plan.namespace, { parent: this });
     this.candidates = plan.candidates.map((candidateArgs) => {
-      const childOpts = { parent: this, dependsOn: [namespace] };
+      const withNamespace = { ...candidateArgs, dependsOn: [namespace] };
       const { candidate } = candidateArgs;
       const component =
         candidate.kind === "media"
-          ? new MediaServer(candidate.name, candidateArgs, childOpts)
-          : new LmsCandidate(candidate.name, candidateArgs, childOpts);
+          ? new MediaServer(candidate.name, withNamespace, { parent: this })
+          : new LmsCandidate(candidate.name, withNamespace, { parent: this });
       return {
         name: candidate.name,
         kind: candidate.kind,

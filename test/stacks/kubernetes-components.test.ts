@@ -93,6 +93,34 @@ describe("KubernetesSandbox (Pulumi mocks)", () => {
     }
   });
 
+  it("makes every object in the namespace wait for the namespace (component dependsOn does not reach children)", async () => {
+    const waits = new Map<string, string[]>();
+    const typeOf = (r: unknown) => String((r as { __pulumiType?: string }).__pulumiType);
+    new KubernetesSandbox(
+      "bakeoff",
+      { spec, createdAt, secretValues },
+      {
+        transformations: [
+          (args) => {
+            const deps = (args.opts.dependsOn ?? []) as unknown[];
+            waits.set(`${args.type} ${args.name}`, (Array.isArray(deps) ? deps : [deps]).map(typeOf));
+            return undefined;
+          },
+        ],
+      },
+    );
+    await settled();
+    const namespaced = [...waits].filter(
+      ([key]) => key.startsWith("kubernetes:") && !key.includes(":Namespace "),
+    );
+    expect(namespaced.length).toBeGreaterThan(30);
+    for (const [key, deps] of namespaced) {
+      const waitsForNamespace =
+        deps.includes("kubernetes:core/v1:Namespace") || deps.includes("sandbox:kubernetes:SandboxNamespace");
+      expect(waitsForNamespace, `${key} waits for ${deps.join(", ") || "nothing"}`).toBe(true);
+    }
+  });
+
   it("renderKubernetesSandbox lists exactly the objects the components create", async () => {
     new KubernetesSandbox("bakeoff", { spec, createdAt, secretValues });
     await settled();

@@ -4,6 +4,7 @@ import { copyFile, cp, mkdir, readFile, rename, rm, stat, writeFile } from "node
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { lock } from "proper-lockfile";
 import {
   buildHlsArgs,
   DEFAULT_LADDER,
@@ -124,14 +125,27 @@ async function assemble(packageDir: string, videoDir: string): Promise<void> {
  * of a synthetic video, and a quiz SCO. Returns the cached zip when no input changed.
  */
 export async function buildSampleCourse(options: SampleCourseOptions = {}): Promise<SampleCourse> {
-  const logger = options.logger ?? silentLogger;
   const outDir = resolve(options.outDir ?? join(stateDir(), "sample-course"));
+  await mkdir(outDir, { recursive: true });
+  // Two builds into one folder (a demo while a test runs) would trample each other's partial files.
+  const release = await lock(outDir, {
+    stale: 30_000,
+    retries: { retries: 180, minTimeout: 500, maxTimeout: 2000 },
+  });
+  try {
+    return await buildUnlocked(outDir, options);
+  } finally {
+    await release();
+  }
+}
+
+async function buildUnlocked(outDir: string, options: SampleCourseOptions): Promise<SampleCourse> {
+  const logger = options.logger ?? silentLogger;
   const ladder: HlsOptionsInput = options.ladder ?? { renditions: [...DEFAULT_LADDER], deterministic: true };
   const input: MediaInputArg = {
     kind: "synthetic",
     durationS: options.videoSeconds ?? DEFAULT_VIDEO_SECONDS,
   };
-  await mkdir(outDir, { recursive: true });
 
   const video = await cachedVideo(outDir, input, ladder, options.packageVideo, logger);
   const hlsJs = await readFile(require.resolve("hls.js/dist/hls.light.min.js"));

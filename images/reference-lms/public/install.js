@@ -1,5 +1,8 @@
 // Admin upload form: sends the chosen zip as the raw request body (Content-Type: application/zip).
-document.getElementById("install").addEventListener("submit", async (event) => {
+// The button stays disabled until this handler is attached, so the form never submits natively.
+const installForm = document.getElementById("install");
+installForm.querySelector('button[type="submit"]').disabled = false;
+installForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
   const file = form.elements.package.files[0];

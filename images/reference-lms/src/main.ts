@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { access, constants, mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { buildApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
@@ -13,8 +14,22 @@ function assetsDir(): string {
   return existsSync(bundled) ? bundled : fileURLToPath(new URL("../public/", import.meta.url));
 }
 
+/** Fails early, naming the fix, when the course volume cannot be written (e.g. owned by another uid). */
+async function checkDataDir(dataDir: string): Promise<void> {
+  try {
+    await mkdir(dataDir, { recursive: true });
+    await access(dataDir, constants.W_OK);
+  } catch (error) {
+    const uid = process.getuid?.() ?? "?";
+    throw new Error(
+      `reference-lms: DATA_DIR ${dataDir} is not writable by uid ${uid} (${(error as Error).message}); chown the volume to ${uid} or use a fresh one`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  await checkDataDir(config.dataDir);
   const db = createPool(config.databaseUrl, config.dbPoolMax);
   await migrate(db);
   const metrics = createMetrics(db);
@@ -30,11 +45,21 @@ async function main(): Promise<void> {
       console.log(`reference-lms: admin ${config.admin.username} is ready`);
     }
   }
+  // Load tests log in on every iteration: drop expired sessions and launch tokens now and then.
+  const sweep = setInterval(() => {
+    db.query("DELETE FROM sessions WHERE expires_at < now()")
+      .then(() => db.query("DELETE FROM xapi_tokens WHERE expires_at < now()"))
+      .catch((error: unknown) =>
+        console.error(`reference-lms: sweeping expired sessions failed: ${String(error)}`),
+      );
+  }, 10 * 60_000);
+  sweep.unref();
   const app = await buildApp(ctx, assetsDir());
   await app.listen({ host: "0.0.0.0", port: config.port });
   console.log(`reference-lms: listening on :${config.port}`);
   const stop = async (signal: string) => {
     console.log(`reference-lms: ${signal}, closing`);
+    clearInterval(sweep);
     await app.close();
     await db.end();
     process.exit(0);

@@ -52,7 +52,7 @@ export function catalogPage(username: string, admin: boolean, courses: readonly 
   const install = admin
     ? `<section><h2>Install a course</h2><form id="install"><input type="file" name="package" accept=".zip,application/zip" required>
 <input name="id" placeholder="course id (optional)" pattern="[a-z0-9][a-z0-9-]{0,62}">
-<button type="submit">Install</button></form><pre id="install-result" aria-live="polite"></pre>
+<button type="submit" disabled>Install</button></form><pre id="install-result" aria-live="polite"></pre>
 <script src="/assets/install.js" defer></script></section>`
     : "";
   return layout(

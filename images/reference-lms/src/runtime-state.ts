@@ -21,12 +21,32 @@ const num = (value: unknown) => {
   return Number.isFinite(n) ? n : null;
 };
 
+/** scorm-again's "flattened" format ({"cmi.core.lesson_status": "..."}) as nested objects. */
+export function unflatten(body: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(body);
+  if (!keys.some((key) => key.startsWith("cmi."))) return body;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const parts = key.split(".");
+    // Keys come from the client: never walk into an object's prototype.
+    if (parts.some((part) => part === "__proto__" || part === "constructor" || part === "prototype"))
+      continue;
+    let node = out;
+    for (const part of parts.slice(0, -1)) {
+      const next = node[part];
+      node = (next && typeof next === "object" ? next : (node[part] = {})) as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1] as string] = body[key];
+  }
+  return out;
+}
+
 /**
- * Reads a commit body: either scorm-again's common fields ({completionStatus, successStatus, score,
- * runtimeData: {cmi}}) or a bare cmi object ({cmi: {...}} or the cmi children themselves).
+ * Reads a commit body: scorm-again's common fields ({completionStatus, successStatus, score,
+ * runtimeData: {cmi}}), a bare cmi object ({cmi: {...}} or its children), or flattened cmi keys.
  */
 export function summariseScormCommit(body: unknown): CommitSummary {
-  const root = obj(body);
+  const root = unflatten(obj(body));
   const runtime = obj(root.runtimeData ?? root);
   const cmi = obj(runtime.cmi ?? runtime);
   const core = obj(cmi.core);

@@ -24,7 +24,7 @@ export function reportCommand(): Command {
       [
         "",
         "Examples:",
-        "  $ npx sandbox report --from ~/.local/state/elearning-sandbox/runs/2026-11-29T17-40-00Z",
+        "  $ npx sandbox report --from ~/.local/state/elearning-sandbox/runs/my-sandbox/RUN_ID",
         "  $ npx sandbox report --from run/report/report.json --out /tmp/rerendered",
         "  $ npx sandbox report --from run --json | jq -r .verdict",
         "  $ SOURCE_DATE_EPOCH=1764435600 npx sandbox report --from run   # reproducible generatedAt",

@@ -36,6 +36,8 @@ export function groupExternalHosts(urls: readonly ExternalUrl[]): {
   for (const { url, path } of urls) {
     const host = url.host.toLowerCase();
     if (!host || identifierHosts.has(host) || host === "localhost" || host === "127.0.0.1") continue;
+    // "https://ssl" + ".google-analytics.com" style concatenations leave a dotless fragment, not a host
+    if (!host.includes(".") && !host.startsWith("[")) continue;
     let entry = byHost.get(host);
     if (!entry) {
       entry = { host, plainHttp: false, references: 0, examples: [] };

@@ -44,4 +44,4 @@ export interface SourceCaps {
 }
 
 /** Small entries compress far beyond any sane ratio (a page of spaces); only judge ratios above this. */
-export const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
+export const RATIO_CHECK_MIN_BYTES = 256 * 1024;

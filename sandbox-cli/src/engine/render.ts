@@ -23,7 +23,7 @@ export function renderStatus(status: SandboxStatus): string {
       rows.push([
         index === 0 ? candidate.name : "",
         index === 0 ? candidate.kind : "",
-        instance.role === "app" ? (candidate.url ?? "-") : "",
+        index === 0 ? (candidate.url ?? "-") : "",
         instance.role,
         instance.container,
         instance.hostname,

@@ -58,9 +58,14 @@ async function buildImages(
     if ("recipe" in instance.image.docker)
       recipes.set(instance.image.docker.recipe.folder, instance.image.docker.recipe);
   }
-  const hashes: Record<string, string> = {};
-  for (const recipe of recipes.values()) hashes[recipe.folder] = (await ensureImage(recipe, log)).contextHash;
-  return hashes;
+  // In parallel: when nothing changed, each is a context copy and hash, mostly waiting on the disk.
+  const built = await Promise.all(
+    [...recipes.values()].map(async (recipe) => [
+      recipe.folder,
+      (await ensureImage(recipe, log)).contextHash,
+    ]),
+  );
+  return Object.fromEntries(built);
 }
 
 /** Creates or updates the sandbox described by the spec on the docker target and waits until every container is ready. */

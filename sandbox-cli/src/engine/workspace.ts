@@ -98,8 +98,17 @@ export async function clearStalePulumiLocks(sandbox: string): Promise<number> {
   return files.length;
 }
 
+/** Drops the stack's workspace and what the file backend keeps beside a removed stack (history, backups, lock dir). */
 export async function removeWorkspace(sandbox: string): Promise<void> {
-  await rm(workspaceDir(sandbox), { recursive: true, force: true });
+  const backend = join(pulumiDir(), ".pulumi");
+  for (const dir of [
+    workspaceDir(sandbox),
+    join(backend, "history", PROJECT_NAME, sandbox),
+    join(backend, "backups", PROJECT_NAME, sandbox),
+    join(backend, "locks", "organization", PROJECT_NAME, sandbox),
+  ]) {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export const stackExists = async (sandbox: string) =>

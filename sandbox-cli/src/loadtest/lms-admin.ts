@@ -9,8 +9,15 @@ interface Reply {
 }
 
 /** One JSON request with node:http (fetch's pooled connections misbehaved behind docker-proxy here). */
-function send(method: string, url: URL, body: unknown, cookie: string | undefined): Promise<Reply> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+export function lmsRequest(
+  method: string,
+  url: URL,
+  body: unknown,
+  cookie: string | undefined,
+  contentType = "application/json",
+): Promise<Reply> {
+  const payload =
+    body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = (url.protocol === "https:" ? https : http).request(
       url,
@@ -19,7 +26,7 @@ function send(method: string, url: URL, body: unknown, cookie: string | undefine
         timeout: 60_000,
         headers: {
           ...(payload
-            ? { "content-type": "application/json", "content-length": String(payload.length) }
+            ? { "content-type": contentType, "content-length": String(payload.length) }
             : {}),
           ...(cookie ? { cookie } : {}),
         },
@@ -64,7 +71,7 @@ export async function lmsAdmin(
   const call = async (method: string, path: string, body?: unknown, cookie?: string) => {
     let response: Reply;
     try {
-      response = await send(method, new URL(path, baseUrl), body, cookie);
+      response = await lmsRequest(method, new URL(path, baseUrl), body, cookie);
     } catch (error) {
       throw infrastructureError(
         "LOAD_LMS_UNREACHABLE",

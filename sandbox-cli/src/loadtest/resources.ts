@@ -47,15 +47,16 @@ export function resourceSample(previous: RawStats | undefined, current: RawStats
 }
 
 export interface ResourceSampler {
-  stop(): Promise<ContainerResources[]>;
+  /** stops sampling; sample times become seconds since `runStartMs` (known only once runners started). */
+  stop(runStartMs: number): Promise<ContainerResources[]>;
 }
 
 /** Samples every container every `intervalMs` until stopped (each reading is one Engine API call, no CLI). */
 export function startResourceSampler(
   containers: readonly ContainerToSample[],
-  runStartMs: number,
   intervalMs = 2000,
 ): ResourceSampler {
+  const samplerStartMs = Date.now();
   const series = containers.map((c) => ({
     ...c,
     previous: undefined as RawStats | undefined,
@@ -69,8 +70,7 @@ export function startResourceSampler(
           const raw = (await docker()
             .getContainer(s.container)
             .stats({ stream: false, "one-shot": true } as { stream: false })) as unknown as RawStats;
-          if (s.previous && Date.parse(raw.read) - runStartMs >= 0)
-            s.samples.push(resourceSample(s.previous, raw, runStartMs));
+          if (s.previous) s.samples.push(resourceSample(s.previous, raw, samplerStartMs));
           s.previous = raw;
         } catch {
           // a container that is gone or restarting gives no sample this round
@@ -85,17 +85,20 @@ export function startResourceSampler(
     }
   })();
   return {
-    async stop() {
+    async stop(runStartMs) {
       stopped = true;
       await loop;
       await readAll();
+      const shiftS = (samplerStartMs - runStartMs) / 1000;
       return Promise.all(
         series.map(async (s) => ({
           container: s.container,
           ...(s.candidate ? { candidate: s.candidate } : {}),
           ...(s.role ? { role: s.role } : {}),
           ...(await limits(s.container)),
-          samples: s.samples,
+          samples: s.samples
+            .map((sample) => ({ ...sample, t: Math.round((sample.t + shiftS) * 10) / 10 }))
+            .filter((sample) => sample.t >= 0),
         })),
       );
     },

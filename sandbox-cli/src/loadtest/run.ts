@@ -100,17 +100,16 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
     );
   }
   await mkdir(outDir, { recursive: true });
-  const startedAt = new Date(Date.now() + 2000);
-  const sampler = startResourceSampler(sandbox?.containers ?? [], startedAt.getTime());
+  const sampler = startResourceSampler(sandbox?.containers ?? []);
   const set = {
     config: plan.runner as Record<string, unknown>,
     runners: plan.runners,
     outDir,
-    startAtMs: startedAt.getTime(),
+    startDelayMs: 1500 + 250 * plan.runners,
     maxRunS: plan.runner.maxRunS,
   };
   const title = `${plan.learners} learners (${plan.viewers} watching video), ramp ${plan.rampUpS}s, hold ${plan.durationS}s, ${plan.runners} runner(s), ${mode}`;
-  let outputs: Awaited<ReturnType<typeof runLocalRunners>>;
+  let outputs: Awaited<ReturnType<typeof runLocalRunners>> | undefined;
   let resources: ContainerResources[] = [];
   try {
     outputs = await step(log, title, () =>
@@ -133,8 +132,9 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
           ),
     );
   } finally {
-    resources = await sampler.stop();
+    resources = await sampler.stop(outputs?.startAtMs ?? Date.now());
   }
+  const startedAt = new Date(outputs.startAtMs);
   const endedAt = new Date();
   const merged = await step(log, `merge raw samples of ${plan.runners} runner(s)`, () =>
     mergeSampleFiles(outputs.samplePaths, {

@@ -16,12 +16,14 @@ export interface RunnerSet {
   readonly runners: number;
   /** where raw samples, summaries and logs go (one folder per run). */
   readonly outDir: string;
-  /** epoch ms every runner starts at. */
-  readonly startAtMs: number;
+  /** how long after the runners are launched they all start (they share one start instant). */
+  readonly startDelayMs: number;
   readonly maxRunS: number;
 }
 
 export interface RunnerOutputs {
+  /** epoch ms every runner started at: the run's clock origin. */
+  readonly startAtMs: number;
   readonly samplePaths: string[];
   readonly summaries: EngineSummary[];
 }
@@ -32,7 +34,7 @@ const files = (dir: string, i: number) => ({
   log: join(dir, `runner-${i}.log`),
 });
 
-async function readSummaries(set: RunnerSet): Promise<RunnerOutputs> {
+async function readSummaries(set: RunnerSet, startAtMs: number): Promise<RunnerOutputs> {
   const summaries: EngineSummary[] = [];
   for (let i = 1; i <= set.runners; i++) {
     try {
@@ -47,6 +49,7 @@ async function readSummaries(set: RunnerSet): Promise<RunnerOutputs> {
     }
   }
   return {
+    startAtMs,
     samplePaths: Array.from({ length: set.runners }, (_, i) => files(set.outDir, i + 1).samples),
     summaries,
   };
@@ -58,7 +61,8 @@ export async function runLocalRunners(set: RunnerSet, log: Logger): Promise<Runn
   const bundle = join(set.outDir, "runner.cjs");
   await bundleRunner(bundle);
   const configPath = join(set.outDir, "config.json");
-  await writeFile(configPath, JSON.stringify({ ...set.config, startAtMs: set.startAtMs }));
+  const startAtMs = Date.now() + set.startDelayMs;
+  await writeFile(configPath, JSON.stringify({ ...set.config, startAtMs }));
   const children = Array.from({ length: set.runners }, (_, index) => {
     const i = index + 1;
     const f = files(set.outDir, i);
@@ -81,7 +85,7 @@ export async function runLocalRunners(set: RunnerSet, log: Logger): Promise<Runn
     if (result.exitCode !== 0)
       log.warn(`load runner ${index + 1}/${set.runners} exited ${result.exitCode ?? result.signal}`);
   }
-  return readSummaries(set);
+  return readSummaries(set, startAtMs);
 }
 
 export interface ContainerRunnerOptions {
@@ -100,11 +104,8 @@ export async function runContainerRunners(
 ): Promise<RunnerOutputs> {
   await mkdir(set.outDir, { recursive: true });
   const image = await ensureImage(LOAD_RUNNER_IMAGE, log);
-  await writeFile(
-    join(set.outDir, "config.json"),
-    JSON.stringify({ ...set.config, startAtMs: set.startAtMs }),
-  );
   const containers = [];
+  let startAtMs = 0;
   try {
     for (let i = 1; i <= set.runners; i++) {
       const container = await docker().createContainer({
@@ -126,8 +127,11 @@ export async function runContainerRunners(
       });
       containers.push(container);
     }
+    // The start instant is fixed once the image exists and the containers are created: those can take long.
+    startAtMs = Date.now() + set.startDelayMs;
+    await writeFile(join(set.outDir, "config.json"), JSON.stringify({ ...set.config, startAtMs }));
     await Promise.all(containers.map((c) => c.start()));
-    const deadline = (set.startAtMs - Date.now()) / 1000 + set.maxRunS + 60;
+    const deadline = (startAtMs - Date.now()) / 1000 + set.maxRunS + 60;
     await Promise.all(
       containers.map(async (container, index) => {
         const timer = setTimeout(() => container.kill().catch(() => undefined), Math.max(1, deadline) * 1000);
@@ -145,7 +149,7 @@ export async function runContainerRunners(
   } finally {
     await Promise.all(containers.map((c) => c.remove({ force: true }).catch(() => undefined)));
   }
-  return readSummaries(set);
+  return readSummaries(set, startAtMs);
 }
 
 /** Docker's multiplexed log stream (8-byte frame headers) as plain text. */

@@ -50,6 +50,7 @@ dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
 .note { color: var(--muted); }
+.nowrap, .nowrap code { white-space: nowrap; word-break: normal; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 10px; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }

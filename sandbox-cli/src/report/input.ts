@@ -58,6 +58,8 @@ export const runDirFiles = {
   provenance: "provenance.json",
   course: "course-profile.json",
   load: "load-result.json",
+  /** what `sandbox loadtest` writes in its run folder; read when load-result.json is absent. */
+  loadEngineResult: "result.json",
   capacity: "capacity.json",
   policy: "policy.json",
 } as const;

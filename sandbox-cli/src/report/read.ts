@@ -66,7 +66,10 @@ export async function readRunDir(dir: string, generatedAt: string): Promise<Repo
     spec,
     sites,
     course: await readPart(root, runDirFiles.course, CourseProfileSchema),
-    load: await readPart(root, runDirFiles.load, loadRunResultSchema),
+    // `sandbox loadtest` names its result result.json inside its own run folder
+    load:
+      (await readPart(root, runDirFiles.load, loadRunResultSchema)) ??
+      (await readPart(root, runDirFiles.loadEngineResult, loadRunResultSchema)),
     capacity: await readPart(root, runDirFiles.capacity, capacityResultSchema),
     policy: (await readPart(root, runDirFiles.policy, z.array(policyResultSchema))) ?? [],
     provenance: {

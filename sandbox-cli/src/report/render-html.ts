@@ -4,6 +4,7 @@ import { glossary } from "./glossary.ts";
 import { reportCss } from "./html-style.ts";
 import { toolsLine } from "./render-md.ts";
 import type { Report, SiteRow } from "./schema.ts";
+import { wordsFor } from "./thresholds.ts";
 import { fitLabel, renditionLabel, reportTitle, sentence } from "./words.ts";
 
 /** report.html: one self-contained page (inline CSS and SVG charts, no script, no network). */
@@ -122,11 +123,11 @@ function chartsSection(charts: readonly (Chart & { svg: string })[]): string {
 function thresholdsSection(report: Report): string {
   if (!report.thresholds.length)
     return `<h2>Thresholds</h2><p class="note">No load test was run, so no threshold was checked.</p>`;
-  const rows = report.thresholds.map(
-    (t) =>
-      `<tr><td><code>${esc(t.name)}</code></td><td>${esc(t.it)}</td><td>${t.ok ? pill("pass", "ok") : pill("fail", "bad")}</td><td>${esc(sentence(t.training))}</td></tr>`,
-  );
-  return `<h2>Thresholds</h2><table><thead><tr><th>Check</th><th>Observed (IT)</th><th>Result</th><th>For Training</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  const rows = report.thresholds.map((t) => {
+    const observed = t.observed === null ? "not measured" : wordsFor(t.metric).show(t.observed);
+    return `<tr><td><code>${esc(t.metric)}</code></td><td class="num">${esc(observed)}</td><td class="nowrap"><code>${esc(t.expression)}</code></td><td>${t.ok ? pill("pass", "ok") : pill("fail", "bad")}</td><td>${esc(sentence(t.training))}</td></tr>`;
+  });
+  return `<h2>Thresholds</h2><table><thead><tr><th>Metric (IT)</th><th class="num">Observed</th><th>Limit</th><th>Result</th><th>For Training</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 function courseSection(report: Report): string {

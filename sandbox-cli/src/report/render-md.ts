@@ -1,6 +1,7 @@
 import { fmtBytes, fmtInt, fmtMbps, fmtMs, fmtPct, fmtSeconds } from "./format.ts";
 import { glossary } from "./glossary.ts";
 import type { Report } from "./schema.ts";
+import { wordsFor } from "./thresholds.ts";
 import { fitLabel, renditionLabel, reportTitle, sentence } from "./words.ts";
 
 /** report.md: the same content as report.html, without charts, for a ticket or a pull request. */
@@ -58,8 +59,14 @@ export function renderMarkdown(report: Report): string {
   out.push(
     report.thresholds.length
       ? table(
-          ["Check", "Observed (IT)", "Result", "For Training"],
-          report.thresholds.map((t) => [t.name, t.it, t.ok ? "pass" : "**fail**", sentence(t.training)]),
+          ["Metric (IT)", "Observed", "Limit", "Result", "For Training"],
+          report.thresholds.map((t) => [
+            `\`${t.metric}\``,
+            t.observed === null ? "not measured" : wordsFor(t.metric).show(t.observed),
+            `\`${t.expression}\``,
+            t.ok ? "pass" : "**fail**",
+            sentence(t.training),
+          ]),
         )
       : "No load test was run, so no threshold was checked.\n",
   );

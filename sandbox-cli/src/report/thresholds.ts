@@ -6,23 +6,54 @@ import type { LoadSection, ThresholdCheck } from "./schema.ts";
 interface MetricWords {
   /** what a failure means to a learner. */
   training: string;
+  /** what a pass means to a learner. */
+  passed: string;
   /** how to print the observed figure for IT. */
   show: (observed: number) => string;
 }
 
 const wordsByMetric: Record<string, MetricWords> = {
-  http_req_duration: { training: "course pages and saving progress felt slow", show: fmtMs },
-  http_req_failed: { training: "some learners saw errors while taking the course", show: fmtPct },
-  hls_rebuffer_ratio: { training: "the course video stalled while learners watched", show: fmtPct },
+  http_req_duration: {
+    training: "course pages and saving progress felt slow",
+    passed: "pages and progress saves were quick enough",
+    show: fmtMs,
+  },
+  http_req_failed: {
+    training: "some learners saw errors while taking the course",
+    passed: "learners saw almost no errors",
+    show: fmtPct,
+  },
+  hls_rebuffer_ratio: {
+    training: "the course video stalled while learners watched",
+    passed: "the video played without stalling",
+    show: fmtPct,
+  },
   // the load engine measures time to first frame in ms (its threshold reads "p(95)<4000")
   hls_time_to_first_frame: {
     training: "the course video took long to start",
+    passed: "the video started quickly",
     show: (ms) => fmtSeconds(ms / 1000),
   },
-  server_cpu_share: { training: "the LMS server ran out of processing power", show: fmtPct },
-  server_memory_share: { training: "the LMS server ran short of memory", show: fmtPct },
-  container_cpu_share: { training: "a server in the sandbox ran out of processing power", show: fmtPct },
-  container_memory_share: { training: "a server in the sandbox ran short of memory", show: fmtPct },
+  server_cpu_share: {
+    training: "the LMS server ran out of processing power",
+    passed: "the servers had processing power to spare",
+    show: fmtPct,
+  },
+  server_memory_share: {
+    training: "the LMS server ran short of memory",
+    passed: "the servers had memory to spare",
+    show: fmtPct,
+  },
+  container_cpu_share: {
+    training: "a server in the sandbox ran out of processing power",
+    passed: "this server had processing power to spare",
+    show: fmtPct,
+  },
+  container_memory_share: {
+    training: "a server in the sandbox ran short of memory",
+    passed: "this server had memory to spare",
+    show: fmtPct,
+  },
 };
 
 /** "container_cpu_share{container:lms}" -> "container_cpu_share". */
@@ -30,6 +61,7 @@ export const metricBase = (metric: string) => metric.replace(/\{.*\}$/, "");
 
 const fallbackWords: MetricWords = {
   training: "a measured quality limit was exceeded",
+  passed: "within its limit",
   show: (n) => String(Number(n.toPrecision(4))),
 };
 
@@ -78,7 +110,7 @@ function check(metric: string, expression: string, observed: number | null, ok: 
     expression,
     observed: observed === null ? null : Number(observed.toPrecision(6)),
     ok,
-    training: ok ? "within the limit learners need" : words.training,
+    training: ok ? words.passed : words.training,
     it: `${metric} = ${seen}, limit ${expression}${ok ? "" : " (failed)"}`,
   };
 }

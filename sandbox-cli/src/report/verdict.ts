@@ -1,5 +1,5 @@
 import { ExitCode } from "../errors.ts";
-import { fmtInt, fmtLearners } from "./format.ts";
+import { fmtLearners } from "./format.ts";
 import type { Decision, Reason, Report, SiteRow, VerdictChange } from "./schema.ts";
 import { proposeSiteChanges, reasonKey } from "./site-changes.ts";
 import { collectReasons, type VerdictFacts } from "./verdict-rules.ts";

@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { usageError } from "../errors.ts";
 import { canonicalJson, sha256Hex } from "./canonical.ts";
 import { renderHtml } from "./render-html.ts";
 import { renderJunit } from "./render-junit.ts";
@@ -18,7 +19,16 @@ export interface WrittenReport {
 /** Writes report.json (canonical), report.html, report.md and junit.xml into outDir. */
 export async function writeReport(report: Report, outDir: string): Promise<WrittenReport> {
   const dir = resolve(outDir);
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw usageError(
+      "REPORT_OUT_UNWRITABLE",
+      `cannot create the report folder ${dir}: ${(error as Error).message}`,
+      "pass --out DIR with a folder you can write to",
+      error,
+    );
+  }
   const json = canonicalJson(report);
   const files = {
     json: ["report.json", json],

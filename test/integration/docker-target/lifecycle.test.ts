@@ -53,23 +53,6 @@ describe("docker target", () => {
     }
   }, 300_000);
 
-  it("changes nothing on a second up, and lets only one of two concurrent ups run", async () => {
-    const loaded = await loadSpecFile(specA);
-    const [first, second] = await Promise.allSettled([
-      sandboxUp(loaded, silentLogger),
-      sandboxUp(loaded, silentLogger),
-    ]);
-    const outcomes = [first, second].map((o) => o.status).sort();
-    expect(outcomes).toEqual(["fulfilled", "rejected"]);
-    const rejected = [first, second].find((o) => o.status === "rejected") as PromiseRejectedResult;
-    expect(rejected.reason).toMatchObject({ code: "SANDBOX_BUSY" });
-    const done = [first, second].find((o) => o.status === "fulfilled") as PromiseFulfilledResult<
-      Awaited<ReturnType<typeof sandboxUp>>
-    >;
-    expect(done.value.changed).toBe(false);
-    expect(Object.keys(done.value.changes)).toEqual(["same"]);
-  }, 180_000);
-
   it("labels every object and limits every container", async () => {
     const objects = await labelledObjects(nameA);
     expect(objects.networks.sort()).toEqual([`sandbox-${nameA}-edge`, `sandbox-${nameA}-internal`]);
@@ -114,6 +97,23 @@ describe("docker target", () => {
     const rules = (await runProgram("iptables", ["-S", "DOCKER-ISOLATION-STAGE-1"])).stdout;
     expect(rules).toContain(`! -d ${subnet} -i ${bridge} -j DROP`);
   }, 120_000);
+
+  it("changes nothing on a second up of B, and lets only one of two concurrent ups run", async () => {
+    const loaded = await loadSpecFile(specB);
+    const [first, second] = await Promise.allSettled([
+      sandboxUp(loaded, silentLogger),
+      sandboxUp(loaded, silentLogger),
+    ]);
+    const outcomes = [first, second].map((o) => o.status).sort();
+    expect(outcomes).toEqual(["fulfilled", "rejected"]);
+    const rejected = [first, second].find((o) => o.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: "SANDBOX_BUSY" });
+    const done = [first, second].find((o) => o.status === "fulfilled") as PromiseFulfilledResult<
+      Awaited<ReturnType<typeof sandboxUp>>
+    >;
+    expect(done.value.changed).toBe(false);
+    expect(Object.keys(done.value.changes)).toEqual(["same"]);
+  }, 180_000);
 
   it("downs a sandbox completely, including objects left with its label", async () => {
     await docker().createVolume({ Name: `sandbox-${nameB}-leftover`, Labels: { "sandbox.name": nameB } });

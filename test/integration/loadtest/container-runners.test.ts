@@ -57,8 +57,7 @@ afterAll(async () => {
 
 describe("runner containers on the sandbox's own network", () => {
   it("split the viewers by execution segment, write raw samples to the bind mount, and merge exactly", async () => {
-    const startAtMs = Date.now() + 3000;
-    const sampler = startResourceSampler([{ container: mediaName, role: "media" }], startAtMs, 1000);
+    const sampler = startResourceSampler([{ container: mediaName, role: "media" }], 1000);
     const out = await runContainerRunners(
       {
         config: {
@@ -79,13 +78,13 @@ describe("runner containers on the sandbox's own network", () => {
         },
         runners: 2,
         outDir: work,
-        startAtMs,
+        startDelayMs: 1500,
         maxRunS: 20,
       },
       { network, labels, namePrefix: `sandbox-${sandbox}-runner` },
       silentLogger,
     );
-    const [media] = await sampler.stop();
+    const [media] = await sampler.stop(out.startAtMs);
     expect(out.summaries.map((s) => s.segment)).toEqual(["1/2", "2/2"]);
     expect(out.summaries.map((s) => s.vus)).toEqual([3, 2]);
     const merged = await mergeSampleFiles(out.samplePaths);

@@ -85,7 +85,7 @@ describe("load engine against a real HLS server on 127.0.0.1", () => {
     const before = server.requests;
     const config = { runId: "it-three", maxRunS: 20, scenarios: viewers(7, 3) };
     const out = await runLocalRunners(
-      { config, runners: 3, outDir, startAtMs: Date.now() + 1500, maxRunS: 20 },
+      { config, runners: 3, outDir, startDelayMs: 1500, maxRunS: 20 },
       silentLogger,
     );
     expect(out.summaries.map((s) => s.vus)).toEqual([3, 2, 2]);

@@ -101,10 +101,10 @@ describe("the sample course, built for real", () => {
     });
 
     async function openSco(launch: string): Promise<Frame> {
-      await page.goto(`${server.baseUrl}/__lms.html?sco=${launch}`);
+      await page.goto(`${server.baseUrl}/__lms.html?sco=${encodeURIComponent(launch)}`);
       const frame = await (await page.waitForSelector("#sco")).contentFrame();
       if (!frame) throw new Error("the SCO frame did not load");
-      await frame.waitForURL(new RegExp(launch.replace(".", "\\.")));
+      await frame.waitForURL((url) => `${url.pathname}${url.search}`.endsWith(launch));
       await frame.waitForLoadState("load");
       return frame;
     }
@@ -168,6 +168,17 @@ describe("the sample course, built for real", () => {
       ]);
       expect(failedResponses).toEqual([]);
     }, 90_000);
+
+    it("the lesson plays a media-server copy named by ?media=, and ignores anything but an http(s) playlist", async () => {
+      const linkFor = async (media: string) => {
+        const lesson = await openSco(`lesson/index.html?media=${encodeURIComponent(media)}`);
+        return lesson.getAttribute("#video-link", "href");
+      };
+      expect(await linkFor("/lesson/video/master.m3u8")).toBe("/lesson/video/master.m3u8");
+      expect(await linkFor("http://127.0.0.1:1/sox/master.m3u8")).toBe("http://127.0.0.1:1/sox/master.m3u8");
+      expect(await linkFor("javascript:alert(1)//.m3u8")).toBe("video/master.m3u8");
+      expect(await linkFor("/lesson/index.html")).toBe("video/master.m3u8");
+    }, 60_000);
 
     async function takeQuiz(answers: number[]): Promise<{ calls: Call[]; result: string }> {
       const quiz = await openSco("quiz/index.html");

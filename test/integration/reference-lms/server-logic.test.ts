@@ -29,6 +29,20 @@ describe("SCORM commit summaries", () => {
     });
   });
 
+  it("reads scorm-again's flattened form", () => {
+    const summary = summariseScormCommit({
+      "cmi.core.lesson_location": "page-3",
+      "cmi.core.lesson_status": "completed",
+      "cmi.suspend_data": "s3",
+    });
+    expect(summary).toMatchObject({
+      completionStatus: "completed",
+      state: { location: "page-3", suspendData: "s3" },
+    });
+    summariseScormCommit({ "cmi.__proto__.polluted": "yes", "cmi.constructor.prototype.polluted": "yes" });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("reads a bare SCORM 2004 cmi object", () => {
     const summary = summariseScormCommit({
       cmi: {

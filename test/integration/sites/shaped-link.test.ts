@@ -105,19 +105,22 @@ describe("site link on docker (tbf shaping + userspace delay)", () => {
 
   it("adds the configured RTT: one round trip per request, two for a new connection", async () => {
     const { url } = link.targetHostFor("files");
-    const result = await runProbe<{ firstRequestMs: number; reusedMedianMs: number }>(harness, link.network, [
-      "rtt",
+    type Rtt = { firstRequestMs: number; reusedMedianMs: number; reusedMinMs: number };
+    const rtt = ["rtt", "--count", "21"];
+    const direct = await runProbe<Rtt>(harness, harness.network, [
+      ...rtt,
       "--url",
-      `${url}/ping`,
-      "--count",
-      "11",
+      `http://${harness.fileServer}:8080/ping`,
     ]);
+    const via = await runProbe<Rtt>(harness, link.network, [...rtt, "--url", `${url}/ping`]);
     console.info(
-      `rtt: first request ${result.firstRequestMs.toFixed(1)} ms, reused median ${result.reusedMedianMs.toFixed(1)} ms`,
+      `rtt: first request ${via.firstRequestMs.toFixed(1)} ms, reused min ${via.reusedMinMs.toFixed(1)} / median ${via.reusedMedianMs.toFixed(1)} ms; unshaped peer min ${direct.reusedMinMs.toFixed(1)} ms`,
     );
-    expect(result.reusedMedianMs).toBeGreaterThanOrEqual(site.rttMs);
-    expect(result.reusedMedianMs).toBeLessThan(site.rttMs * 1.25 + 5);
-    expect(result.firstRequestMs).toBeGreaterThanOrEqual(2 * site.rttMs);
+    // The delay stage never releases early; the fastest of 20 requests shows what it adds on top of the
+    // peer (the slower ones only show how busy the host is).
+    expect(via.reusedMinMs).toBeGreaterThanOrEqual(site.rttMs);
+    expect(via.reusedMinMs - direct.reusedMinMs).toBeLessThan(site.rttMs * 1.25 + 5);
+    expect(via.firstRequestMs).toBeGreaterThanOrEqual(2 * site.rttMs);
   });
 
   it("names the missing sandbox network and the fix", async () => {

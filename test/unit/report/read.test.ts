@@ -48,6 +48,14 @@ describe("readReportFile", () => {
       expect((await readFile(path, "utf8")).length).toBeGreaterThan(1000);
   });
 
+  it("names an --out folder that cannot be created, and writes nothing", async () => {
+    const file = join(dir, "a-file");
+    await writeFile(file, "x");
+    const error = await failure(writeReport(buildReport(await fixtureInput()), join(file, "report")));
+    expect(error).toMatchObject({ code: "REPORT_OUT_UNWRITABLE", exitCode: 2 });
+    expect(error.message).toContain(`cannot create the report folder ${join(file, "report")}`);
+  });
+
   it("names a missing file", async () => {
     const error = await failure(readReportFile(join(dir, "nope.json")));
     expect(error).toMatchObject({ code: "REPORT_UNREADABLE", exitCode: 2 });
@@ -120,6 +128,14 @@ describe("readRunDir", () => {
     const input = await readRunDir(run, FIXTURE_TIME);
     expect([input.load, input.capacity, input.course, input.policy]).toEqual([null, null, null, []]);
     expect(buildReport(input).verdict.reasons.map((r) => r.rule)).toContain("not-load-tested");
+  });
+
+  it("reads the load engine's own result.json when load-result.json is absent", async () => {
+    const run = await copyFixture();
+    await cp(join(run, "load-result.json"), join(run, "result.json"));
+    await rm(join(run, "load-result.json"));
+    const input = await readRunDir(run, FIXTURE_TIME);
+    expect(input.load?.runId).toBe("run-2026-11-29T17-40-00Z");
   });
 
   it("names a folder that is not a run folder and what one holds", async () => {

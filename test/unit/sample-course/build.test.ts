@@ -182,4 +182,16 @@ describe("buildSampleCourse (video packager replaced)", () => {
     expect(forced.cached).toBe(false);
     expect(forced.videoCached).toBe(true);
   });
+
+  it("serialises two builds into one folder: one encodes, the other gets the cached result", async () => {
+    const concurrent = { count: 0 };
+    const outDir = join(root, "shared");
+    const [one, two] = await Promise.all([
+      buildSampleCourse({ outDir, videoSeconds: 6, packageVideo: fakePackager(concurrent) }),
+      buildSampleCourse({ outDir, videoSeconds: 6, packageVideo: fakePackager(concurrent) }),
+    ]);
+    expect(concurrent.count).toBe(1);
+    expect([one.cached, two.cached].sort()).toEqual([false, true]);
+    expect(one.sha256).toBe(two.sha256);
+  });
 });

@@ -1,0 +1,110 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lmsRequest } from "../../../sandbox-cli/src/loadtest/lms-admin.ts";
+import { loadRunResultSchema } from "../../../sandbox-cli/src/loadtest/result-schema.ts";
+import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
+import { runProgram } from "../../../sandbox-cli/src/util/exec.ts";
+import { runCli } from "../../helpers/cli.ts";
+import { makeHlsLadder } from "./hls-fixture.ts";
+
+// A real sandbox (docker target: reference LMS + PostgreSQL + media server + edge), a real SCORM 1.2 course
+// from the shared fixtures, a small HLS ladder on the media server, and `sandbox loadtest` through the CLI.
+// Traffic goes only to the sandbox's published 127.0.0.1 ports.
+const name = `lt-${randomBytes(3).toString("hex")}`;
+const course = "/work/shared/fixtures/courses/singlescobasic.zip";
+let stateDir: string;
+let spec: string;
+const env = () => ({ SANDBOX_STATE_DIR: stateDir });
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), "sandbox-lt-"));
+  spec = join(stateDir, "sandbox.yaml");
+  await writeFile(
+    spec,
+    [
+      `name: ${name}`,
+      "owner: loadtest-it@example.com",
+      "ttl: 1h",
+      "candidates:",
+      "  - catalog: reference-lms",
+      "  - catalog: media-nginx",
+      "sites:",
+      "  - { name: branch, profile: small-branch, learners: 10 }",
+      "load: { peakLearners: 4, rampUp: 2s, duration: 12s, commitInterval: 3s, thinkTime: { min: 1s, max: 2s }, maxLearners: 20, maxDuration: 2m }",
+      "",
+    ].join("\n"),
+  );
+  const up = await runCli(["up", "--spec", spec, "--json"], { env: env(), timeoutMs: 280_000 });
+  if (up.exitCode !== 0) throw new Error(`sandbox up failed: ${up.stderr}`);
+  const status = JSON.parse(up.stdout).status as { candidates: { kind: string; url: string }[] };
+  const lmsUrl = status.candidates.find((c) => c.kind === "lms")?.url as string;
+  const lmsEnv = (await docker().getContainer(`sandbox-${name}-reference-lms`).inspect()).Config.Env;
+  const value = (key: string) => lmsEnv.find((e) => e.startsWith(`${key}=`))?.slice(key.length + 1);
+  const login = await lmsRequest(
+    "POST",
+    new URL("/api/login", lmsUrl),
+    { username: value("ADMIN_USER"), password: value("ADMIN_PASSWORD") },
+    undefined,
+  );
+  const cookie = login.cookies.map((c) => c.split(";")[0]).join("; ");
+  const installed = await lmsRequest(
+    "POST",
+    new URL("/api/courses?id=golf", lmsUrl),
+    await readFile(course),
+    cookie,
+    "application/zip",
+  );
+  if (installed.status !== 201)
+    throw new Error(`course upload failed: ${installed.status} ${installed.body}`);
+  const ladder = join(process.cwd(), "test-artifacts", "hls-ladder-8s");
+  await makeHlsLadder(ladder, 8);
+  const media = `sandbox-${name}-media-nginx`;
+  await runProgram("docker", ["exec", media, "mkdir", "-p", "/srv/media/golf"]);
+  await runProgram("docker", ["cp", `${ladder}/.`, `${media}:/srv/media/golf/`]);
+}, 300_000);
+
+afterAll(async () => {
+  await runCli(["down", "--spec", spec], { env: env(), timeoutMs: 180_000 });
+  await rm(stateDir, { recursive: true, force: true });
+}, 200_000);
+
+describe("sandbox loadtest against a real sandbox", () => {
+  it("runs learner journeys and paced viewers over 2 runners, merges them and checks integrity", async () => {
+    const run = await runCli(["loadtest", "--spec", spec, "--runners", "2", "--site", "branch", "--json"], {
+      env: env(),
+      timeoutMs: 120_000,
+    });
+    expect(run.stderr).toContain("provision 4 learner accounts");
+    expect(run.exitCode).toBe(0);
+    const result = loadRunResultSchema.parse(JSON.parse(run.stdout));
+    expect(result.plan).toMatchObject({
+      learners: 4,
+      runners: 2,
+      site: "branch",
+      scenarios: ["learner-journey", "hls-viewer"],
+    });
+    expect(result.passed).toBe(true);
+    expect(result.integrity?.ok).toBe(true);
+    expect(result.integrity?.commitsSent).toBeGreaterThan(0);
+    expect(result.integrity?.commitsStored).toBe(result.integrity?.commitsSent);
+    expect(result.metrics.hls_time_to_first_frame?.type).toBe("trend");
+    expect(result.metrics.http_req_failed).toMatchObject({ values: { passes: 0 } });
+    expect(Math.max(...result.timeline.map((b) => b.activeLearners))).toBe(4);
+    expect(result.resources.map((r) => r.role).sort()).toEqual(["app", "app", "database", "edge"]);
+    expect(result.resources.every((r) => r.samples.length > 0)).toBe(true);
+  }, 150_000);
+
+  it("refuses loads above the spec's caps and targets outside the sandbox (exit 2)", async () => {
+    const over = await runCli(["loadtest", "--spec", spec, "--learners", "21"], { env: env() });
+    expect(over.exitCode).toBe(2);
+    expect(over.stderr).toContain("21 learners is above this sandbox's cap of 20 (load.maxLearners)");
+    const foreign = await runCli(["loadtest", "--spec", spec, "--target-url", "http://127.0.0.1:9"], {
+      env: env(),
+    });
+    expect(foreign.exitCode).toBe(2);
+    expect(foreign.stderr).toContain("LOAD_TARGET_NOT_CONFIRMED");
+  }, 60_000);
+});
