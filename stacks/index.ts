@@ -1,8 +1,8 @@
 /**
  * Program entry named in Pulumi.yaml, for a Pulumi user driving a sandbox with the plain CLI
  * (`pulumi config set specFile sandbox.yaml && pulumi up`). The sandbox CLI runs the same program inline
- * (sandbox-cli/src/engine), which also keeps ports, creation time and secrets stable between runs;
- * here they come from stack config: `hostPorts` (object), `createdAt` (ISO) and `secrets` (secret object).
+ * (sandbox-cli/src/engine), which also keeps ports and creation time stable between runs; here they
+ * come from stack config: `hostPorts` (object) and `createdAt` (ISO). Passwords are Password resources.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ensureImage } from "../sandbox-cli/src/runtime/images.ts";
@@ -43,3 +43,4 @@ const outputs = await dockerSandboxProgram({
 export const sandbox = outputs.sandbox;
 export const endpoints = outputs.endpoints;
 export const containerIds = outputs.containerIds;
+export const secrets = outputs.secrets;

@@ -3,9 +3,9 @@
  *   npx tsx bench/up/run.ts [--rounds N]
  * Each round, alternately: our `up` of a sandbox whose images are built (warm), then the plain script.
  * Also reports the cold `up` (first of a new sandbox on a fresh state dir) and the no-change `up`.
- * Writes bench/out/up-<time>.json. Only 127.0.0.1 is contacted.
+ * Writes bench/out/up-<time>.json (its state dir is removed afterwards). Only 127.0.0.1 is contacted.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sweepLabelled } from "../../sandbox-cli/src/engine/sweep.ts";
 import { projectRoot } from "../../sandbox-cli/src/paths.ts";
@@ -110,6 +110,7 @@ try {
 } finally {
   await sweepLabelled("bench-plain");
   await cli(["down", "--spec", specPath]).catch(() => undefined);
+  await rm(stateDir, { recursive: true, force: true });
 }
 const summary = {
   ...result,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { hlsViewerScenario } from "../scenarios/hls-viewer/viewer.ts";
 import { learnerJourneyScenario } from "../scenarios/learner-journey/journey.ts";
 import type { RunnerConfig } from "./config.ts";
@@ -40,6 +41,8 @@ export async function runFromConfig(
   });
   const scenarios = scenariosOf(config);
   const wall = AbortSignal.timeout(Math.max(0, startAtMs - Date.now()) + config.maxRunS * 1000);
+  // every VU listens on the wall: thousands of listeners are expected, not a leak
+  setMaxListeners(0, wall);
   return runEngine({
     runId: config.runId,
     segment,

@@ -7,12 +7,10 @@ import {
   type PlannedContainer,
   planDockerSandbox,
 } from "./plan.ts";
-import { DockerContainer, DockerImage, DockerNetwork, DockerVolume } from "./resources.ts";
+import { DockerContainer, DockerImage, DockerNetwork, DockerVolume, Password } from "./resources.ts";
 
 export interface DockerSandboxArgs {
   readonly input: DockerSandboxInput;
-  /** generated secrets per candidate (`${secret:NAME}`), a Pulumi secret. */
-  readonly secrets: pulumi.Input<Record<string, Record<string, string>>>;
 }
 
 /** One sandbox on the docker target: its networks, volumes, images, candidate containers and the edge. */
@@ -20,6 +18,8 @@ export class DockerSandbox extends pulumi.ComponentResource {
   readonly plan: DockerObjectsPlan;
   readonly endpoints: readonly Endpoint[];
   readonly containerIds: pulumi.Output<Record<string, string>>;
+  /** generated secrets per candidate (`{{secret:NAME}}` values), a Pulumi secret. */
+  readonly secrets: pulumi.Output<Record<string, Record<string, string>>>;
 
   constructor(name: string, args: DockerSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
     super("sandbox:docker:Sandbox", name, {}, opts);
@@ -35,7 +35,30 @@ export class DockerSandbox extends pulumi.ComponentResource {
         new DockerImage(`${name}-image-${key.replace(/[^a-z0-9-]/g, "-")}`, image, { parent: this }),
       ]),
     );
-    const secrets = pulumi.secret(pulumi.output(args.secrets));
+    const passwords = args.input.candidates.flatMap((candidate) =>
+      candidate.secrets.map((secret) => ({
+        candidate: candidate.name,
+        name: secret.name,
+        resource: new Password(
+          `${name}-${candidate.name}-${secret.name}`,
+          { length: secret.length },
+          { parent: this },
+        ),
+      })),
+    );
+    const secrets = pulumi.secret(
+      pulumi.all(passwords.map((password) => password.resource.value)).apply((values) => {
+        const byCandidate: Record<string, Record<string, string>> = {};
+        passwords.forEach((password, index) => {
+          byCandidate[password.candidate] = {
+            ...byCandidate[password.candidate],
+            [password.name]: values[index] ?? "",
+          };
+        });
+        return byCandidate;
+      }),
+    );
+    this.secrets = secrets;
     const created = new Map<string, DockerContainer>();
     const makeContainer = (planned: PlannedContainer, networks: DockerNetwork[]) => {
       const image = images[planned.imageKey];
@@ -63,6 +86,10 @@ export class DockerSandbox extends pulumi.ComponentResource {
     this.containerIds = pulumi
       .all([...candidates, edge].map((container) => pulumi.all([container.name, container.containerId])))
       .apply((pairs) => Object.fromEntries(pairs));
-    this.registerOutputs({ endpoints: this.endpoints, containerIds: this.containerIds });
+    this.registerOutputs({
+      endpoints: this.endpoints,
+      containerIds: this.containerIds,
+      secrets: this.secrets,
+    });
   }
 }

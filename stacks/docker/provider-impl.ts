@@ -2,6 +2,7 @@
  * The docker target's dynamic provider, loaded by the tiny serialized shim in provider.ts inside the
  * pulumi-resource-pulumi-nodejs process (which runs node with tsx, so these .ts modules import directly).
  */
+import { randomBytes, randomUUID } from "node:crypto";
 import { containerExists, createContainer, removeContainer } from "./container.ts";
 import {
   createNetwork,
@@ -30,7 +31,20 @@ const clean = (inputs: Props): Props => {
   return rest;
 };
 
+/** URL-safe characters only: no quoting trouble in env vars and connection URLs. */
+export const generatePassword = (length: number) =>
+  randomBytes(length).toString("base64url").slice(0, length);
+
 const operations: Record<ResourceKind, Operations> = {
+  password: {
+    async create(inputs) {
+      const length = Number(inputs.length);
+      return { id: randomUUID(), outs: { ...clean(inputs), value: generatePassword(length) } };
+    },
+    delete: async () => {},
+    exists: async () => true,
+    inPlace: [],
+  },
   network: {
     async create(inputs) {
       const { id } = await createNetwork(inputs as unknown as NetworkInputs);
@@ -77,7 +91,7 @@ const operations: Record<ResourceKind, Operations> = {
 /** Input keys whose values differ (by JSON value); outputs-only keys of `olds` are ignored. */
 export function changedKeys(olds: Props, news: Props): string[] {
   const keys = new Set([...Object.keys(clean(news)), ...Object.keys(clean(olds))]);
-  const outputOnly = new Set(["networkId", "containerId", "tag", "imageId"]);
+  const outputOnly = new Set(["networkId", "containerId", "tag", "imageId", "value"]);
   return [...keys].filter(
     (key) => !outputOnly.has(key) && JSON.stringify(olds[key]) !== JSON.stringify(news[key]),
   );

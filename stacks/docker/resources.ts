@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { provider } from "./provider.ts";
-import type { ContainerInputs, ImageInputs, NetworkInputs, VolumeInputs } from "./types.ts";
+import type { ContainerInputs, ImageInputs, NetworkInputs, PasswordInputs, VolumeInputs } from "./types.ts";
 
 type Args<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -47,6 +47,21 @@ export class DockerContainer extends pulumi.dynamic.Resource {
       { ...opts, additionalSecretOutputs: ["env"] },
       "sandbox-docker",
       "Container",
+    );
+  }
+}
+
+/** A generated password; its value is a Pulumi secret in the state and stays the same on every `up`. */
+export class Password extends pulumi.dynamic.Resource {
+  declare readonly value: pulumi.Output<string>;
+  constructor(name: string, args: PasswordInputs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider("password"),
+      name,
+      { ...args, value: undefined },
+      { ...opts, additionalSecretOutputs: ["value"] },
+      "sandbox-docker",
+      "Password",
     );
   }
 }

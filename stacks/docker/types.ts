@@ -46,7 +46,12 @@ export interface ContainerOutputs extends ContainerInputs {
   readonly containerId: string;
 }
 
-export type ResourceKind = "network" | "volume" | "image" | "container";
+/** A generated password, kept in the stack state as a Pulumi secret (like @pulumi/random's RandomPassword). */
+export interface PasswordInputs {
+  readonly length: number;
+}
+
+export type ResourceKind = "network" | "volume" | "image" | "container" | "password";
 
 /** The label every object of a sandbox carries, and the ones `down` and `gc` select on. */
 export const LABELS = {

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
+import { courseInstallCommand } from "./course-install.ts";
 import { inspectCourse } from "../course/index.ts";
 import { DEFAULT_INTAKE_CAPS, type IntakeOptions } from "../course/profile.ts";
 import { renderProfile } from "../course/render.ts";
@@ -47,6 +48,7 @@ export function courseCommand(): Command {
         if (!profile.valid) process.exitCode = ExitCode.checkFailed;
       }),
   );
+  course.addCommand(courseInstallCommand());
   return course;
 }
 

@@ -7,6 +7,7 @@ import { doctorCommand } from "./doctor.ts";
 import { initCommand } from "./init.ts";
 import { downCommand, gcCommand, listCommand, statusCommand, upCommand } from "./lifecycle.ts";
 import { loadtestCommand } from "./loadtest.ts";
+import { nightlyCommand } from "./nightly.ts";
 import { reportCommand } from "./report.ts";
 import { setupCommand } from "./setup.ts";
 
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
     loadtestCommand,
     capacityCommand,
     reportCommand,
+    nightlyCommand,
     demoCommand,
     completionCommand,
   ])

@@ -8,6 +8,7 @@ export {
   type SandboxStatus,
   type SandboxSummary,
   sandboxList,
+  sandboxSecrets,
   sandboxStatus,
 } from "./status.ts";
 export { labelledObjects, type SweepResult } from "./sweep.ts";

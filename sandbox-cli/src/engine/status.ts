@@ -1,5 +1,6 @@
 import { docker } from "../runtime/docker.ts";
 import { listRecords, readRecord, type SandboxRecord } from "./registry.ts";
+import { sandboxStack, stackExists } from "./workspace.ts";
 
 export interface InstanceStatus {
   readonly instance: string;
@@ -100,4 +101,17 @@ export async function sandboxStatus(name: string, now = new Date()): Promise<San
 
 export async function sandboxList(now = new Date()): Promise<SandboxSummary[]> {
   return (await listRecords()).map((record) => summarize(record, now));
+}
+
+/**
+ * The generated passwords of a sandbox's candidates (e.g. `{ "reference-lms": { adminPassword, dbPassword } }`),
+ * read from the stack's secret output; undefined when the sandbox has no stack.
+ */
+export async function sandboxSecrets(
+  name: string,
+): Promise<Record<string, Record<string, string>> | undefined> {
+  if (!(await stackExists(name))) return undefined;
+  const stack = await sandboxStack(name, async () => ({}));
+  const outputs = await stack.outputs();
+  return (outputs.secrets?.value ?? {}) as Record<string, Record<string, string>>;
 }

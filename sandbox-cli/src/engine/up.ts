@@ -5,7 +5,7 @@ import {
   planCandidates,
 } from "../../../stacks/catalog/index.ts";
 import { EDGE_IMAGE, planDockerSandbox } from "../../../stacks/docker/plan.ts";
-import { dockerSandboxProgram, SECRETS_CONFIG_KEY } from "../../../stacks/docker/program.ts";
+import { dockerSandboxProgram } from "../../../stacks/docker/program.ts";
 import { infrastructureError, usageError } from "../errors.ts";
 import { ensureImage } from "../runtime/images.ts";
 import type { LoadedSpec } from "../spec/index.ts";
@@ -15,8 +15,7 @@ import { withSandboxLock } from "./lock.ts";
 import { allocatePorts } from "./ports.ts";
 import { progressReporter } from "./progress.ts";
 import { listRecords, readRecord, type SandboxRecord, writeRecord } from "./registry.ts";
-import { completeSecrets, type SecretValues } from "./secrets.ts";
-import { assertPrerequisites, clearStalePulumiLocks, sandboxStack } from "./workspace.ts";
+import { assertPrerequisites, selectStack } from "./workspace.ts";
 
 export interface UpResult {
   readonly name: string;
@@ -48,19 +47,23 @@ export function planSpecCandidates(loaded: LoadedSpec): PlannedCandidate[] {
   }
 }
 
-/** Builds the recipe images the sandbox needs (each only when its inputs changed); returns folder -> context hash. */
-async function buildImages(
-  candidates: readonly PlannedCandidate[],
-  log: Logger,
-): Promise<Record<string, string>> {
+function recipesFor(candidates: readonly PlannedCandidate[]) {
   const recipes = new Map<string, { name: string; folder: string }>([[EDGE_IMAGE.folder, EDGE_IMAGE]]);
   for (const instance of candidates.flatMap((candidate) => candidate.instances)) {
     if ("recipe" in instance.image.docker)
       recipes.set(instance.image.docker.recipe.folder, instance.image.docker.recipe);
   }
+  return [...recipes.values()];
+}
+
+/** Builds the recipe images the sandbox needs (each only when its inputs changed); returns folder -> context hash. */
+async function buildImages(
+  candidates: readonly PlannedCandidate[],
+  log: Logger,
+): Promise<Record<string, string>> {
   // In parallel: when nothing changed, each is a context copy and hash, mostly waiting on the disk.
   const built = await Promise.all(
-    [...recipes.values()].map(async (recipe) => [
+    recipesFor(candidates).map(async (recipe) => [
       recipe.folder,
       (await ensureImage(recipe, log)).contextHash,
     ]),
@@ -86,7 +89,10 @@ export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOpti
     if (previous && previous.owner !== spec.owner) {
       log.warn(`sandbox ${spec.name} was created by ${previous.owner}; continuing as ${spec.owner}`);
     }
-    const imageHashes = await log.step("images", () => buildImages(candidates, log));
+    // The images are built while the stack is selected and the Pulumi engine starts: the inline
+    // program waits for them before it declares any resource.
+    const images = log.step("images", () => buildImages(candidates, log));
+    images.catch(() => undefined);
     const others = (await listRecords()).filter((record) => record.name !== spec.name);
     const hostPorts = await allocatePorts(
       spec.name,
@@ -96,16 +102,17 @@ export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOpti
     );
     const createdAt = previous?.createdAt ?? new Date().toISOString();
     const expiresAt = new Date(Date.parse(createdAt) + spec.ttl * 1000).toISOString();
-    const input = {
+    const base = {
       name: spec.name,
       owner: spec.owner,
       expiresAt,
       candidates,
       hostPorts,
-      imageHashes,
       ...(options.readyTimeoutS ? { readyTimeoutS: options.readyTimeoutS } : {}),
     };
-    const plan = planDockerSandbox(input);
+    // Names, hostnames and URLs do not depend on the image hashes: describe the sandbox before they are known.
+    const pending = Object.fromEntries(recipesFor(candidates).map((recipe) => [recipe.folder, "pending"]));
+    const plan = planDockerSandbox({ ...base, imageHashes: pending });
     const record: SandboxRecord = {
       name: spec.name,
       owner: spec.owner,
@@ -122,19 +129,8 @@ export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOpti
       candidates: describeCandidates(candidates, plan),
     };
     await writeRecord(record);
-    const stack = await log.step("select stack", async () => {
-      const selected = await sandboxStack(spec.name, dockerSandboxProgram(input));
-      const stale = await clearStalePulumiLocks(spec.name);
-      if (stale > 0) log.warn(`removed ${stale} stale Pulumi lock(s) left by an interrupted run`);
-      const config = await selected.getAllConfig();
-      const current = JSON.parse(
-        config[`elearning-sandbox:${SECRETS_CONFIG_KEY}`]?.value ?? "{}",
-      ) as SecretValues;
-      const secrets = completeSecrets(candidates, current);
-      if (secrets.changed)
-        await selected.setConfig(SECRETS_CONFIG_KEY, { value: JSON.stringify(secrets.values), secret: true });
-      return selected;
-    });
+    const program = async () => dockerSandboxProgram({ ...base, imageHashes: await images })();
+    const stack = await log.step("select stack", () => selectStack(spec.name, program, log));
     const progress = progressReporter(log);
     try {
       const result = await log.step(`deploy sandbox ${spec.name}`, () =>
@@ -153,6 +149,8 @@ export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOpti
       };
     } catch (error) {
       await writeRecord({ ...record, state: "failed", updatedAt: new Date().toISOString() });
+      // An image that did not build is the cause to report, with its own fix.
+      await images;
       const details =
         progress.errors.length > 0
           ? progress.errors.join("\n")

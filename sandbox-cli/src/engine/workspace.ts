@@ -7,6 +7,7 @@ import { missingToolError } from "../errors.ts";
 import { pathWithTools, stateDir, toolsBinDir } from "../paths.ts";
 import { dockerEngineVersion } from "../runtime/docker.ts";
 import { hasProgram } from "../util/exec.ts";
+import type { Logger } from "../util/log.ts";
 
 export const PROJECT_NAME = "elearning-sandbox";
 
@@ -35,6 +36,10 @@ export async function pulumiEnv(): Promise<Record<string, string>> {
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     PULUMI_HOME: join(pulumiDir(), "home"),
     PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+    // The state is written once at the end instead of after every step. A killed `up` then leaves
+    // objects the state does not know: the provider adopts them by name on the next `up`, and
+    // `down` removes them by label.
+    PULUMI_SKIP_CHECKPOINTS: "true",
   };
 }
 
@@ -70,19 +75,32 @@ export function pulumiCommand(): Promise<PulumiCommand> {
   return command;
 }
 
-/** The sandbox's stack (created on first use), with a workspace dir in the state dir that keeps its config. */
-export async function sandboxStack(sandbox: string, program: PulumiFn): Promise<Stack> {
+/** The sandbox's stack, with a workspace dir in the state dir; `create` only when the backend has none yet. */
+export async function sandboxStack(
+  sandbox: string,
+  program: PulumiFn,
+  mode: "select" | "create" = "select",
+): Promise<Stack> {
   const workDir = workspaceDir(sandbox);
   await mkdir(workDir, { recursive: true });
-  return LocalWorkspace.createOrSelectStack(
-    { stackName: sandbox, projectName: PROJECT_NAME, program },
-    {
-      workDir,
-      envVars: await pulumiEnv(),
-      pulumiCommand: await pulumiCommand(),
-      projectSettings: { name: PROJECT_NAME, runtime: "nodejs", backend: { url: backendUrl() } },
-    },
-  );
+  const args = { stackName: sandbox, projectName: PROJECT_NAME, program };
+  const options = {
+    workDir,
+    envVars: await pulumiEnv(),
+    pulumiCommand: await pulumiCommand(),
+    projectSettings: { name: PROJECT_NAME, runtime: "nodejs" as const, backend: { url: backendUrl() } },
+  };
+  return mode === "create"
+    ? LocalWorkspace.createStack(args, options)
+    : LocalWorkspace.selectStack(args, options);
+}
+
+/** Selects the sandbox's stack (creating it on first use) and clears Pulumi locks a killed run left behind. */
+export async function selectStack(sandbox: string, program: PulumiFn, log: Logger): Promise<Stack> {
+  const stack = await sandboxStack(sandbox, program, (await stackExists(sandbox)) ? "select" : "create");
+  const stale = await clearStalePulumiLocks(sandbox);
+  if (stale > 0) log.warn(`removed ${stale} stale Pulumi lock(s) left by an interrupted run`);
+  return stack;
 }
 
 /** Removes Pulumi's own lock files of a stack: only called under the sandbox lock, so any left are from a killed run. */

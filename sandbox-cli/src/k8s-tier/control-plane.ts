@@ -76,6 +76,8 @@ export function apiserverArgs(pki: ClusterPki, dir: string, etcdPort: number, se
     `--service-account-key-file=${pki.serviceAccountPub}`,
     `--service-account-signing-key-file=${pki.serviceAccountKey}`,
     "--service-cluster-ip-range=10.96.0.0/16",
+    // The kubernetes Service's endpoint may not be a loopback address; nothing here needs it.
+    "--endpoint-reconciler-type=none",
     "--authorization-mode=RBAC",
     "--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,PodSecurity",
     "--profiling=false",
@@ -102,12 +104,13 @@ async function waitHealthy(
   client: KubeClient,
   path: string,
   what: string,
+  proc: ResultPromise,
   logTail: () => string,
   ms: number,
 ) {
   const deadline = Date.now() + ms;
   let last = "";
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && proc.exitCode === null) {
     try {
       const res = await client.request("GET", path);
       if (res.status === 200) return;
@@ -119,7 +122,7 @@ async function waitHealthy(
   }
   throw infrastructureError(
     "K8S_TIER_NOT_READY",
-    `${what} was not ready within ${ms / 1000}s (${last}); its last output:\n${logTail()}`,
+    `${what} ${proc.exitCode === null ? `was not ready within ${ms / 1000}s (${last})` : `exited with ${proc.exitCode}`}; its last output:\n${logTail()}`,
     "see the output; on a busy machine start it again",
   );
 }
@@ -185,12 +188,14 @@ export async function startControlPlane(
       clientCert: pki.adminCert,
       clientKey: pki.adminKey,
     });
-    const apiLog = tailOf(run(bins.kubeApiserver, apiserverArgs(pki, dir, etcdClient, securePort)), []);
+    const apiserver = run(bins.kubeApiserver, apiserverArgs(pki, dir, etcdClient, securePort));
+    const apiLog = tailOf(apiserver, []);
     await log.step(`start kube-apiserver on ${server}`, () =>
       waitHealthy(
         client,
         "/readyz",
         "kube-apiserver",
+        apiserver,
         () => `${apiLog()}\n-- etcd --\n${etcdLog()}`,
         240_000,
       ),

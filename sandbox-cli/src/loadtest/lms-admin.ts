@@ -25,9 +25,7 @@ export function lmsRequest(
         method,
         timeout: 60_000,
         headers: {
-          ...(payload
-            ? { "content-type": contentType, "content-length": String(payload.length) }
-            : {}),
+          ...(payload ? { "content-type": contentType, "content-length": String(payload.length) } : {}),
           ...(cookie ? { cookie } : {}),
         },
       },

@@ -35,6 +35,8 @@ export interface RunLoadOptions {
   /** an explicit target outside the sandbox (--target-url with --i-own-this-target). */
   readonly explicitTarget?: { readonly url: string; readonly iOwnThisTarget: boolean };
   readonly courseId?: string;
+  /** only these scenarios (default both): a capacity probe at a site may want only "hls-viewer". */
+  readonly scenarios?: readonly ("learner-journey" | "hls-viewer")[];
   /** longest media of the course, seconds (learner sessions last that long). */
   readonly mediaDurationS?: number;
   readonly log?: Logger;
@@ -57,9 +59,15 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
   const sandbox = options.explicitTarget
     ? undefined
     : await resolveSandboxTargets(spec.name, mode === "local" ? "loopback" : "network");
-  const { targets, owned, admin } = await step(log, "find the targets", () =>
-    chooseTargets(options, sandbox),
-  );
+  const chosen = await step(log, "find the targets", () => chooseTargets(options, sandbox));
+  const wants = (scenario: "learner-journey" | "hls-viewer") =>
+    !options.scenarios || options.scenarios.includes(scenario);
+  const { owned, admin } = chosen;
+  const targets = {
+    ...(wants("learner-journey") && chosen.targets.lms ? { lms: chosen.targets.lms } : {}),
+    ...(wants("hls-viewer") && chosen.targets.media ? { media: chosen.targets.media } : {}),
+    ...(chosen.targets.masters ? { masters: chosen.targets.masters } : {}),
+  };
   checkTargets(
     [targets.lms, targets.media].filter((t): t is string => Boolean(t)),
     owned,

@@ -11,7 +11,7 @@ import {
   writeRecord,
 } from "../../../sandbox-cli/src/engine/registry.ts";
 import { renderList } from "../../../sandbox-cli/src/engine/render.ts";
-import { formatAge, sandboxNameFrom } from "../../../sandbox-cli/src/engine/select.ts";
+import { formatAge, notFoundError, sandboxNameFrom } from "../../../sandbox-cli/src/engine/select.ts";
 import { summarize } from "../../../sandbox-cli/src/engine/status.ts";
 
 let dir: string;
@@ -108,6 +108,15 @@ describe("sandboxNameFrom", () => {
       hint: expect.stringContaining("sandbox list"),
     });
     await expect(sandboxNameFrom({ name: "demo" })).resolves.toBe("demo");
+  });
+
+  it("says how to find the sandboxes that exist when one is not found", () => {
+    expect(notFoundError("ghost")).toMatchObject({
+      code: "SANDBOX_NOT_FOUND",
+      exitCode: 2,
+      message: "no sandbox named ghost exists on this machine",
+      hint: expect.stringContaining("`sandbox list`"),
+    });
   });
 
   it("reads the name from the spec", async () => {

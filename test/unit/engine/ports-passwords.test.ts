@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { allocatePorts, PORT_RANGE, preferredPort } from "../../../sandbox-cli/src/engine/ports.ts";
-import { completeSecrets, generatePassword } from "../../../sandbox-cli/src/engine/secrets.ts";
-import { planCandidates } from "../../../stacks/catalog/index.ts";
+import { generatePassword } from "../../../stacks/docker/provider-impl.ts";
 
 describe("allocatePorts", () => {
   const allFree = async () => true;
@@ -42,19 +41,7 @@ describe("allocatePorts", () => {
   });
 });
 
-describe("completeSecrets", () => {
-  const candidates = planCandidates([{ catalog: "reference-lms" }, { catalog: "media-nginx" }]);
-
-  it("generates every declared secret once and keeps existing values", () => {
-    const first = completeSecrets(candidates, {});
-    expect(first.changed).toBe(true);
-    expect(Object.keys(first.values["reference-lms"] ?? {})).toEqual(["dbPassword", "adminPassword"]);
-    expect(first.values["media-nginx"]).toEqual({});
-    const second = completeSecrets(candidates, first.values);
-    expect(second.changed).toBe(false);
-    expect(second.values).toEqual(first.values);
-  });
-
+describe("generatePassword", () => {
   it("makes URL-safe passwords of the asked length", () => {
     const password = generatePassword(24);
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
