@@ -17,7 +17,7 @@ interface IntakeFlags {
 /** `sandbox course inspect|validate <zip|dir>`: course intake, before anything is installed. */
 export function courseCommand(): Command {
   const course = new Command("course")
-    .description("course intake: inspect and validate a course package")
+    .description("course intake: inspect, validate and install a course package")
     .exitOverride();
   course.addCommand(
     withIntakeOptions(new Command("inspect"))

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { ExitCode } from "../errors.ts";
+import { ExitCode, usageError } from "../errors.ts";
 import { type LoadtestFlags, parseLoadtestFlags } from "../loadtest/options.ts";
 import { renderLoadRun } from "../loadtest/render.ts";
 import { loadSpecFile } from "../spec/index.ts";
@@ -29,6 +29,7 @@ export function loadtestCommand(): Command {
     .option("--course <id>", "the LMS course the learners take (default: the first installed)")
     .option("--target-url <url>", "load a server outside the sandbox instead (needs --i-own-this-target)")
     .option("--i-own-this-target", "confirm that you own --target-url and may load it")
+    .option("--find-capacity", "with --site: ramp learners through the site's shaped link until playback degrades; prints predicted and measured N_max")
     .option("--json", "print the LoadRunResult as JSON on stdout")
     .addHelpText(
       "after",
@@ -41,11 +42,19 @@ export function loadtestCommand(): Command {
         "  $ npx sandbox loadtest --target-url http://127.0.0.1:9000/media/c/master.m3u8 --i-own-this-target --learners 5 --duration 30s",
       ].join("\n"),
     )
-    .action(async (flags: LoadtestFlags) => {
+    .action(async (flags: LoadtestFlags & { findCapacity?: boolean }) => {
       const options = parseLoadtestFlags(flags);
       const loaded = await loadSpecFile(options.spec);
       const log = createLogger();
       // Loaded on use: docker and the engine status are not needed by other commands.
+      if (flags.findCapacity) {
+        if (!options.site) throw usageError("LOAD_FIND_CAPACITY_NEEDS_SITE", "--find-capacity needs --site NAME", "pass the site of the spec to measure, e.g. --site branch");
+        const { findSiteCapacity } = await import("../capacity/from-sandbox.ts");
+        const site = await findSiteCapacity(loaded, options.site, createLogger());
+        if (options.json) printJson(site);
+        else process.stdout.write(`site ${site.site}: predicted N_max ${site.predictedNMax}, measured ${site.measuredNMax ?? "not measured"}\n`);
+        return;
+      }
       const { runLoad } = await import("../loadtest/run.ts");
       const result = await runLoad({
         spec: loaded.spec,

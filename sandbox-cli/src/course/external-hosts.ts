@@ -23,6 +23,8 @@ export const identifierHosts = new Set([
   "www.imsproject.org",
   "projecttincan.com",
   "ltsc.ieee.org",
+  // event-message scheme ids in media players (hls.js: "https://aomedia.org/emsg/ID3")
+  "aomedia.org",
 ]);
 
 const MAX_EXAMPLES = 3;

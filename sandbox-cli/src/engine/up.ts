@@ -9,6 +9,7 @@ import { dockerSandboxProgram } from "../../../stacks/docker/program.ts";
 import { infrastructureError, usageError } from "../errors.ts";
 import { ensureImage } from "../runtime/images.ts";
 import type { LoadedSpec } from "../spec/index.ts";
+import { assertKubernetesTargetDeployable } from "../spec/kubernetes-target.ts";
 import type { Logger } from "../util/log.ts";
 import { describeCandidates } from "./describe.ts";
 import { withSandboxLock } from "./lock.ts";
@@ -74,6 +75,8 @@ async function buildImages(
 /** Creates or updates the sandbox described by the spec on the docker target and waits until every container is ready. */
 export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOptions = {}): Promise<UpResult> {
   const { spec } = loaded;
+  // No cluster, context or provider plugin: exit 3 with the fix, before anything else is tried.
+  if (spec.target.kind === "kubernetes") await assertKubernetesTargetDeployable(spec);
   if (spec.target.kind !== "docker") {
     throw usageError(
       "TARGET_NOT_DOCKER",

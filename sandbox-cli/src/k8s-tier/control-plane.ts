@@ -93,7 +93,7 @@ export function controllerManagerArgs(pki: ClusterPki, kubeconfig: string): stri
     `--service-account-private-key-file=${pki.serviceAccountKey}`,
     `--root-ca-file=${pki.caCert}`,
     "--use-service-account-credentials=false",
-    "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-route",
+    "--controllers=*",
     "--profiling=false",
     "--v=0",
   ];
@@ -213,7 +213,19 @@ export async function startControlPlane(
           context: TIER_CONTEXT,
         }),
       );
-      run(bins.kubeControllerManager, controllerManagerArgs(pki, kcmKubeconfig));
+      const kcm = run(bins.kubeControllerManager, controllerManagerArgs(pki, kcmKubeconfig));
+      const kcmLog = tailOf(kcm, []);
+      // Its service-account controller making "default" in namespace default proves its controllers run.
+      await log.step("start kube-controller-manager", () =>
+        waitHealthy(
+          client,
+          "/api/v1/namespaces/default/serviceaccounts/default",
+          "kube-controller-manager",
+          kcm,
+          kcmLog,
+          240_000,
+        ),
+      );
     }
     return {
       dir,
