@@ -11,7 +11,9 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage and examples)")
     .exitOverride();
   registerCommands(program);
-  applyToEveryCommand(program, (command) => command.exitOverride().showHelpAfterError("(run with --help for usage and examples)"));
+  applyToEveryCommand(program, (command) =>
+    command.exitOverride().showHelpAfterError("(run with --help for usage and examples)"),
+  );
   return program;
 }
 

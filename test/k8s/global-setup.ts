@@ -11,6 +11,8 @@ export interface K8sTierContext {
   readonly adminCert: string;
   readonly adminKey: string;
   readonly controllerManager: boolean;
+  /** the kwok node's name when kube-scheduler and kwok run; empty otherwise. */
+  readonly kwokNode: string;
   readonly providerInstalled: boolean;
   readonly providerReason: string;
 }
@@ -36,6 +38,7 @@ export default async function setup(project: TestProject) {
     adminCert: plane.pki.adminCert,
     adminKey: plane.pki.adminKey,
     controllerManager: plane.controllerManager,
+    kwokNode: plane.kwokNode ?? "",
     providerInstalled: toolchain.provider.installed,
     providerReason: toolchain.provider.reason ?? "",
   });

@@ -1,20 +1,20 @@
 import { Command } from "commander";
-import { z } from "zod";
-import { measureHlsFolder } from "../capacity/hls-peaks.ts";
-import { capacityResult, type WhatIf } from "../capacity/model.ts";
-import { renderCapacity } from "../capacity/render.ts";
+import type { WhatIf } from "../capacity/model.ts";
 import { usageError } from "../errors.ts";
-import { loadSpecFile } from "../spec/load-spec.ts";
 import { printJson } from "../util/log.ts";
 
-const optionsSchema = z.object({
-  spec: z.string().min(1),
-  media: z.string({ error: "--media is required" }).min(1),
-  lmsDownKbps: z.coerce.number({ error: "--lms-down-kbps must be a number" }).min(0).default(0),
-  lmsUpKbps: z.coerce.number({ error: "--lms-up-kbps must be a number" }).min(0).default(0),
-  upgradeMbps: z.coerce.number({ error: "--upgrade-mbps must be a number" }).positive().optional(),
-  json: z.boolean().optional(),
-});
+// Built on use: zod is not needed to define the command.
+const optionsSchema = async () => {
+  const { z } = await import("zod");
+  return z.object({
+    spec: z.string().min(1),
+    media: z.string({ error: "--media is required" }).min(1),
+    lmsDownKbps: z.coerce.number({ error: "--lms-down-kbps must be a number" }).min(0).default(0),
+    lmsUpKbps: z.coerce.number({ error: "--lms-up-kbps must be a number" }).min(0).default(0),
+    upgradeMbps: z.coerce.number({ error: "--upgrade-mbps must be a number" }).positive().optional(),
+    json: z.boolean().optional(),
+  });
+};
 
 export function capacityCommand(): Command {
   return new Command("capacity")
@@ -38,7 +38,7 @@ export function capacityCommand(): Command {
       "\nExamples:\n  $ npx sandbox capacity --spec sandbox.yaml --media ./hls\n  $ npx sandbox capacity --media ./hls --lms-down-kbps 40 --upgrade-mbps 50 --json | jq '.sites[] | {site, predictedNMax}'",
     )
     .action(async (raw: Record<string, unknown>) => {
-      const parsed = optionsSchema.safeParse(raw);
+      const parsed = (await optionsSchema()).safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw usageError(
@@ -48,6 +48,13 @@ export function capacityCommand(): Command {
         );
       }
       const options = parsed.data;
+      const [{ measureHlsFolder }, { capacityResult }, { renderCapacity }, { loadSpecFile }] =
+        await Promise.all([
+          import("../capacity/hls-peaks.ts"),
+          import("../capacity/model.ts"),
+          import("../capacity/render.ts"),
+          import("../spec/load-spec.ts"),
+        ]);
       const loaded = await loadSpecFile(options.spec);
       if (loaded.sites.length === 0) {
         throw usageError(

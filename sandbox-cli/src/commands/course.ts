@@ -1,10 +1,9 @@
 import { Command, InvalidArgumentError } from "commander";
-import { courseInstallCommand } from "./course-install.ts";
-import { inspectCourse } from "../course/index.ts";
-import { DEFAULT_INTAKE_CAPS, type IntakeOptions } from "../course/profile.ts";
-import { renderProfile } from "../course/render.ts";
+import { DEFAULT_INTAKE_CAPS } from "../course/intake-caps.ts";
+import type { IntakeOptions } from "../course/profile.ts";
 import { ExitCode } from "../errors.ts";
 import { printJson } from "../util/log.ts";
+import { courseInstallCommand } from "./course-install.ts";
 
 interface IntakeFlags {
   json?: boolean;
@@ -29,7 +28,7 @@ export function courseCommand(): Command {
         "\nExamples:\n  $ npx sandbox course inspect course.zip\n  $ npx sandbox course inspect ./unpacked-course --json | jq '.estimatedPeakMbps'",
       )
       .action(async (input: string, flags: IntakeFlags) => {
-        const profile = await inspectCourse(input, intakeOptions(flags));
+        const { profile, renderProfile } = await intake(input, flags);
         if (flags.json) printJson(profile);
         else process.stdout.write(`${renderProfile(profile)}\n`);
       }),
@@ -42,7 +41,7 @@ export function courseCommand(): Command {
         "\nExamples:\n  $ npx sandbox course validate course.zip && echo ready\n  $ npx sandbox course validate course.zip --json | jq '.findings[] | select(.severity == \"error\")'",
       )
       .action(async (input: string, flags: IntakeFlags) => {
-        const profile = await inspectCourse(input, intakeOptions(flags));
+        const { profile, renderProfile } = await intake(input, flags);
         if (flags.json) printJson(profile);
         else process.stdout.write(`${renderProfile(profile)}\n`);
         if (!profile.valid) process.exitCode = ExitCode.checkFailed;
@@ -75,6 +74,15 @@ function withIntakeOptions(command: Command): Command {
       positiveNumber("--max-ratio"),
     )
     .option("--no-probe-media", "skip ffprobe (media durations and bitrates stay unknown)");
+}
+
+// Loaded on use: the intake (zip reader, XML parser, zod schemas) is not needed to define the commands.
+async function intake(input: string, flags: IntakeFlags) {
+  const [{ inspectCourse }, { renderProfile }] = await Promise.all([
+    import("../course/index.ts"),
+    import("../course/render.ts"),
+  ]);
+  return { profile: await inspectCourse(input, intakeOptions(flags)), renderProfile };
 }
 
 function intakeOptions(flags: IntakeFlags): IntakeOptions {

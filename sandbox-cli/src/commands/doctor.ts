@@ -1,6 +1,4 @@
 import { Command } from "commander";
-import { allChecks } from "../doctor/checks.ts";
-import { doctorPassed, renderDoctor } from "../doctor/render.ts";
 import { ExitCode } from "../errors.ts";
 import { printJson } from "../util/log.ts";
 
@@ -15,6 +13,11 @@ export function doctorCommand(): Command {
       "\nExamples:\n  $ npx sandbox doctor\n  $ npx sandbox doctor --json | jq '.checks[] | select(.status != \"ok\")'",
     )
     .action(async (options: { json?: boolean }) => {
+      // Loaded on use: the checks pull in dockerode, execa and the setup modules.
+      const [{ allChecks }, { doctorPassed, renderDoctor }] = await Promise.all([
+        import("../doctor/checks.ts"),
+        import("../doctor/render.ts"),
+      ]);
       const checks = [];
       for (const check of allChecks) checks.push(await check());
       const ok = doctorPassed(checks);

@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { sandboxNameFrom } from "../engine/select.ts";
 import { createLogger, printJson } from "../util/log.ts";
 
 export function downCommand(): Command {
@@ -11,7 +10,10 @@ export function downCommand(): Command {
     .addHelpText("after", "\nExamples:\n  $ npx sandbox down\n  $ npx sandbox down --name demo --json")
     .action(async (options: { spec?: string; name?: string; json?: boolean }) => {
       // Loaded on use: the Pulumi SDK takes seconds to import and other commands do not need it.
-      const { sandboxDown } = await import("../engine/index.ts");
+      const [{ sandboxDown }, { sandboxNameFrom }] = await Promise.all([
+        import("../engine/index.ts"),
+        import("../engine/select.ts"),
+      ]);
       const name = await sandboxNameFrom(options);
       const result = await sandboxDown(name, createLogger());
       if (options.json) {

@@ -2,26 +2,26 @@ import { access, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { Command } from "commander";
-import { z } from "zod";
 import { usageError } from "../errors.ts";
 import { projectRoot } from "../paths.ts";
-import { SPEC_JSON_SCHEMA_PATH } from "../spec/json-schema.ts";
-import { parseSpecText } from "../spec/load-spec.ts";
-import { starterSpec } from "../spec/starter.ts";
 import { createLogger, printJson } from "../util/log.ts";
 
-const initOptions = z.object({
-  name: z
-    .string()
-    .regex(
-      /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
-      "must be 2-40 characters of a-z, 0-9 and '-', starting with a letter",
-    )
-    .default("my-sandbox"),
-  spec: z.string().min(1).default("sandbox.yaml"),
-  force: z.boolean().default(false),
-  json: z.boolean().default(false),
-});
+// Built on use: zod is not needed to define the command.
+const initOptions = async () => {
+  const { z } = await import("zod");
+  return z.object({
+    name: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
+        "must be 2-40 characters of a-z, 0-9 and '-', starting with a letter",
+      )
+      .default("my-sandbox"),
+    spec: z.string().min(1).default("sandbox.yaml"),
+    force: z.boolean().default(false),
+    json: z.boolean().default(false),
+  });
+};
 
 const exists = (path: string) =>
   access(path).then(
@@ -41,7 +41,7 @@ export function initCommand(): Command {
       "\nExamples:\n  $ npx sandbox init --name lms-bakeoff\n  $ npx sandbox init --spec ci/sandbox.yaml --force --json",
     )
     .action(async (raw: Record<string, unknown>) => {
-      const parsed = initOptions.safeParse(raw);
+      const parsed = (await initOptions()).safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw usageError(
@@ -59,6 +59,11 @@ export function initCommand(): Command {
           "pass --force to replace it, or --spec OTHER.yaml to write elsewhere",
         );
       }
+      const [{ SPEC_JSON_SCHEMA_PATH }, { parseSpecText }, { starterSpec }] = await Promise.all([
+        import("../spec/json-schema.ts"),
+        import("../spec/load-spec.ts"),
+        import("../spec/starter.ts"),
+      ]);
       const owner = process.env.SANDBOX_OWNER || userInfo().username || "trainer";
       const schemaPath = relative(dirname(path), join(projectRoot, SPEC_JSON_SCHEMA_PATH));
       const text = starterSpec({ name: options.name, owner, schemaPath });

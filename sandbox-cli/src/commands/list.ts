@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { renderList } from "../engine/render.ts";
 import { printJson } from "../util/log.ts";
 
 export function listCommand(): Command {
@@ -12,7 +11,10 @@ export function listCommand(): Command {
     )
     .action(async (options: { json?: boolean }) => {
       // Loaded on use: the Pulumi SDK takes seconds to import and other commands do not need it.
-      const { sandboxList } = await import("../engine/index.ts");
+      const [{ sandboxList }, { renderList }] = await Promise.all([
+        import("../engine/index.ts"),
+        import("../engine/render.ts"),
+      ]);
       const sandboxes = await sandboxList();
       if (options.json) printJson({ sandboxes });
       else process.stdout.write(`${renderList(sandboxes)}\n`);

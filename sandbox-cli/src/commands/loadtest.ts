@@ -1,8 +1,6 @@
 import { Command } from "commander";
 import { ExitCode, usageError } from "../errors.ts";
-import { type LoadtestFlags, parseLoadtestFlags } from "../loadtest/options.ts";
-import { renderLoadRun } from "../loadtest/render.ts";
-import { loadSpecFile } from "../spec/index.ts";
+import type { LoadtestFlags } from "../loadtest/options.ts";
 import { createLogger, printJson } from "../util/log.ts";
 
 export function loadtestCommand(): Command {
@@ -29,7 +27,10 @@ export function loadtestCommand(): Command {
     .option("--course <id>", "the LMS course the learners take (default: the first installed)")
     .option("--target-url <url>", "load a server outside the sandbox instead (needs --i-own-this-target)")
     .option("--i-own-this-target", "confirm that you own --target-url and may load it")
-    .option("--find-capacity", "with --site: ramp learners through the site's shaped link until playback degrades; prints predicted and measured N_max")
+    .option(
+      "--find-capacity",
+      "with --site: ramp learners through the site's shaped link until playback degrades; prints predicted and measured N_max",
+    )
     .option("--json", "print the LoadRunResult as JSON on stdout")
     .addHelpText(
       "after",
@@ -43,19 +44,33 @@ export function loadtestCommand(): Command {
       ].join("\n"),
     )
     .action(async (flags: LoadtestFlags & { findCapacity?: boolean }) => {
+      // Loaded on use: option parsing needs zod and the spec loader, the run needs docker and the engine.
+      const { parseLoadtestFlags } = await import("../loadtest/options.ts");
       const options = parseLoadtestFlags(flags);
+      const { loadSpecFile } = await import("../spec/index.ts");
       const loaded = await loadSpecFile(options.spec);
       const log = createLogger();
       // Loaded on use: docker and the engine status are not needed by other commands.
       if (flags.findCapacity) {
-        if (!options.site) throw usageError("LOAD_FIND_CAPACITY_NEEDS_SITE", "--find-capacity needs --site NAME", "pass the site of the spec to measure, e.g. --site branch");
+        if (!options.site)
+          throw usageError(
+            "LOAD_FIND_CAPACITY_NEEDS_SITE",
+            "--find-capacity needs --site NAME",
+            "pass the site of the spec to measure, e.g. --site branch",
+          );
         const { findSiteCapacity } = await import("../capacity/from-sandbox.ts");
         const site = await findSiteCapacity(loaded, options.site, createLogger());
         if (options.json) printJson(site);
-        else process.stdout.write(`site ${site.site}: predicted N_max ${site.predictedNMax}, measured ${site.measuredNMax ?? "not measured"}\n`);
+        else
+          process.stdout.write(
+            `site ${site.site}: predicted N_max ${site.predictedNMax}, measured ${site.measuredNMax ?? "not measured"}\n`,
+          );
         return;
       }
-      const { runLoad } = await import("../loadtest/run.ts");
+      const [{ runLoad }, { renderLoadRun }] = await Promise.all([
+        import("../loadtest/run.ts"),
+        import("../loadtest/render.ts"),
+      ]);
       const result = await runLoad({
         spec: loaded.spec,
         ...(options.learners !== undefined ? { learners: options.learners } : {}),

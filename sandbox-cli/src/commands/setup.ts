@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { runSetup } from "../setup/run-setup.ts";
 import { createLogger, printJson } from "../util/log.ts";
 
 export function setupCommand(): Command {
@@ -13,6 +12,8 @@ export function setupCommand(): Command {
       "\nExamples:\n  $ npm run setup            # same as: npx sandbox setup\n  $ npx sandbox setup --json",
     )
     .action(async (options: { json?: boolean }) => {
+      // Loaded on use: the setup steps pull in execa, dockerode and the apt/pulumi installers.
+      const { runSetup } = await import("../setup/run-setup.ts");
       const log = createLogger();
       const summary = await runSetup(log);
       if (options.json) printJson(summary);

@@ -1,6 +1,4 @@
 import { Command } from "commander";
-import { renderStatus } from "../engine/render.ts";
-import { notFoundError, sandboxNameFrom } from "../engine/select.ts";
 import { printJson } from "../util/log.ts";
 
 export function statusCommand(): Command {
@@ -17,7 +15,11 @@ export function statusCommand(): Command {
     )
     .action(async (options: { spec?: string; name?: string; json?: boolean }) => {
       // Loaded on use: the Pulumi SDK takes seconds to import and other commands do not need it.
-      const { sandboxStatus } = await import("../engine/index.ts");
+      const [{ sandboxStatus }, { renderStatus }, { notFoundError, sandboxNameFrom }] = await Promise.all([
+        import("../engine/index.ts"),
+        import("../engine/render.ts"),
+        import("../engine/select.ts"),
+      ]);
       const name = await sandboxNameFrom(options);
       const status = await sandboxStatus(name);
       if (!status) throw notFoundError(name);

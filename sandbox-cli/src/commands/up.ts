@@ -1,6 +1,4 @@
 import { Command } from "commander";
-import { renderStatus } from "../engine/render.ts";
-import { loadSpecFile } from "../spec/index.ts";
 import { createLogger, printJson } from "../util/log.ts";
 
 export function upCommand(): Command {
@@ -14,7 +12,11 @@ export function upCommand(): Command {
     )
     .action(async (options: { spec: string; json?: boolean }) => {
       // Loaded on use: the Pulumi SDK takes seconds to import and other commands do not need it.
-      const { sandboxStatus, sandboxUp } = await import("../engine/index.ts");
+      const [{ sandboxStatus, sandboxUp }, { renderStatus }, { loadSpecFile }] = await Promise.all([
+        import("../engine/index.ts"),
+        import("../engine/render.ts"),
+        import("../spec/index.ts"),
+      ]);
       const loaded = await loadSpecFile(options.spec);
       const log = createLogger();
       const result = await sandboxUp(loaded, log);

@@ -161,8 +161,4 @@ export const IntakeOptionsSchema = z.object({
 });
 export type IntakeOptions = z.infer<typeof IntakeOptionsSchema>;
 
-export const DEFAULT_INTAKE_CAPS = {
-  maxEntries: 20_000,
-  maxUncompressedBytes: 8 * 1024 ** 3,
-  maxCompressionRatio: 200,
-} as const;
+export { DEFAULT_INTAKE_CAPS } from "./intake-caps.ts";

@@ -9,7 +9,7 @@ import { goDirective, stagingModules, toolsGoFile, versionLdflags, wrapperGoMod 
 import { linkIntoTools } from "./tool-links.ts";
 import { KUBERNETES_VERSION, stagingVersion } from "./versions.ts";
 
-export const KUBE_COMMANDS = ["kube-apiserver", "kube-controller-manager"] as const;
+export const KUBE_COMMANDS = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
 export type KubeCommand = (typeof KUBE_COMMANDS)[number];
 
 export const kubernetesBuildDir = (version = KUBERNETES_VERSION) =>

@@ -16,6 +16,9 @@ export interface ControlPlaneBinaries {
   readonly kubeApiserver: string;
   /** without it namespaces never finish terminating and quotas never get usage. */
   readonly kubeControllerManager?: string;
+  /** with kwok: pods get a (simulated) node and become Ready, so Deployments and Jobs progress. */
+  readonly kubeScheduler?: string;
+  readonly kwok?: string;
 }
 
 export interface RunningControlPlane {
@@ -26,6 +29,8 @@ export interface RunningControlPlane {
   readonly pki: ClusterPki;
   readonly client: KubeClient;
   readonly controllerManager: boolean;
+  /** the simulated node's name, when kube-scheduler and kwok run. */
+  readonly kwokNode: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -79,9 +84,39 @@ export function apiserverArgs(pki: ClusterPki, dir: string, etcdPort: number, se
     // The kubernetes Service's endpoint may not be a loopback address; nothing here needs it.
     "--endpoint-reconciler-type=none",
     "--authorization-mode=RBAC",
+    // As on a real cluster: privileged pods pass validation, so PodSecurity admission is what refuses them.
+    "--allow-privileged=true",
     "--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,PodSecurity",
     "--profiling=false",
     "--v=0",
+  ];
+}
+
+export const KWOK_NODE = "kwok-node-0";
+
+/** A node kwok manages: big enough for a whole sandbox, no taints, so the stack's pods land on it. */
+export const kwokNodeManifest = () => ({
+  apiVersion: "v1",
+  kind: "Node",
+  metadata: {
+    name: KWOK_NODE,
+    annotations: { "node.alpha.kubernetes.io/ttl": "0", "kwok.x-k8s.io/node": "fake" },
+    labels: { type: "kwok", "kubernetes.io/hostname": KWOK_NODE, "kubernetes.io/os": "linux" },
+  },
+  status: {
+    allocatable: { cpu: "64", memory: "256Gi", pods: "110" },
+    capacity: { cpu: "64", memory: "256Gi", pods: "110" },
+  },
+});
+
+export function kwokArgs(kubeconfig: string, port: number): string[] {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    "--manage-all-nodes=false",
+    "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+    `--server-address=127.0.0.1:${port}`,
+    `--node-port=${port}`,
+    "--node-ip=127.0.0.1",
   ];
 }
 
@@ -92,7 +127,7 @@ export function controllerManagerArgs(pki: ClusterPki, kubeconfig: string): stri
     "--leader-elect=false",
     `--service-account-private-key-file=${pki.serviceAccountKey}`,
     `--root-ca-file=${pki.caCert}`,
-    "--use-service-account-credentials=false",
+    "--use-service-account-credentials=true",
     "--controllers=*",
     "--profiling=false",
     "--v=0",
@@ -123,6 +158,23 @@ async function waitHealthy(
   throw infrastructureError(
     "K8S_TIER_NOT_READY",
     `${what} ${proc.exitCode === null ? `was not ready within ${ms / 1000}s (${last})` : `exited with ${proc.exitCode}`}; its last output:\n${logTail()}`,
+    "see the output; on a busy machine start it again",
+  );
+}
+
+/** kwok marks its node Ready once it manages it. */
+async function waitReadyNode(client: KubeClient, kwok: ResultPromise, logTail: () => string) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline && kwok.exitCode === null) {
+    const node = (await client.get(`/api/v1/nodes/${KWOK_NODE}`)) as {
+      status?: { conditions?: { type: string; status: string }[] };
+    };
+    if (node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")) return;
+    await sleep(1000);
+  }
+  throw infrastructureError(
+    "K8S_TIER_NOT_READY",
+    `kwok ${kwok.exitCode === null ? "did not make its node Ready within 120s" : `exited with ${kwok.exitCode}`}; its last output:\n${logTail()}`,
     "see the output; on a busy machine start it again",
   );
 }
@@ -227,6 +279,23 @@ export async function startControlPlane(
         ),
       );
     }
+    let kwokNode: string | undefined;
+    if (bins.kubeScheduler && bins.kwok) {
+      const scheduler = run(bins.kubeScheduler, [
+        `--kubeconfig=${adminKubeconfig}`,
+        "--leader-elect=false",
+        "--secure-port=0",
+      ]);
+      tailOf(scheduler, []);
+      const kwok = run(bins.kwok, kwokArgs(adminKubeconfig, await freeLoopbackPort()));
+      const kwokLog = tailOf(kwok, []);
+      const created = await client.request("POST", "/api/v1/nodes", kwokNodeManifest());
+      if (created.status !== 201) {
+        throw new Error(`creating the kwok node: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+      }
+      await log.step("start kube-scheduler and kwok", () => waitReadyNode(client, kwok, kwokLog));
+      kwokNode = KWOK_NODE;
+    }
     return {
       dir,
       server,
@@ -235,6 +304,7 @@ export async function startControlPlane(
       pki,
       client,
       controllerManager: Boolean(bins.kubeControllerManager),
+      kwokNode,
       stop,
     };
   } catch (error) {
