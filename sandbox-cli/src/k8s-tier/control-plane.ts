@@ -19,6 +19,7 @@ export interface ControlPlaneBinaries {
   /** with kwok: pods get a (simulated) node and become Ready, so Deployments and Jobs progress. */
   readonly kubeScheduler?: string;
   readonly kwok?: string;
+  readonly kwokStages?: string;
 }
 
 export interface RunningControlPlane {
@@ -109,8 +110,9 @@ export const kwokNodeManifest = () => ({
   },
 });
 
-export function kwokArgs(kubeconfig: string, port: number): string[] {
+export function kwokArgs(kubeconfig: string, stages: string, port: number): string[] {
   return [
+    `--config=${stages}`,
     `--kubeconfig=${kubeconfig}`,
     "--manage-all-nodes=false",
     "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
@@ -280,14 +282,14 @@ export async function startControlPlane(
       );
     }
     let kwokNode: string | undefined;
-    if (bins.kubeScheduler && bins.kwok) {
+    if (bins.kubeScheduler && bins.kwok && bins.kwokStages) {
       const scheduler = run(bins.kubeScheduler, [
         `--kubeconfig=${adminKubeconfig}`,
         "--leader-elect=false",
         "--secure-port=0",
       ]);
       tailOf(scheduler, []);
-      const kwok = run(bins.kwok, kwokArgs(adminKubeconfig, await freeLoopbackPort()));
+      const kwok = run(bins.kwok, kwokArgs(adminKubeconfig, bins.kwokStages, await freeLoopbackPort()));
       const kwokLog = tailOf(kwok, []);
       const created = await client.request("POST", "/api/v1/nodes", kwokNodeManifest());
       if (created.status !== 201) {

@@ -35,7 +35,8 @@ export async function ensureTierToolchain(log: Logger): Promise<TierToolchain> {
       kubeApiserver: kube["kube-apiserver"],
       kubeControllerManager: kube["kube-controller-manager"],
       kubeScheduler: kube["kube-scheduler"],
-      kwok,
+      kwok: kwok.binary,
+      kwokStages: kwok.stages,
     },
     provider,
   };

@@ -8,13 +8,14 @@ import { loadRunResultSchema } from "../../../sandbox-cli/src/loadtest/result-sc
 import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
 import { runProgram } from "../../../sandbox-cli/src/util/exec.ts";
 import { runCli } from "../../helpers/cli.ts";
+import { FIXTURES } from "../reference-lms/client.ts";
 import { makeHlsLadder } from "./hls-fixture.ts";
 
 // A real sandbox (docker target: reference LMS + PostgreSQL + media server + edge), a real SCORM 1.2 course
 // from the shared fixtures, a small HLS ladder on the media server, and `sandbox loadtest` through the CLI.
 // Traffic goes only to the sandbox's published 127.0.0.1 ports.
 const name = `lt-${randomBytes(3).toString("hex")}`;
-const course = "/work/shared/fixtures/courses/singlescobasic.zip";
+const course = join(FIXTURES, "singlescobasic.zip");
 let stateDir: string;
 let spec: string;
 const env = () => ({ SANDBOX_STATE_DIR: stateDir });
