@@ -5,6 +5,7 @@ import { renderKubernetesSandbox } from "../../stacks/kubernetes/render.ts";
 import { tierClient, tierSpec, uniqueName, waitFor } from "./helpers.ts";
 
 const client = tierClient();
+const { controllerManager } = inject("k8sTier");
 const spec = tierSpec(uniqueName("tier"));
 const objects = renderKubernetesSandbox({ spec, createdAt: new Date() }) as KubeObject[];
 const namespace = objects.find((o) => o.kind === "Namespace")?.metadata?.name ?? "";
@@ -124,7 +125,7 @@ describe("a rendered kubernetes sandbox on a real API server", () => {
     expect(String(res.body.message)).toMatch(/violates PodSecurity.*runAsNonRoot/);
   });
 
-  it("rejects a pod asking for more than the namespace quota", async () => {
+  it.skipIf(!controllerManager)("rejects a pod asking for more than the namespace quota", async () => {
     const big = { requests: { cpu: "4", memory: "8Gi" }, limits: { cpu: "4", memory: "8Gi" } };
     const containers = ["a", "b", "c"].map((n) => restrictedContainer(n, big));
     const overQuota = pod("over-quota-probe", containers);
@@ -137,7 +138,7 @@ describe("a rendered kubernetes sandbox on a real API server", () => {
     expect(String(res?.body.message)).toMatch(/exceeded quota: sandbox-quota/);
   });
 
-  it("rejects a NodePort service through the quota", async () => {
+  it.skipIf(!controllerManager)("rejects a NodePort service through the quota", async () => {
     const service = {
       apiVersion: "v1",
       kind: "Service",
@@ -152,32 +153,33 @@ describe("a rendered kubernetes sandbox on a real API server", () => {
     expect(String(res?.body.message)).toMatch(/exceeded quota: sandbox-quota.*services.nodeports/);
   });
 
-  it("lets the controllers create every workload's pods under restricted and the quota", async () => {
-    if (!inject("k8sTier").controllerManager) return;
-    const deployments = objects.filter((o) => o.kind === "Deployment");
-    expect(deployments.length).toBeGreaterThan(0);
-    for (const deployment of deployments) {
-      const name = deployment.metadata?.name ?? "";
-      const created = await waitFor(async () => {
-        const d = (await client.get(`/apis/apps/v1/namespaces/${namespace}/deployments/${name}`)) as {
-          spec: { replicas: number };
-          status?: { replicas?: number };
+  it.skipIf(!controllerManager)(
+    "lets the controllers create every workload's pods under restricted and the quota",
+    async () => {
+      const deployments = objects.filter((o) => o.kind === "Deployment");
+      expect(deployments.length).toBeGreaterThan(0);
+      for (const deployment of deployments) {
+        const name = deployment.metadata?.name ?? "";
+        const created = await waitFor(async () => {
+          const d = (await client.get(`/apis/apps/v1/namespaces/${namespace}/deployments/${name}`)) as {
+            spec: { replicas: number };
+            status?: { replicas?: number };
+          };
+          return (d.status?.replicas ?? 0) >= d.spec.replicas ? d : undefined;
+        }, 90_000);
+        const sets = (await client.get(`/apis/apps/v1/namespaces/${namespace}/replicasets`)) as {
+          items: { status?: { conditions?: { type: string; message?: string }[] } }[];
         };
-        return (d.status?.replicas ?? 0) >= d.spec.replicas ? d : undefined;
-      }, 90_000);
-      const sets = (await client.get(`/apis/apps/v1/namespaces/${namespace}/replicasets`)) as {
-        items: { status?: { conditions?: { type: string; message?: string }[] } }[];
-      };
-      const failures = sets.items
-        .flatMap((s) => s.status?.conditions ?? [])
-        .filter((c) => c.type === "ReplicaFailure");
-      expect(failures.map((f) => f.message)).toEqual([]);
-      expect(created, `deployment ${name} got its pods`).toBeDefined();
-    }
-  });
+        const failures = sets.items
+          .flatMap((s) => s.status?.conditions ?? [])
+          .filter((c) => c.type === "ReplicaFailure");
+        expect(failures.map((f) => f.message)).toEqual([]);
+        expect(created, `deployment ${name} got its pods`).toBeDefined();
+      }
+    },
+  );
 
-  it("removes the namespace and everything in it when it is deleted", async () => {
-    if (!inject("k8sTier").controllerManager) return;
+  it.skipIf(!controllerManager)("removes the namespace and everything in it when it is deleted", async () => {
     const res = await client.request("DELETE", nsPath);
     expect([200, 202]).toContain(res.status);
     const gone = await waitFor(

@@ -8,6 +8,7 @@ import {
   segmentAt,
   type Variant,
 } from "../../lib/hls.ts";
+import type { Tags } from "../../lib/samples.ts";
 import type { Stage } from "../../lib/schedule.ts";
 import { PlaybackBuffer } from "./playback.ts";
 
@@ -43,7 +44,8 @@ export function hlsViewerScenario(
     headers?: Record<string, string>;
   },
 ): Scenario {
-  return { name: "hls-viewer", ...plan, iteration: (ctx) => watch(ctx, options) };
+  const cache = new PlaylistCache();
+  return { name: "hls-viewer", ...plan, iteration: (ctx) => watch(ctx, options, cache) };
 }
 
 async function fetchPlaylist(ctx: VuContext, url: string, name: string): Promise<string | undefined> {
@@ -55,8 +57,29 @@ async function fetchPlaylist(ctx: VuContext, url: string, name: string): Promise
   return ok ? response.body : undefined;
 }
 
-async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
-  const m = {
+/**
+ * Parsed playlists by URL, reused while the server returns the same text: every session still fetches and
+ * checks both playlists, but does not re-parse them and re-resolve every segment URL. Unpaced, each
+ * session's parse results outlived a young-generation GC and filled the old heap (a full GC every 50 ms).
+ */
+interface ParsedMaster {
+  readonly text: string;
+  readonly variants: readonly Variant[];
+}
+interface ParsedMedia {
+  readonly text: string;
+  readonly playlist: MediaPlaylist;
+  readonly segmentUrls: readonly string[];
+}
+
+/** A VU's metric handles and rendition tag sets, made once per VU (not once per session). */
+interface ViewerState {
+  readonly m: ReturnType<typeof viewerMetrics>;
+  readonly renditionTags: Map<number, Tags>;
+}
+
+function viewerMetrics(ctx: VuContext) {
+  return {
     ttff: ctx.metrics.trend("hls_time_to_first_frame"),
     rebufferEvents: ctx.metrics.counter("hls_rebuffer_events"),
     rebufferRatio: ctx.metrics.trend("hls_rebuffer_ratio", "ratio"),
@@ -66,32 +89,75 @@ async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
     switches: ctx.metrics.counter("hls_rendition_switches"),
     watched: ctx.metrics.counter("hls_watched_seconds", "s"),
   };
+}
+
+class PlaylistCache {
+  private readonly masters = new Map<string, ParsedMaster>();
+  private readonly medias = new Map<string, ParsedMedia>();
+  private readonly viewers = new WeakMap<VuContext, ViewerState>();
+
+  master(url: string, text: string): readonly Variant[] {
+    const known = this.masters.get(url);
+    if (known?.text === text) return known.variants;
+    const variants: Variant[] = isMasterPlaylist(text)
+      ? parseMaster(text).map((v) => ({ ...v, uri: new URL(v.uri, url).href }))
+      : [{ bandwidthBps: 0, uri: url }];
+    this.masters.set(url, { text, variants });
+    return variants;
+  }
+
+  media(url: string, text: string): ParsedMedia {
+    const known = this.medias.get(url);
+    if (known?.text === text) return known;
+    const playlist = parseMedia(text);
+    const parsed = { text, playlist, segmentUrls: playlist.segments.map((s) => new URL(s.uri, url).href) };
+    this.medias.set(url, parsed);
+    return parsed;
+  }
+
+  viewer(ctx: VuContext): ViewerState {
+    let state = this.viewers.get(ctx);
+    if (!state) {
+      state = { m: viewerMetrics(ctx), renditionTags: new Map() };
+      this.viewers.set(ctx, state);
+    }
+    return state;
+  }
+}
+
+async function watch(ctx: VuContext, options: HlsViewerOptions, cache: PlaylistCache): Promise<void> {
+  const { m, renditionTags } = cache.viewer(ctx);
   const masterUrl = new URL(options.masters[ctx.vu % options.masters.length] as string, options.mediaBaseUrl)
     .href;
   const startedS = sec(ctx);
   const masterText = await fetchPlaylist(ctx, masterUrl, "hls_master");
   if (masterText === undefined) return ctx.sleep(1000);
-  const variants: Variant[] = isMasterPlaylist(masterText)
-    ? parseMaster(masterText).map((v) => ({ ...v, uri: new URL(v.uri, masterUrl).href }))
-    : [{ bandwidthBps: 0, uri: masterUrl }];
+  const variants = cache.master(masterUrl, masterText);
   let level = pickVariant(variants, options.bandwidthKbps);
   let mediaUrl = (variants[level] as Variant).uri;
-  const loadMedia = async (): Promise<MediaPlaylist | undefined> => {
+  const loadMedia = async (): Promise<ParsedMedia | undefined> => {
     const text = mediaUrl === masterUrl ? masterText : await fetchPlaylist(ctx, mediaUrl, "hls_media");
-    return text === undefined ? undefined : parseMedia(text);
+    return text === undefined ? undefined : cache.media(mediaUrl, text);
   };
-  let media = await loadMedia();
-  if (!media) return ctx.sleep(1000);
+  let loaded = await loadMedia();
+  if (!loaded) return ctx.sleep(1000);
+  let media = loaded.playlist;
   const totalS = media.segments.reduce((sum, s) => sum + s.durationS, 0);
   const watchS = Math.min(totalS, options.watchS ?? totalS);
   const startupS = options.startupBufferS ?? media.segments[0]?.durationS ?? 1;
   const maxBufferS = options.maxBufferS ?? 3 * media.targetDurationS;
   const player = new PlaybackBuffer(sec(ctx));
   let index = 0;
-  const renditionTags = variants.map((v) =>
-    Object.freeze({ ...ctx.tags, rendition: String(v.bandwidthBps) }),
-  );
-  const rendition = () => renditionTags[level] ?? ctx.tags;
+  const rendition = (): Tags => {
+    const variant = variants[level];
+    if (!variant) return ctx.tags;
+    let tags = renditionTags.get(variant.bandwidthBps);
+    if (!tags) {
+      tags = Object.freeze({ ...ctx.tags, rendition: String(variant.bandwidthBps) });
+      renditionTags.set(variant.bandwidthBps, tags);
+    }
+    return tags;
+  };
 
   try {
     while (player.downloadedS < watchS - 1e-6 && index < media.segments.length && !ctx.stopping()) {
@@ -104,7 +170,7 @@ async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
       }
       const fetchStarted = ctx.now();
       const response = await ctx.http.request({
-        url: new URL(segment.uri, mediaUrl).href,
+        url: (loaded as ParsedMedia).segmentUrls[index] as string,
         name: "hls_segment",
       });
       const fetchMs = ctx.now() - fetchStarted;
@@ -128,7 +194,8 @@ async function watch(ctx: VuContext, options: HlsViewerOptions): Promise<void> {
         m.switches.add(1, rendition());
         const next = await loadMedia();
         if (!next) break;
-        media = next;
+        loaded = next;
+        media = next.playlist;
         index = segmentAt(media, player.downloadedS);
       }
     }

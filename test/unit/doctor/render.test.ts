@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { type CheckResult, compareVersions } from "../../../sandbox-cli/src/doctor/checks.ts";
 import { doctorPassed, renderDoctor } from "../../../sandbox-cli/src/doctor/render.ts";
@@ -27,11 +28,12 @@ describe("doctor", () => {
   });
 
   it("prints the fix under each failing line and none under passing ones", () => {
-    process.env.NO_COLOR = "1";
-    const text = renderDoctor([
-      check({}),
-      check({ name: "ffmpeg", status: "missing", found: null, fix: "apt-get install -y ffmpeg" }),
-    ]);
+    const text = stripVTControlCharacters(
+      renderDoctor([
+        check({}),
+        check({ name: "ffmpeg", status: "missing", found: null, fix: "apt-get install -y ffmpeg" }),
+      ]),
+    );
     const lines = text.split("\n");
     expect(lines[0]).toMatch(/OK\s+pulumi\s+v3\.248\.0/);
     expect(lines[1]).toMatch(/MISSING\s+ffmpeg\s+-/);
