@@ -19,7 +19,7 @@ export function demoSpec(courseZip: string, owner: string): SandboxSpecInput {
     courses: [{ path: courseZip }],
     sites: [
       { name: "hq", profile: "hq-lan", learners: 60 },
-      { name: "branch", downlinkMbps: 10, uplinkMbps: 4, rttMs: 40, learners: 12, trainingShare: 0.6 },
+      { name: "branch", downlinkMbps: 10, uplinkMbps: 4, rttMs: 40, learners: 9, trainingShare: 0.6 },
     ],
     load: { peakLearners: 8, rampUp: "10s", duration: "40s", maxLearners: 50, maxDuration: "10m" },
   };
