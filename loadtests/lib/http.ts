@@ -70,6 +70,25 @@ function startWatchdog(): void {
   watchdog.unref();
 }
 
+/** A response; its headers are parsed only when read (Node builds the object lazily; most callers never ask). */
+class Response implements HttpResponse {
+  readonly error?: string;
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    readonly bytes: number,
+    readonly durationMs: number,
+    readonly waitingMs: number,
+    private readonly source: http.IncomingMessage | undefined,
+    error: string | undefined,
+  ) {
+    if (error !== undefined) this.error = error;
+  }
+  get headers(): http.IncomingHttpHeaders {
+    return this.source?.headers ?? {};
+  }
+}
+
 /**
  * One learner's HTTP client (its own keep-alive connections, like a browser's): node:http directly,
  * because fetch costs several times more CPU per request and the runner's CPU is what limits it.
@@ -78,7 +97,7 @@ export class HttpClient {
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly metrics: HttpMetrics;
   /** tag sets by name/method/status, reused: a fresh object per request is garbage the runner pays for. */
-  private readonly tagCache = new Map<string, Tags>();
+  private readonly tagCache = new Map<string, Map<string, Map<number, Tags>>>();
   /** requests in flight, aborted together when the VU's lifetime ends (one listener, not one per request). */
   private readonly inflight = new Set<InFlight>();
 
@@ -124,8 +143,19 @@ export class HttpClient {
   }
 
   private tags(name: string, method: string, status: number, ok: boolean): Tags {
-    const key = `${name}\u0001${method}\u0001${status}\u0001${ok}`;
-    let tags = this.tagCache.get(key);
+    // nested maps on the (interned) name and method and a numeric key: no key string built per request
+    let byMethod = this.tagCache.get(name);
+    if (!byMethod) {
+      byMethod = new Map();
+      this.tagCache.set(name, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    const key = status * 2 + (ok ? 1 : 0);
+    let tags = byStatus.get(key);
     if (!tags) {
       tags = Object.freeze({
         ...this.baseTags,
@@ -134,7 +164,7 @@ export class HttpClient {
         status: String(status),
         expected_response: String(ok),
       });
-      this.tagCache.set(key, tags);
+      byStatus.set(key, tags);
     }
     return tags;
   }
@@ -173,12 +203,12 @@ export class HttpClient {
       let bytes = 0;
       let settled = false;
       const chunks: Buffer[] = [];
-      const finish = (result: Omit<HttpResponse, "durationMs" | "waitingMs">) => {
+      const finish = (status: number, body: string, source?: http.IncomingMessage, error?: string) => {
         if (settled) return;
         settled = true;
         this.inflight.delete(entry);
         const end = performance.now();
-        resolve({ ...result, durationMs: end - start, waitingMs: (responseAt || end) - start });
+        resolve(new Response(status, body, bytes, end - start, (responseAt || end) - start, source, error));
       };
       const onAbort = () => {
         if (settled) return;
@@ -204,16 +234,9 @@ export class HttpClient {
             if (req.keepBody) chunks.push(chunk);
           });
           res.on("end", () =>
-            finish({
-              status: res.statusCode ?? 0,
-              body: req.keepBody ? Buffer.concat(chunks).toString("utf8") : "",
-              bytes,
-              headers: res.headers,
-            }),
+            finish(res.statusCode ?? 0, req.keepBody ? Buffer.concat(chunks).toString("utf8") : "", res),
           );
-          res.on("error", (error) =>
-            finish({ status: 0, body: "", bytes, error: error.message, headers: {} }),
-          );
+          res.on("error", (error) => finish(0, "", undefined, error.message));
         },
       );
       request.on("socket", (socket) => {
@@ -236,9 +259,7 @@ export class HttpClient {
         timeoutMs,
         abort: onAbort,
       };
-      request.on("error", (error) =>
-        finish({ status: 0, body: "", bytes, error: error.message, headers: {} }),
-      );
+      request.on("error", (error) => finish(0, "", undefined, error.message));
       this.inflight.add(entry);
       request.end(body);
       if (body) this.metrics.sent.add(body.length, this.tags(req.name, req.method ?? "GET", 0, true));

@@ -33,8 +33,8 @@ export function unflatten(body: Record<string, unknown>): Record<string, unknown
       continue;
     let node = out;
     for (const part of parts.slice(0, -1)) {
-      const next = node[part];
-      node = (next && typeof next === "object" ? next : (node[part] = {})) as Record<string, unknown>;
+      if (!node[part] || typeof node[part] !== "object") node[part] = {};
+      node = node[part] as Record<string, unknown>;
     }
     node[parts[parts.length - 1] as string] = body[key];
   }

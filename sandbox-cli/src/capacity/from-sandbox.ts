@@ -18,20 +18,41 @@ import type { SiteCapacity } from "./result-schema.ts";
  * media server, predicts the site's N_max from it, then ramps learners through the site's shaped link
  * until playback degrades and records the measured N_max beside the predicted one.
  */
-export async function findSiteCapacity(loaded: LoadedSpec, siteName: string, log: Logger): Promise<SiteCapacity> {
+export async function findSiteCapacity(
+  loaded: LoadedSpec,
+  siteName: string,
+  log: Logger,
+): Promise<SiteCapacity> {
   const site = loaded.sites.find((s) => s.name === siteName);
   if (!site) {
-    throw usageError("CAPACITY_UNKNOWN_SITE", `the spec has no site "${siteName}"`, `use one of: ${loaded.sites.map((s) => s.name).join(", ") || "(add sites to the spec)"}`);
+    throw usageError(
+      "CAPACITY_UNKNOWN_SITE",
+      `the spec has no site "${siteName}"`,
+      `use one of: ${loaded.sites.map((s) => s.name).join(", ") || "(add sites to the spec)"}`,
+    );
   }
   const targets = await resolveSandboxTargets(loaded.spec.name, "loopback");
-  if (!targets.media) throw usageError("CAPACITY_NO_MEDIA", `sandbox "${loaded.spec.name}" has no media server`, "add media-nginx to the spec's candidates and install a course with video");
+  if (!targets.media)
+    throw usageError(
+      "CAPACITY_NO_MEDIA",
+      `sandbox "${loaded.spec.name}" has no media server`,
+      "add media-nginx to the spec's candidates and install a course with video",
+    );
   const dir = await mkdtemp(join(tmpdir(), "sandbox-hls-"));
   try {
     const archive = await docker().getContainer(targets.media.container).getArchive({ path: "/srv/media" });
     await pipeline(archive, extract(dir));
     const renditions = await measureHlsFolder(join(dir, "media"));
-    if (renditions.length === 0) throw usageError("CAPACITY_NO_VIDEO", "the media server holds no HLS ladder", "install a course with video first: `sandbox course install course.zip`");
-    const predicted = siteCapacity(site, renditions, { overhead: loaded.spec.policy.mediaOverhead, lms: { downKbps: 0, upKbps: 0 } });
+    if (renditions.length === 0)
+      throw usageError(
+        "CAPACITY_NO_VIDEO",
+        "the media server holds no HLS ladder",
+        "install a course with video first: `sandbox course install course.zip`",
+      );
+    const predicted = siteCapacity(site, renditions, {
+      overhead: loaded.spec.policy.mediaOverhead,
+      lms: { downKbps: 0, upKbps: 0 },
+    });
     log.info(`site ${site.name}: predicted N_max ${predicted.predictedNMax}`);
     return await measureSiteCapacity({ spec: loaded.spec, site, predicted, segmentDurationS: 6 }, log);
   } finally {

@@ -11,8 +11,8 @@ import { measureHls, publishToContainer } from "../media/index.ts";
 import { cacheDir } from "../paths.ts";
 import type { Logger } from "../util/log.ts";
 import { prepareCourseMedia } from "./course-media.ts";
-import { zipFolder } from "./zip-folder.ts";
 import { uploadFile } from "./upload.ts";
+import { zipFolder } from "./zip-folder.ts";
 
 export interface InstalledLms {
   readonly candidate: string;
@@ -26,7 +26,12 @@ export interface PublishedMedia {
   readonly masterUrl: string;
   readonly packaged: boolean;
   /** measured per rendition: name, peak and nominal kbit/s, segment duration. */
-  readonly renditions: readonly { name: string; peakKbps: number; nominalKbps: number; targetDurationS: number }[];
+  readonly renditions: readonly {
+    name: string;
+    peakKbps: number;
+    nominalKbps: number;
+    targetDurationS: number;
+  }[];
 }
 
 export interface InstallResult {
@@ -54,15 +59,30 @@ export async function installCourse(
 ): Promise<InstallResult> {
   const profile = await inspectCourse(args.coursePath);
   if (!profile.valid) {
-    const errors = profile.findings.filter((f) => f.severity === "error").map((f) => `${f.code}: ${f.message}`);
-    throw checkFailedError("COURSE_INVALID", `${args.coursePath} is not a valid course:\n  ${errors.slice(0, 5).join("\n  ")}`, "run `sandbox course validate` and fix the package");
+    const errors = profile.findings
+      .filter((f) => f.severity === "error")
+      .map((f) => `${f.code}: ${f.message}`);
+    throw checkFailedError(
+      "COURSE_INVALID",
+      `${args.coursePath} is not a valid course:\n  ${errors.slice(0, 5).join("\n  ")}`,
+      "run `sandbox course validate` and fix the package",
+    );
   }
   const status = await sandboxStatus(args.sandbox);
-  if (!status) throw usageError("INSTALL_NO_SANDBOX", `no sandbox named "${args.sandbox}" on this machine`, "start it with `sandbox up --spec <file>`");
+  if (!status)
+    throw usageError(
+      "INSTALL_NO_SANDBOX",
+      `no sandbox named "${args.sandbox}" on this machine`,
+      "start it with `sandbox up --spec <file>`",
+    );
   const wanted = args.candidates?.length ? new Set(args.candidates) : undefined;
   for (const name of wanted ?? []) {
     if (!status.candidates.some((c) => c.name === name)) {
-      throw usageError("INSTALL_UNKNOWN_CANDIDATE", `sandbox "${args.sandbox}" has no candidate "${name}"`, `pick one of: ${status.candidates.map((c) => c.name).join(", ")}`);
+      throw usageError(
+        "INSTALL_UNKNOWN_CANDIDATE",
+        `sandbox "${args.sandbox}" has no candidate "${name}"`,
+        `pick one of: ${status.candidates.map((c) => c.name).join(", ")}`,
+      );
     }
   }
   const chosen = status.candidates.filter((c) => c.kind !== "database" && (!wanted || wanted.has(c.name)));
@@ -70,17 +90,39 @@ export async function installCourse(
   await mkdir(join(cacheDir(), "install"), { recursive: true });
   const workDir = await mkdtemp(join(cacheDir(), "install", "course-"));
   try {
-    const zip = (await stat(args.coursePath)).isDirectory() ? await zipFolder(args.coursePath, join(workDir, "course.zip")) : args.coursePath;
+    const zip = (await stat(args.coursePath)).isDirectory()
+      ? await zipFolder(args.coursePath, join(workDir, "course.zip"))
+      : args.coursePath;
     const lms: InstalledLms[] = [];
     const media: PublishedMedia[] = [];
     for (const candidate of chosen) {
       const install = findCatalogEntry(candidate.catalogId)?.install;
       if (install?.method === "reference-lms-api") {
-        if (!targets.lms?.admin) throw infrastructureError("INSTALL_NO_ADMIN", `the LMS "${candidate.name}" has no admin account set`, "recreate the sandbox: `sandbox down` then `sandbox up`");
-        lms.push(await uploadToReferenceLms(candidate.name, targets.lms.loopbackUrl, install.importPath, targets.lms.admin, zip, courseIdFor(profile, args.coursePath), log));
+        if (!targets.lms?.admin)
+          throw infrastructureError(
+            "INSTALL_NO_ADMIN",
+            `the LMS "${candidate.name}" has no admin account set`,
+            "recreate the sandbox: `sandbox down` then `sandbox up`",
+          );
+        lms.push(
+          await uploadToReferenceLms(
+            candidate.name,
+            targets.lms.loopbackUrl,
+            install.importPath,
+            targets.lms.admin,
+            zip,
+            courseIdFor(profile, args.coursePath),
+            log,
+          ),
+        );
       } else if (install?.method === "publish-media") {
         const app = candidate.instances.find((i) => i.role === "app") ?? candidate.instances[0];
-        if (!app || !candidate.url) throw infrastructureError("INSTALL_MEDIA_DOWN", `media server "${candidate.name}" has no running container`, "run `sandbox status`, then `sandbox up`");
+        if (!app || !candidate.url)
+          throw infrastructureError(
+            "INSTALL_MEDIA_DOWN",
+            `media server "${candidate.name}" has no running container`,
+            "run `sandbox status`, then `sandbox up`",
+          );
         const prepared = await prepareCourseMedia(zip, profile, workDir, log);
         const courseSlug = courseIdFor(profile, args.coursePath);
         for (const item of prepared) {
@@ -92,15 +134,35 @@ export async function installCourse(
             source: item.source,
             masterUrl: `${candidate.url.replace(/\/$/, "")}${install.urlPrefix}${courseSlug}-${item.slug}/master.m3u8`,
             packaged: item.packaged,
-            renditions: measured.renditions.map((r) => ({ name: r.name, peakKbps: Math.round(r.peakBitrateBps / 1000), nominalKbps: Math.round(r.nominalBitrateBps / 1000), targetDurationS: r.targetDurationS })),
+            renditions: measured.renditions.map((r) => ({
+              name: r.name,
+              peakKbps: Math.round(r.peakBitrateBps / 1000),
+              nominalKbps: Math.round(r.nominalBitrateBps / 1000),
+              targetDurationS: r.targetDurationS,
+            })),
           });
           log.info(`media: published ${item.source} at ${media.at(-1)?.masterUrl}`);
         }
       } else if (install?.method === "moodle-cli") {
-        throw infrastructureError("INSTALL_MOODLE_UNAVAILABLE", `installing into "${candidate.name}" (Moodle) needs its registry image running`, "load the Moodle image into the local Docker Engine, or drop moodle from the spec on this machine");
+        throw infrastructureError(
+          "INSTALL_MOODLE_UNAVAILABLE",
+          `installing into "${candidate.name}" (Moodle) needs its registry image running`,
+          "load the Moodle image into the local Docker Engine, or drop moodle from the spec on this machine",
+        );
       }
     }
-    return { course: { path: args.coursePath, title: profile.title ?? basename(args.coursePath), format: profile.format, sha256: profile.sha256, valid: profile.valid }, profile, lms, media };
+    return {
+      course: {
+        path: args.coursePath,
+        title: profile.title ?? basename(args.coursePath),
+        format: profile.format,
+        sha256: profile.sha256,
+        valid: profile.valid,
+      },
+      profile,
+      lms,
+      media,
+    };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -116,14 +178,30 @@ async function uploadToReferenceLms(
   log: Logger,
 ): Promise<InstalledLms> {
   const login = await lmsRequest("POST", new URL("/api/login", baseUrl), admin, undefined);
-  if (login.status !== 200) throw infrastructureError("INSTALL_LMS_LOGIN", `admin login on ${candidate} answered ${login.status}`, "check `docker logs` of the LMS container");
+  if (login.status !== 200)
+    throw infrastructureError(
+      "INSTALL_LMS_LOGIN",
+      `admin login on ${candidate} answered ${login.status}`,
+      "check `docker logs` of the LMS container",
+    );
   const cookie = login.cookies.map((c) => c.split(";")[0]).join("; ");
   const url = new URL(`${importPath}?id=${courseId}&replace=true`, baseUrl);
-  const reply = await log.step(`install the course into ${candidate}`, () => uploadFile(url, zip, { "content-type": "application/zip", cookie }));
+  const reply = await log.step(`install the course into ${candidate}`, () =>
+    uploadFile(url, zip, { "content-type": "application/zip", cookie }),
+  );
   if (reply.status === 422) {
-    throw checkFailedError("INSTALL_REJECTED", `${candidate} rejected the course: ${reply.body.slice(0, 400)}`, "run `sandbox course validate` and fix the findings");
+    throw checkFailedError(
+      "INSTALL_REJECTED",
+      `${candidate} rejected the course: ${reply.body.slice(0, 400)}`,
+      "run `sandbox course validate` and fix the findings",
+    );
   }
-  if (reply.status !== 201) throw infrastructureError("INSTALL_FAILED", `${candidate} answered ${reply.status}: ${reply.body.slice(0, 300)}`, "check the LMS log (`docker logs <container>`)");
+  if (reply.status !== 201)
+    throw infrastructureError(
+      "INSTALL_FAILED",
+      `${candidate} answered ${reply.status}: ${reply.body.slice(0, 300)}`,
+      "check the LMS log (`docker logs <container>`)",
+    );
   const course = (JSON.parse(reply.body) as { course: { id: string } }).course;
   return { candidate, courseId: course.id, launchUrl: `${baseUrl.replace(/\/$/, "")}/launch/${course.id}` };
 }

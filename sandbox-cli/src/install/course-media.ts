@@ -40,10 +40,18 @@ export async function prepareCourseMedia(
     const slug = slugOf(folder || "hls");
     const written = await extractEntries(coursePath, insideFolder(folder), joinUnder(workDir, "extract"));
     log.info(`media: ${master.path} ships its own HLS ladder (${written.length} files)`);
-    prepared.push({ source: master.path, folder: joinUnder(joinUnder(workDir, "extract"), folder), slug, packaged: false });
+    prepared.push({
+      source: master.path,
+      folder: joinUnder(joinUnder(workDir, "extract"), folder),
+      slug,
+      packaged: false,
+    });
   }
   const videos = profile.media.filter(
-    (m) => m.kind === "video" && !coveredFolders.some((f) => m.path.startsWith(`${f}/`)) && !/\.(ts|m4s)$/i.test(m.path),
+    (m) =>
+      m.kind === "video" &&
+      !coveredFolders.some((f) => m.path.startsWith(`${f}/`)) &&
+      !/\.(ts|m4s)$/i.test(m.path),
   );
   for (const video of videos) {
     const slug = slugOf(video.path);

@@ -21,7 +21,9 @@ export async function extractEntries(
     maxUncompressedBytes: DEFAULT_INTAKE_CAPS.maxUncompressedBytes,
     maxCompressionRatio: DEFAULT_INTAKE_CAPS.maxCompressionRatio,
   };
-  const source = (await stat(input)).isDirectory() ? await openDirSource(input, caps) : await openZipSource(input, caps);
+  const source = (await stat(input)).isDirectory()
+    ? await openDirSource(input, caps)
+    : await openZipSource(input, caps);
   const root = resolve(destDir);
   const written: string[] = [];
   try {
@@ -43,5 +45,6 @@ export async function extractEntries(
   return written;
 }
 
-export const insideFolder = (folder: string) => (path: string) => folder === "" || path.startsWith(`${folder}/`);
+export const insideFolder = (folder: string) => (path: string) =>
+  folder === "" || path.startsWith(`${folder}/`);
 export const joinUnder = (root: string, relative: string) => join(root, ...relative.split("/"));

@@ -8,7 +8,11 @@ export interface UploadReply {
 }
 
 /** Streams a file as the request body (a course zip can be large: never read whole into memory). */
-export async function uploadFile(url: URL, file: string, headers: Record<string, string>): Promise<UploadReply> {
+export async function uploadFile(
+  url: URL,
+  file: string,
+  headers: Record<string, string>,
+): Promise<UploadReply> {
   const size = (await stat(file)).size;
   return new Promise((resolve, reject) => {
     const request = http.request(
@@ -17,7 +21,9 @@ export async function uploadFile(url: URL, file: string, headers: Record<string,
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+        );
         response.on("error", reject);
       },
     );

@@ -26,8 +26,9 @@ export function demoSpec(courseZip: string, owner: string): SandboxSpecInput {
 }
 
 export async function runDemo(options: { keep: boolean }, log: Logger): Promise<NightlyResult> {
-  const course = await log.step("build the sample course (Sarbanes-Oxley essentials, SCORM 1.2 + HLS video)", () =>
-    buildSampleCourse({ logger: log }),
+  const course = await log.step(
+    "build the sample course (Sarbanes-Oxley essentials, SCORM 1.2 + HLS video)",
+    () => buildSampleCourse({ logger: log }),
   );
   const dir = join(stateDir(), "demo");
   await mkdir(dir, { recursive: true });

@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { capacityResult, lmsTrafficFromCourse, type CapacityResult, type SiteCapacity } from "../capacity/index.ts";
+import {
+  type CapacityResult,
+  capacityResult,
+  lmsTrafficFromCourse,
+  type SiteCapacity,
+} from "../capacity/index.ts";
 import type { CourseProfile } from "../course/profile.ts";
 import { usageError } from "../errors.ts";
 import type { InstallResult } from "../install/course-install.ts";
@@ -37,9 +42,17 @@ export async function runNightly(options: NightlyOptions, log: Logger): Promise<
   const loaded = await loadSpecFile(options.specPath);
   const { spec } = loaded;
   if (spec.courses.length === 0) {
-    throw usageError("NIGHTLY_NO_COURSE", `${options.specPath} lists no courses`, "add `courses: [{ path: course.zip }]` to the spec");
+    throw usageError(
+      "NIGHTLY_NO_COURSE",
+      `${options.specPath} lists no courses`,
+      "add `courses: [{ path: course.zip }]` to the spec",
+    );
   }
-  const key = createHash("sha256").update(loaded.sha256).update(JSON.stringify({ m: options.measureSitesUpTo ?? 0 })).digest("hex").slice(0, 16);
+  const key = createHash("sha256")
+    .update(loaded.sha256)
+    .update(JSON.stringify({ m: options.measureSitesUpTo ?? 0 }))
+    .digest("hex")
+    .slice(0, 16);
   const runDir = join(stateDir(), "nightly", spec.name, key);
   const steps = await ResumableSteps.open(join(runDir, "state.json"), key, log);
   const engine = await import("../engine/index.ts");
@@ -48,10 +61,16 @@ export async function runNightly(options: NightlyOptions, log: Logger): Promise<
     const up = await engine.sandboxUp(loaded, log);
     return { changed: up.changed, durationS: up.durationS };
   });
-  const installs = await steps.run("install", "install the course(s) and publish their video", () => installAll(loaded, log));
-  const load = await steps.run("loadtest", "load test: learner journeys and HLS viewers", () => loadTest(loaded, installs, runDir, log));
-  const capacity = await steps.run("capacity", "capacity per site (predicted, and measured where asked)", () =>
-    siteCapacities(loaded, installs, options.measureSitesUpTo ?? 0, log),
+  const installs = await steps.run("install", "install the course(s) and publish their video", () =>
+    installAll(loaded, log),
+  );
+  const load = await steps.run("loadtest", "load test: learner journeys and HLS viewers", () =>
+    loadTest(loaded, installs, runDir, log),
+  );
+  const capacity = await steps.run(
+    "capacity",
+    "capacity per site (predicted, and measured where asked)",
+    () => siteCapacities(loaded, installs, options.measureSitesUpTo ?? 0, log),
   );
   const policy = await steps.run("policy", "IT's policy pack on the sandbox's cluster rendering", () =>
     evaluateItPolicy(spec, new Date()),
@@ -68,7 +87,13 @@ export async function runNightly(options: NightlyOptions, log: Logger): Promise<
   await copyFile(loaded.path, join(runDir, "sandbox.yaml"));
   // A finished line is not resumed: the next run starts afresh (the old state stays beside it).
   await rename(join(runDir, "state.json"), join(runDir, `state-${Date.now()}.json`));
-  return { runDir, report: written.paths, decision: written.decision, exitCode: written.exitCode, headline: written.headline };
+  return {
+    runDir,
+    report: written.paths,
+    decision: written.decision,
+    exitCode: written.exitCode,
+    headline: written.headline,
+  };
 }
 
 async function installAll(loaded: LoadedSpec, log: Logger): Promise<InstallResult[]> {
@@ -76,30 +101,62 @@ async function installAll(loaded: LoadedSpec, log: Logger): Promise<InstallResul
   const results: InstallResult[] = [];
   for (const course of loaded.spec.courses) {
     const coursePath = resolve(specDir(loaded), course.path);
-    results.push(await installCourse({ sandbox: loaded.spec.name, coursePath, ...(course.candidates ? { candidates: course.candidates } : {}) }, log));
+    results.push(
+      await installCourse(
+        {
+          sandbox: loaded.spec.name,
+          coursePath,
+          ...(course.candidates ? { candidates: course.candidates } : {}),
+        },
+        log,
+      ),
+    );
   }
   return results;
 }
 
-async function loadTest(loaded: LoadedSpec, installs: InstallResult[], runDir: string, log: Logger): Promise<LoadRunResult> {
+async function loadTest(
+  loaded: LoadedSpec,
+  installs: InstallResult[],
+  runDir: string,
+  log: Logger,
+): Promise<LoadRunResult> {
   const { runLoad } = await import("../loadtest/run.ts");
   const mediaDurationS = Math.max(0, ...installs.flatMap((i) => i.profile.media.map((m) => m.durationS)));
   const courseId = installs[0]?.lms[0]?.courseId;
-  const result = await runLoad({ spec: loaded.spec, log, ...(courseId ? { courseId } : {}), ...(mediaDurationS > 0 ? { mediaDurationS } : {}) });
+  const result = await runLoad({
+    spec: loaded.spec,
+    log,
+    ...(courseId ? { courseId } : {}),
+    ...(mediaDurationS > 0 ? { mediaDurationS } : {}),
+  });
   const { outDir: _outDir, ...plain } = result;
   await mkdir(runDir, { recursive: true });
   await writeFile(join(runDir, "load-result.json"), `${JSON.stringify(plain, null, 2)}\n`);
   return plain;
 }
 
-async function siteCapacities(loaded: LoadedSpec, installs: InstallResult[], measureUpTo: number, log: Logger): Promise<CapacityResult | null> {
+async function siteCapacities(
+  loaded: LoadedSpec,
+  installs: InstallResult[],
+  measureUpTo: number,
+  log: Logger,
+): Promise<CapacityResult | null> {
   const media = installs.flatMap((i) => i.media)[0];
   if (loaded.sites.length === 0 || !media) return null;
   const course = installs[0]?.profile as CourseProfile;
   const sessionS = Math.max(600, ...course.media.map((m) => m.durationS));
   const lms = lmsTrafficFromCourse({ files: course.files, media: course.media, sessionS });
-  const renditions = media.renditions.map((r) => ({ rendition: r.name, peakKbps: r.peakKbps, nominalKbps: r.nominalKbps, averageKbps: r.nominalKbps }));
-  const predicted = capacityResult(loaded.sites, renditions, { overhead: loaded.spec.policy.mediaOverhead, lms });
+  const renditions = media.renditions.map((r) => ({
+    rendition: r.name,
+    peakKbps: r.peakKbps,
+    nominalKbps: r.nominalKbps,
+    averageKbps: r.nominalKbps,
+  }));
+  const predicted = capacityResult(loaded.sites, renditions, {
+    overhead: loaded.spec.policy.mediaOverhead,
+    lms,
+  });
   if (measureUpTo <= 0) return predicted;
   const { measureSiteCapacity } = await import("../capacity/measure-site.ts");
   const segmentDurationS = Math.max(...media.renditions.map((r) => r.targetDurationS));
@@ -110,7 +167,20 @@ async function siteCapacities(loaded: LoadedSpec, installs: InstallResult[], mea
       sites.push(site);
       continue;
     }
-    sites.push(await measureSiteCapacity({ spec: loaded.spec, site: resolved, predicted: site, segmentDurationS, durationS: 3 * segmentDurationS, rampS: 5, maxProbes: 5 }, log));
+    sites.push(
+      await measureSiteCapacity(
+        {
+          spec: loaded.spec,
+          site: resolved,
+          predicted: site,
+          segmentDurationS,
+          durationS: 3 * segmentDurationS,
+          rampS: 5,
+          maxProbes: 5,
+        },
+        log,
+      ),
+    );
   }
   return { ...predicted, sites };
 }
@@ -142,5 +212,10 @@ async function report(
     generatedAt: new Date().toISOString(),
   });
   const paths = await writeReport(built, outDir);
-  return { paths, decision: built.verdict.decision, exitCode: built.verdict.exitCode, headline: built.verdict.headline };
+  return {
+    paths,
+    decision: built.verdict.decision,
+    exitCode: built.verdict.exitCode,
+    headline: built.verdict.headline,
+  };
 }

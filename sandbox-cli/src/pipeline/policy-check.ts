@@ -1,7 +1,12 @@
-import { itPolicies } from "../../../stacks/policy/policies.ts";
-import { evaluatePolicies } from "../../../stacks/policy/evaluate.ts";
-import { parseItPolicyConfig, enforcementOf, POLICY_NAMES, type PolicyName } from "../../../stacks/policy/config.ts";
 import { renderKubernetesSandbox } from "../../../stacks/kubernetes/render.ts";
+import {
+  enforcementOf,
+  POLICY_NAMES,
+  type PolicyName,
+  parseItPolicyConfig,
+} from "../../../stacks/policy/config.ts";
+import { evaluatePolicies } from "../../../stacks/policy/evaluate.ts";
+import { itPolicies } from "../../../stacks/policy/policies.ts";
 import type { PolicyResult } from "../report/input.ts";
 import { type SandboxSpec, targetSchema } from "../spec/schema.ts";
 
@@ -13,12 +18,22 @@ export const pulumiTypeOf = (apiVersion: string, kind: string) =>
  * IT's policy pack applied to the sandbox as it would run on IT's cluster: the kubernetes rendering of
  * the same spec, checked in-process, one result per rule (ok when the rule found nothing).
  */
-export async function evaluateItPolicy(spec: SandboxSpec, createdAt: Date, configInput: unknown = {}): Promise<PolicyResult[]> {
+export async function evaluateItPolicy(
+  spec: SandboxSpec,
+  createdAt: Date,
+  configInput: unknown = {},
+): Promise<PolicyResult[]> {
   const config = parseItPolicyConfig(configInput);
   const onCluster: SandboxSpec =
-    spec.target.kind === "kubernetes" ? spec : { ...spec, target: targetSchema.parse({ kind: "kubernetes" }) };
+    spec.target.kind === "kubernetes"
+      ? spec
+      : { ...spec, target: targetSchema.parse({ kind: "kubernetes" }) };
   const objects = renderKubernetesSandbox({ spec: onCluster, createdAt });
-  const resources = objects.map((o) => ({ type: pulumiTypeOf(o.apiVersion, o.kind), props: o as Record<string, unknown>, ...(o.metadata?.name ? { name: o.metadata.name } : {}) }));
+  const resources = objects.map((o) => ({
+    type: pulumiTypeOf(o.apiVersion, o.kind),
+    props: o as Record<string, unknown>,
+    ...(o.metadata?.name ? { name: o.metadata.name } : {}),
+  }));
   const violations = await evaluatePolicies(itPolicies(configInput), resources);
   const results: PolicyResult[] = [];
   for (const rule of POLICY_NAMES) {
@@ -29,7 +44,13 @@ export async function evaluateItPolicy(spec: SandboxSpec, createdAt: Date, confi
       rule,
       enforcement,
       ok: found.length === 0,
-      message: found.length === 0 ? "no violation" : found.map((v) => v.message).slice(0, 3).join("; ") + (found.length > 3 ? ` (+${found.length - 3} more)` : ""),
+      message:
+        found.length === 0
+          ? "no violation"
+          : found
+              .map((v) => v.message)
+              .slice(0, 3)
+              .join("; ") + (found.length > 3 ? ` (+${found.length - 3} more)` : ""),
     });
   }
   return results;

@@ -8,13 +8,19 @@ import { runProgram } from "../util/exec.ts";
 
 /** Image reference -> image ID of every container carrying the sandbox's label. */
 export async function sandboxImages(sandbox: string): Promise<Record<string, string>> {
-  const containers = await docker().listContainers({ all: true, filters: { label: [`sandbox.name=${sandbox}`] } });
+  const containers = await docker().listContainers({
+    all: true,
+    filters: { label: [`sandbox.name=${sandbox}`] },
+  });
   return Object.fromEntries(containers.map((c) => [c.Image, c.ImageID]));
 }
 
 async function gitCommit(): Promise<string | null> {
   try {
-    return (await runProgram("git", ["rev-parse", "HEAD"], { cwd: projectRoot, timeout: 10_000 })).stdout.trim() || null;
+    return (
+      (await runProgram("git", ["rev-parse", "HEAD"], { cwd: projectRoot, timeout: 10_000 })).stdout.trim() ||
+      null
+    );
   } catch {
     return null;
   }

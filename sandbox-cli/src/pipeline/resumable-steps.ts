@@ -54,7 +54,12 @@ export class ResumableSteps {
   }
 
   /** Runs `work` unless a previous run already finished this step (then its saved output is returned). */
-  async run<T>(name: string, title: string, work: () => Promise<T>, options: { always?: boolean } = {}): Promise<T> {
+  async run<T>(
+    name: string,
+    title: string,
+    work: () => Promise<T>,
+    options: { always?: boolean } = {},
+  ): Promise<T> {
     const previous = this.state.steps.find((s) => s.name === name && s.status === "done");
     if (previous && !options.always) {
       this.log.info(`[resume] ${title}: done in an earlier run, skipped`);
@@ -63,11 +68,23 @@ export class ResumableSteps {
     const started = performance.now();
     try {
       const output = await this.log.step(title, work);
-      await this.record({ name, status: "done", finishedAt: new Date().toISOString(), seconds: elapsed(started), output });
+      await this.record({
+        name,
+        status: "done",
+        finishedAt: new Date().toISOString(),
+        seconds: elapsed(started),
+        output,
+      });
       return output;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await this.record({ name, status: "failed", finishedAt: new Date().toISOString(), seconds: elapsed(started), error: message });
+      await this.record({
+        name,
+        status: "failed",
+        finishedAt: new Date().toISOString(),
+        seconds: elapsed(started),
+        error: message,
+      });
       if (isSandboxError(error)) {
         throw new SandboxError({
           code: error.code,

@@ -30,13 +30,19 @@ export interface BuiltImage {
 export type PrepareContext = (contextDir: string) => Promise<void>;
 
 /** Content hash of a build context: every file's path, mode and bytes, plus the base image it builds FROM. */
-export async function hashContext(contextDir: string, baseImageId: string): Promise<{ hash: string; files: string[] }> {
+export async function hashContext(
+  contextDir: string,
+  baseImageId: string,
+): Promise<{ hash: string; files: string[] }> {
   const files = (await listFiles(contextDir)).sort();
   const hash = createHash("sha256").update(`base ${baseImageId}\n`);
   for (const file of files) {
     const path = join(contextDir, file);
     const info = await stat(path);
-    hash.update(`${file}\0${info.mode & 0o777}\0`).update(await readFile(path)).update("\0");
+    hash
+      .update(`${file}\0${info.mode & 0o777}\0`)
+      .update(await readFile(path))
+      .update("\0");
   }
   return { hash: hash.digest("hex"), files };
 }
@@ -55,7 +61,12 @@ async function baseImageId(): Promise<string> {
   try {
     return (await docker().getImage(BASE_IMAGE).inspect()).Id;
   } catch (error) {
-    throw missingToolError("BASE_IMAGE_MISSING", `${BASE_IMAGE} is not in the local Docker Engine`, "run `npm run setup`", error);
+    throw missingToolError(
+      "BASE_IMAGE_MISSING",
+      `${BASE_IMAGE} is not in the local Docker Engine`,
+      "run `npm run setup`",
+      error,
+    );
   }
 }
 
@@ -75,7 +86,11 @@ async function existingImage(tag: string, contextHash: string): Promise<string |
 export async function ensureImage(recipe: ImageRecipe, log: Logger): Promise<BuiltImage> {
   const sourceDir = join(projectRoot, "images", recipe.folder);
   if (!existsSync(join(sourceDir, "Dockerfile"))) {
-    throw infrastructureError("IMAGE_RECIPE_MISSING", `images/${recipe.folder}/Dockerfile does not exist`, "restore the images/ folder from git");
+    throw infrastructureError(
+      "IMAGE_RECIPE_MISSING",
+      `images/${recipe.folder}/Dockerfile does not exist`,
+      "restore the images/ folder from git",
+    );
   }
   await mkdir(join(cacheDir(), "build-contexts"), { recursive: true });
   const contextDir = await mkdtemp(join(cacheDir(), "build-contexts", `${recipe.folder}-`));
@@ -91,7 +106,9 @@ export async function ensureImage(recipe: ImageRecipe, log: Logger): Promise<Bui
     const tag = `${recipe.name}:${hash.slice(0, 12)}`;
     const existing = await existingImage(tag, hash);
     if (existing) return { tag, id: existing, contextHash: hash, rebuilt: false };
-    await log.step(`build image ${tag} from images/${recipe.folder}`, () => buildContext(contextDir, files, tag, hash));
+    await log.step(`build image ${tag} from images/${recipe.folder}`, () =>
+      buildContext(contextDir, files, tag, hash),
+    );
     await docker().getImage(tag).tag({ repo: recipe.name, tag: "latest" });
     const id = (await docker().getImage(tag).inspect()).Id;
     return { tag, id, contextHash: hash, rebuilt: true };

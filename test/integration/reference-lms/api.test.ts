@@ -122,12 +122,12 @@ describe("course install", () => {
   });
 
   it("refuses hostile packages (an entry climbing out with '..', a symlink) with findings", async () => {
-    const escape = await admin.install(
-      scorm12Package([{ name: "../../escape.txt", data: "pwned" }]),
+    const escaping = await admin.install(
+      scorm12Package([{ name: "../../escaping.txt", data: "pwned" }]),
       "?id=hostile",
     );
-    expect(escape.status).toBe(422);
-    expect(escape.json.findings.length).toBeGreaterThan(0);
+    expect(escaping.status).toBe(422);
+    expect(escaping.json.findings.length).toBeGreaterThan(0);
     const link = await admin.install(
       scorm12Package([{ name: "link", data: "/etc/passwd", mode: 0o120777 }]),
       "?id=hostile",

@@ -48,7 +48,9 @@ describe("ResumableSteps", () => {
 
   it("keeps the hint and exit code of a typed error and says how to resume", async () => {
     const chain = await ResumableSteps.open(join(dir, "s.json"), "k", silentLogger);
-    const error = await chain.run("x", "x", async () => Promise.reject(usageError("BAD", "bad input", "pass --spec"))).catch((e) => e);
+    const error = await chain
+      .run("x", "x", async () => Promise.reject(usageError("BAD", "bad input", "pass --spec")))
+      .catch((e) => e);
     expect(error.exitCode).toBe(2);
     expect(error.hint).toContain("pass --spec");
     expect(error.hint).toContain("resume");
