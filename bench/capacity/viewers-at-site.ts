@@ -78,7 +78,7 @@ export async function runViewersAtSite(args: {
       errorRate: failed?.type === "rate" ? failed.values.rate : 0,
     };
   } finally {
-    await container.remove({ force: true }).catch(() => undefined);
+    await container.remove({ force: true, v: true }).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -27,7 +27,7 @@ export async function startMediaServer(
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 50 && !(await healthy(`${url}/healthz`)); i++)
     await new Promise((r) => setTimeout(r, 200));
-  return { url, container: name, stop: () => container.remove({ force: true }) };
+  return { url, container: name, stop: () => container.remove({ force: true, v: true }) };
 }
 
 function healthy(url: string): Promise<boolean> {

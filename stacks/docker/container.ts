@@ -65,7 +65,7 @@ export async function createContainer(inputs: ContainerInputs): Promise<string> 
 }
 
 export async function removeContainer(nameOrId: string): Promise<void> {
-  await ignoreMissing(() => docker().getContainer(nameOrId).remove({ force: true, v: false }));
+  await ignoreMissing(() => docker().getContainer(nameOrId).remove({ force: true, v: true }));
 }
 
 export async function containerExists(nameOrId: string): Promise<boolean> {

@@ -60,7 +60,7 @@ export async function deleteNetwork(name: string): Promise<void> {
   if (!info) return;
   // Containers left by an interrupted run would keep the network busy.
   for (const id of Object.keys(info.Containers ?? {}))
-    await ignoreMissing(() => docker().getContainer(id).remove({ force: true }));
+    await ignoreMissing(() => docker().getContainer(id).remove({ force: true, v: true }));
   await ignoreMissing(() => network.remove());
 }
 

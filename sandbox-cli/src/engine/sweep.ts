@@ -35,7 +35,7 @@ export async function labelledObjects(sandbox: string): Promise<SweepResult> {
 export async function sweepLabelled(sandbox: string): Promise<SweepResult> {
   const found = await labelledObjects(sandbox);
   for (const name of found.containers)
-    await ignoreMissing(() => docker().getContainer(name).remove({ force: true }));
+    await ignoreMissing(() => docker().getContainer(name).remove({ force: true, v: true }));
   for (const name of found.networks) await ignoreMissing(() => docker().getNetwork(name).remove());
   for (const name of found.volumes)
     await ignoreMissing(() => docker().getVolume(name).remove({ force: true }));

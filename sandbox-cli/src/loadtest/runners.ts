@@ -147,7 +147,7 @@ export async function runContainerRunners(
       }),
     );
   } finally {
-    await Promise.all(containers.map((c) => c.remove({ force: true }).catch(() => undefined)));
+    await Promise.all(containers.map((c) => c.remove({ force: true, v: true }).catch(() => undefined)));
   }
   return readSummaries(set, startAtMs);
 }

@@ -145,6 +145,6 @@ export async function publishToVolume(args: {
       "run `npm run setup`, which builds the base image the copy helper uses",
     );
   } finally {
-    await helper?.remove({ force: true }).catch(() => undefined);
+    await helper?.remove({ force: true, v: true }).catch(() => undefined);
   }
 }

@@ -153,7 +153,7 @@ async function ignoreMissing(work: () => Promise<unknown>): Promise<void> {
 /** Removes one site's gateway and network; missing pieces are fine (idempotent). */
 export async function removeSiteLink(sandboxName: string, siteName: string): Promise<void> {
   await ignoreMissing(() =>
-    docker().getContainer(siteGatewayName(sandboxName, siteName)).remove({ force: true }),
+    docker().getContainer(siteGatewayName(sandboxName, siteName)).remove({ force: true, v: true }),
   );
   await ignoreMissing(() => docker().getNetwork(siteNetworkName(sandboxName, siteName)).remove());
 }
@@ -167,7 +167,7 @@ export async function removeSiteLinks(
   });
   const containers = await docker().listContainers({ all: true, filters: byLabel("site-gateway") });
   for (const info of containers)
-    await ignoreMissing(() => docker().getContainer(info.Id).remove({ force: true }));
+    await ignoreMissing(() => docker().getContainer(info.Id).remove({ force: true, v: true }));
   const networks: Docker.NetworkInspectInfo[] = await docker().listNetworks({
     filters: byLabel("site-network"),
   });

@@ -21,8 +21,12 @@ const nameB = uniqueName("it-b");
 let stateDir: string;
 let specA: string;
 let specB: string;
+let volumesBefore: Set<string>;
+
+const volumeNames = async () => new Set(((await docker().listVolumes()).Volumes ?? []).map((v) => v.Name));
 
 beforeAll(async () => {
+  volumesBefore = await volumeNames();
   stateDir = await isolatedStateDir();
   specA = await writeSpec(stateDir, nameA, ["reference-lms", "media-nginx"]);
   specB = await writeSpec(stateDir, nameB, ["media-nginx"]);
@@ -134,6 +138,9 @@ describe("docker target", () => {
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ name: nameA, existed: true });
     expect(await labelledObjects(nameA)).toEqual({ containers: [], networks: [], volumes: [] });
+    // nor an anonymous volume (images declare VOLUME; containers must be removed with their volumes)
+    const added = [...(await volumeNames())].filter((v) => !volumesBefore.has(v));
+    expect(added).toEqual([]);
     const list = await runCli(["list", "--json"], { env: { SANDBOX_STATE_DIR: stateDir } });
     expect(JSON.parse(list.stdout).sandboxes).toEqual([]);
   }, 150_000);

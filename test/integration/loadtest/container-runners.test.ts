@@ -45,7 +45,7 @@ afterAll(async () => {
   })) {
     await docker()
       .getContainer(c.Id)
-      .remove({ force: true })
+      .remove({ force: true, v: true })
       .catch(() => undefined);
   }
   await docker()

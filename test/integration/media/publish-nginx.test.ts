@@ -47,7 +47,7 @@ describe("HLS published into the media server", () => {
   }, 240_000);
 
   afterAll(async () => {
-    await server?.remove({ force: true }).catch(() => undefined);
+    await server?.remove({ force: true, v: true }).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   });
 

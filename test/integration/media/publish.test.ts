@@ -66,12 +66,12 @@ describe("publishing HLS output into the media server (real Docker)", () => {
   });
 
   afterAll(async () => {
-    await target?.remove({ force: true }).catch(() => undefined);
+    await target?.remove({ force: true, v: true }).catch(() => undefined);
     const leftovers = await docker().listContainers({
       all: true,
       filters: { label: [`sandbox.test=${runId}`] },
     });
-    for (const c of leftovers) await docker().getContainer(c.Id).remove({ force: true });
+    for (const c of leftovers) await docker().getContainer(c.Id).remove({ force: true, v: true });
     await docker()
       .getVolume(runId)
       .remove()
@@ -111,7 +111,7 @@ describe("publishing HLS output into the media server (real Docker)", () => {
       const segment = await readFile(join(work, "back2", "sox", "360p", "segment_000.ts"));
       expect(segment.length).toBe(1880);
     } finally {
-      await reader.remove({ force: true });
+      await reader.remove({ force: true, v: true });
     }
     const helpers = await docker().listContainers({
       all: true,

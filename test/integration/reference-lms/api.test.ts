@@ -93,7 +93,7 @@ describe("images", () => {
       const logs = (await container.logs({ stdout: true, stderr: true })).toString("utf8");
       expect(logs).toContain("POSTGRES_PASSWORD is empty; set it");
     } finally {
-      await container.remove({ force: true });
+      await container.remove({ force: true, v: true });
     }
   });
 });

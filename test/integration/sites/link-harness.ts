@@ -61,7 +61,7 @@ export async function createLinkHarness(
         all: true,
         filters: { label: [`sandbox.name=${name}`] },
       });
-      for (const info of leftovers) await docker().getContainer(info.Id).remove({ force: true });
+      for (const info of leftovers) await docker().getContainer(info.Id).remove({ force: true, v: true });
       await docker().getNetwork(network).remove();
     },
   };
@@ -99,7 +99,7 @@ export async function runProbe<T>(harness: LinkHarness, network: string, args: s
       throw new Error(`probe ${args.join(" ")} printed no JSON: ${output}`);
     }
   } finally {
-    await container.remove({ force: true });
+    await container.remove({ force: true, v: true });
   }
 }
 
