@@ -15,9 +15,9 @@ import {
 } from "../../../sandbox-cli/src/media/index.ts";
 import { stateDir } from "../../../sandbox-cli/src/paths.ts";
 import { runProgram } from "../../../sandbox-cli/src/util/exec.ts";
+import { listFiles, zipFolder } from "../../../sandbox-cli/src/util/files.ts";
 import { type Logger, silentLogger } from "../../../sandbox-cli/src/util/log.ts";
 import { sampleCourseManifest } from "./course.ts";
-import { listFiles, zipFolder } from "./zip.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const contentDir = resolve(here, "..", "content");

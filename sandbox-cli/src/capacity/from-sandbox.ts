@@ -8,7 +8,7 @@ import { resolveSandboxTargets } from "../loadtest/targets.ts";
 import { docker } from "../runtime/docker.ts";
 import type { LoadedSpec } from "../spec/index.ts";
 import type { Logger } from "../util/log.ts";
-import { measureHlsFolder } from "./hls-peaks.ts";
+import { measureHlsFolder, targetDurationOf } from "./hls-peaks.ts";
 import { measureSiteCapacity } from "./measure-site.ts";
 import { siteCapacity } from "./model.ts";
 import type { SiteCapacity } from "./result-schema.ts";
@@ -42,7 +42,8 @@ export async function findSiteCapacity(
   try {
     const archive = await docker().getContainer(targets.media.container).getArchive({ path: "/srv/media" });
     await pipeline(archive, extract(dir));
-    const renditions = await measureHlsFolder(join(dir, "media"));
+    const media = join(dir, "media");
+    const renditions = await measureHlsFolder(media);
     if (renditions.length === 0)
       throw usageError(
         "CAPACITY_NO_VIDEO",
@@ -54,7 +55,8 @@ export async function findSiteCapacity(
       lms: { downKbps: 0, upKbps: 0 },
     });
     log.info(`site ${site.name}: predicted N_max ${predicted.predictedNMax}`);
-    return await measureSiteCapacity({ spec: loaded.spec, site, predicted, segmentDurationS: 6 }, log);
+    const segmentDurationS = (renditions[0] && (await targetDurationOf(media, renditions[0]))) ?? 6;
+    return await measureSiteCapacity({ spec: loaded.spec, site, predicted, segmentDurationS }, log);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

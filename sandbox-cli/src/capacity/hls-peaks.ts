@@ -154,3 +154,13 @@ export async function measureHlsFolder(dir: string): Promise<MeasuredRendition[]
   }
   return [...byName.values()].sort((a, b) => b.peakKbps - a.peakKbps);
 }
+
+/** A measured rendition's segment duration (its first playlist's EXT-X-TARGETDURATION), seconds. */
+export async function targetDurationOf(
+  dir: string,
+  rendition: MeasuredRendition,
+): Promise<number | undefined> {
+  const first = rendition.playlists[0];
+  if (!first) return undefined;
+  return parseMediaPlaylist(await readFile(resolve(dir, first), "utf8")).targetDurationS;
+}

@@ -9,7 +9,7 @@ export {
   type PlaybackOutcome,
   type RunLearners,
 } from "./find-capacity.ts";
-export { type MeasuredRendition, measureHlsFolder } from "./hls-peaks.ts";
+export { type MeasuredRendition, measureHlsFolder, targetDurationOf } from "./hls-peaks.ts";
 export { segmentBitrates } from "./hls-playlists.ts";
 export {
   learnerSeconds,

@@ -45,7 +45,9 @@ export function courseInstallCommand(): Command {
         for (const lms of result.lms)
           lines.push(`  ${lms.candidate}: course ${lms.courseId}  ${lms.launchUrl}`);
         for (const media of result.media) {
-          const ladder = media.renditions.map((r) => `${r.name} ${r.peakKbps} kbit/s peak`).join(", ");
+          const ladder = media.renditions
+            .map((r) => `${r.rendition} ${Math.round(r.peakKbps)} kbit/s peak`)
+            .join(", ");
           lines.push(`  ${media.candidate}: ${media.masterUrl}  (${ladder})`);
         }
         process.stdout.write(`${lines.join("\n")}\n`);

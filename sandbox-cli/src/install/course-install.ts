@@ -1,18 +1,19 @@
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { findCatalogEntry } from "../../../stacks/catalog/index.ts";
+import { type MeasuredRendition, measureHlsFolder, targetDurationOf } from "../capacity/hls-peaks.ts";
 import { inspectCourse } from "../course/index.ts";
 import type { CourseProfile } from "../course/profile.ts";
 import { sandboxStatus } from "../engine/status.ts";
 import { checkFailedError, infrastructureError, usageError } from "../errors.ts";
 import { lmsRequest } from "../loadtest/lms-admin.ts";
 import { resolveSandboxTargets } from "../loadtest/targets.ts";
-import { measureHls, publishToContainer } from "../media/index.ts";
+import { publishToContainer } from "../media/index.ts";
 import { cacheDir } from "../paths.ts";
+import { zipFolder } from "../util/files.ts";
 import type { Logger } from "../util/log.ts";
 import { prepareCourseMedia } from "./course-media.ts";
 import { uploadFile } from "./upload.ts";
-import { zipFolder } from "./zip-folder.ts";
 
 export interface InstalledLms {
   readonly candidate: string;
@@ -25,13 +26,10 @@ export interface PublishedMedia {
   readonly source: string;
   readonly masterUrl: string;
   readonly packaged: boolean;
-  /** measured per rendition: name, peak and nominal kbit/s, segment duration. */
-  readonly renditions: readonly {
-    name: string;
-    peakKbps: number;
-    nominalKbps: number;
-    targetDurationS: number;
-  }[];
+  /** each rendition's measured peak and average (the capacity model's own measurement). */
+  readonly renditions: readonly MeasuredRendition[];
+  /** the ladder's segment duration, seconds. */
+  readonly segmentDurationS: number;
 }
 
 export interface InstallResult {
@@ -90,9 +88,11 @@ export async function installCourse(
   await mkdir(join(cacheDir(), "install"), { recursive: true });
   const workDir = await mkdtemp(join(cacheDir(), "install", "course-"));
   try {
-    const zip = (await stat(args.coursePath)).isDirectory()
-      ? await zipFolder(args.coursePath, join(workDir, "course.zip"))
-      : args.coursePath;
+    let zip = args.coursePath;
+    if ((await stat(args.coursePath)).isDirectory()) {
+      zip = join(workDir, "course.zip");
+      await zipFolder(args.coursePath, zip);
+    }
     const lms: InstalledLms[] = [];
     const media: PublishedMedia[] = [];
     for (const candidate of chosen) {
@@ -128,18 +128,16 @@ export async function installCourse(
         for (const item of prepared) {
           const path = `/srv/media/${courseSlug}-${item.slug}`;
           await publishToContainer({ container: app.container, containerPath: path, folder: item.folder });
-          const measured = await measureHls(item.folder);
+          const renditions = await measureHlsFolder(item.folder);
+          const segmentDurationS =
+            (renditions[0] && (await targetDurationOf(item.folder, renditions[0]))) ?? 6;
           media.push({
             candidate: candidate.name,
             source: item.source,
             masterUrl: `${candidate.url.replace(/\/$/, "")}${install.urlPrefix}${courseSlug}-${item.slug}/master.m3u8`,
             packaged: item.packaged,
-            renditions: measured.renditions.map((r) => ({
-              name: r.name,
-              peakKbps: Math.round(r.peakBitrateBps / 1000),
-              nominalKbps: Math.round(r.nominalBitrateBps / 1000),
-              targetDurationS: r.targetDurationS,
-            })),
+            renditions,
+            segmentDurationS,
           });
           log.info(`media: published ${item.source} at ${media.at(-1)?.masterUrl}`);
         }

@@ -147,19 +147,13 @@ async function siteCapacities(
   const course = installs[0]?.profile as CourseProfile;
   const sessionS = Math.max(600, ...course.media.map((m) => m.durationS));
   const lms = lmsTrafficFromCourse({ files: course.files, media: course.media, sessionS });
-  const renditions = media.renditions.map((r) => ({
-    rendition: r.name,
-    peakKbps: r.peakKbps,
-    nominalKbps: r.nominalKbps,
-    averageKbps: r.nominalKbps,
-  }));
-  const predicted = capacityResult(loaded.sites, renditions, {
+  const predicted = capacityResult(loaded.sites, media.renditions, {
     overhead: loaded.spec.policy.mediaOverhead,
     lms,
   });
   if (measureUpTo <= 0) return predicted;
   const { measureSiteCapacity } = await import("../capacity/measure-site.ts");
-  const segmentDurationS = Math.max(...media.renditions.map((r) => r.targetDurationS));
+  const { segmentDurationS } = media;
   const sites: SiteCapacity[] = [];
   for (const site of predicted.sites) {
     const resolved = loaded.sites.find((s) => s.name === site.site);

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { cp, mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { infrastructureError, missingToolError } from "../errors.ts";
 import { cacheDir, projectRoot } from "../paths.ts";
 import { BASE_IMAGE } from "../toolchain.ts";
+import { listFiles } from "../util/files.ts";
 import type { Logger } from "../util/log.ts";
 import { docker } from "./docker.ts";
 
@@ -34,7 +35,7 @@ export async function hashContext(
   contextDir: string,
   baseImageId: string,
 ): Promise<{ hash: string; files: string[] }> {
-  const files = (await listFiles(contextDir)).sort();
+  const files = await listFiles(contextDir);
   const hash = createHash("sha256").update(`base ${baseImageId}\n`);
   for (const file of files) {
     const path = join(contextDir, file);
@@ -45,16 +46,6 @@ export async function hashContext(
       .update("\0");
   }
   return { hash: hash.digest("hex"), files };
-}
-
-async function listFiles(dir: string, root = dir): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(path, root)));
-    else if (entry.isFile()) out.push(relative(root, path));
-  }
-  return out;
 }
 
 async function baseImageId(): Promise<string> {

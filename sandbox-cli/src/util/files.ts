@@ -22,7 +22,7 @@ export async function listFiles(root: string): Promise<string[]> {
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Zips `root`'s files into `zipPath` reproducibly: sorted entries, fixed times and modes. */
+/** Zips `root`'s files into `zipPath` reproducibly (sorted entries, fixed times and modes): the same folder gives the same bytes. */
 export async function zipFolder(root: string, zipPath: string): Promise<number> {
   const files = await listFiles(root);
   const zip = new ZipFile();
