@@ -17,6 +17,8 @@ export const hlsViewerConfigSchema = z.strictObject({
   mediaBaseUrl: z.url(),
   masters: z.array(z.string().min(1)).min(1),
   bandwidthKbps: z.number().positive().optional(),
+  /** play only the variant whose BANDWIDTH is nearest this and never switch (capacity probes). */
+  pinnedBandwidthBps: z.number().positive().optional(),
   startupBufferS: z.number().positive().optional(),
   maxBufferS: z.number().positive().optional(),
   watchS: z.number().positive().optional(),

@@ -95,6 +95,16 @@ export function pickVariant(
   return index === -1 ? variants.length - 1 : index;
 }
 
+/** The variant whose BANDWIDTH is nearest `bandwidthBps` (a pinned rendition; ties go to the lower). */
+export function nearestVariant(variants: readonly Variant[], bandwidthBps: number): number {
+  let best = 0;
+  for (let i = 1; i < variants.length; i++) {
+    const gap = Math.abs((variants[i] as Variant).bandwidthBps - bandwidthBps);
+    if (gap <= Math.abs((variants[best] as Variant).bandwidthBps - bandwidthBps)) best = i;
+  }
+  return best;
+}
+
 /** Index of the segment that covers media time `positionS` (to continue after a rendition switch). */
 export function segmentAt(playlist: MediaPlaylist, positionS: number): number {
   let start = 0;

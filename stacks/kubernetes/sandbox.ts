@@ -114,6 +114,8 @@ export function planKubernetesSandbox(args: KubernetesSandboxArgs): {
 export class KubernetesSandbox extends pulumi.ComponentResource {
   readonly namespaceName: pulumi.Output<string>;
   readonly candidates: CandidateEndpoint[];
+  /** every candidate's secret values, given or generated: keep them (as a secret output) for the next run. */
+  readonly secretValues: Record<string, Record<string, pulumi.Input<string>>>;
 
   constructor(name: string, args: KubernetesSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = planKubernetesSandbox(args);
@@ -135,6 +137,9 @@ export class KubernetesSandbox extends pulumi.ComponentResource {
       };
     });
     this.namespaceName = namespace.namespaceName;
+    this.secretValues = Object.fromEntries(
+      plan.candidates.map((c) => [c.candidate.name, { ...c.secretValues }]),
+    );
     this.registerOutputs({ namespaceName: this.namespaceName, candidates: this.candidates });
   }
 }
@@ -152,6 +157,10 @@ export function kubernetesSandboxProgram(
           })
         : undefined;
     const sandbox = new KubernetesSandbox(args.spec.name, { ...args, ...(provider ? { provider } : {}) });
-    return { namespace: sandbox.namespaceName, candidates: sandbox.candidates };
+    return {
+      namespace: sandbox.namespaceName,
+      candidates: sandbox.candidates,
+      secrets: pulumi.secret(sandbox.secretValues),
+    };
   };
 }

@@ -44,3 +44,56 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, ms: number
   }
   return undefined;
 }
+
+/**
+ * No storage provisioner exists here: a pool of volumes that nothing ever mounts (kwok runs no
+ * containers) lets the PV controller bind the stack's claims, as a cluster's storage class would.
+ */
+export function persistentVolume(name: string, poolLabel: string) {
+  return {
+    apiVersion: "v1",
+    kind: "PersistentVolume",
+    metadata: { name, labels: { "sandbox.k8s-tier": poolLabel } },
+    spec: {
+      capacity: { storage: "200Gi" },
+      accessModes: ["ReadWriteOnce"],
+      persistentVolumeReclaimPolicy: "Delete",
+      nfs: { server: "127.0.0.1", path: `/unused/${name}` },
+    },
+  };
+}
+
+/**
+ * The tier has no ingress controller, and Pulumi waits until an Ingress has an address. Like kwok for
+ * the kubelet, this plays the controller's one visible part: every Ingress of `namespace` gets the
+ * loopback address in its status. Returns the function that stops it.
+ */
+export function emulateIngressController(client: KubeClient, namespace: string): () => void {
+  let stopped = false;
+  const path = `/apis/networking.k8s.io/v1/namespaces/${namespace}/ingresses`;
+  const tick = async () => {
+    while (!stopped) {
+      const res = await client.request("GET", path).catch(() => undefined);
+      const items = (res?.body.items ?? []) as {
+        metadata: { name: string };
+        status?: { loadBalancer?: { ingress?: unknown[] } };
+      }[];
+      for (const ingress of items) {
+        if (ingress.status?.loadBalancer?.ingress?.length) continue;
+        await client
+          .request(
+            "PATCH",
+            `${path}/${ingress.metadata.name}/status`,
+            { status: { loadBalancer: { ingress: [{ ip: "127.0.0.1" }] } } },
+            "application/merge-patch+json",
+          )
+          .catch(() => undefined);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  void tick();
+  return () => {
+    stopped = true;
+  };
+}

@@ -4,7 +4,7 @@ import { loadRunnerJobManifests, loadScriptsConfigMap } from "../../stacks/kuber
 import { loadRunnerSettings } from "../../stacks/kubernetes/load-runners.ts";
 import { renderKubernetesSandbox } from "../../stacks/kubernetes/render.ts";
 import { sandboxIdentity } from "../../stacks/kubernetes/sandbox.ts";
-import { tierClient, tierSpec, uniqueName, waitFor } from "./helpers.ts";
+import { persistentVolume, tierClient, tierSpec, uniqueName, waitFor } from "./helpers.ts";
 
 const tier = inject("k8sTier");
 const client = tierClient();
@@ -14,22 +14,6 @@ const objects = renderKubernetesSandbox({ spec, createdAt }) as KubeObject[];
 const namespace = objects.find((o) => o.kind === "Namespace")?.metadata?.name ?? "";
 const volumePool = Array.from({ length: 8 }, (_, i) => `${namespace}-pv-${i}`);
 
-/**
- * No storage provisioner exists here: a pool of volumes that nothing ever mounts (kwok runs no
- * containers) lets the PV controller bind the stack's claims, as a cluster's storage class would.
- */
-const persistentVolume = (name: string) => ({
-  apiVersion: "v1",
-  kind: "PersistentVolume",
-  metadata: { name, labels: { "sandbox.k8s-tier": namespace } },
-  spec: {
-    capacity: { storage: "200Gi" },
-    accessModes: ["ReadWriteOnce"],
-    persistentVolumeReclaimPolicy: "Delete",
-    nfs: { server: "127.0.0.1", path: `/unused/${name}` },
-  },
-});
-
 async function get<T>(path: string): Promise<T> {
   return (await client.get(path)) as T;
 }
@@ -37,7 +21,7 @@ async function get<T>(path: string): Promise<T> {
 describe.skipIf(!tier.kwokNode)("the sandbox's workloads on kwok's simulated node", () => {
   beforeAll(async () => {
     for (const name of volumePool)
-      await client.request("POST", "/api/v1/persistentvolumes", persistentVolume(name));
+      await client.request("POST", "/api/v1/persistentvolumes", persistentVolume(name, namespace));
     for (const object of objects) {
       const res = await client.apply(object);
       if (res.status !== 200 && res.status !== 201) {

@@ -2,6 +2,7 @@ import type { Scenario, VuContext } from "../../lib/engine.ts";
 import {
   isMasterPlaylist,
   type MediaPlaylist,
+  nearestVariant,
   parseMaster,
   parseMedia,
   pickVariant,
@@ -19,6 +20,11 @@ export interface HlsViewerOptions {
   readonly masters: readonly string[];
   /** the emulated link per learner, kbit/s; the rendition is picked for it (unset: the highest). */
   readonly bandwidthKbps?: number;
+  /**
+   * Plays only the variant whose BANDWIDTH is nearest this, bit/s, and never steps down: a capacity
+   * probe measures how many learners one rendition fits, which an adapting player would hide.
+   */
+  readonly pinnedBandwidthBps?: number;
   /** media seconds buffered before the first frame (default: one segment). */
   readonly startupBufferS?: number;
   /** the player fetches the next segment once the buffer drops below this (default: 3 target durations). */
@@ -133,7 +139,10 @@ async function watch(ctx: VuContext, options: HlsViewerOptions, cache: PlaylistC
   const masterText = await fetchPlaylist(ctx, masterUrl, "hls_master");
   if (masterText === undefined) return ctx.sleep(1000);
   const variants = cache.master(masterUrl, masterText);
-  let level = pickVariant(variants, options.bandwidthKbps);
+  const pinned = options.pinnedBandwidthBps !== undefined;
+  let level = pinned
+    ? nearestVariant(variants, options.pinnedBandwidthBps as number)
+    : pickVariant(variants, options.bandwidthKbps);
   let mediaUrl = (variants[level] as Variant).uri;
   const loadMedia = async (): Promise<ParsedMedia | undefined> => {
     const text = mediaUrl === masterUrl ? masterText : await fetchPlaylist(ctx, mediaUrl, "hls_media");
@@ -188,7 +197,7 @@ async function watch(ctx: VuContext, options: HlsViewerOptions, cache: PlaylistC
         player.start(sec(ctx));
         m.ttff.add((sec(ctx) - startedS) * 1000, rendition());
       }
-      if (fetchMs > segment.durationS * 1000 && level < variants.length - 1) {
+      if (!pinned && fetchMs > segment.durationS * 1000 && level < variants.length - 1) {
         level++;
         mediaUrl = (variants[level] as Variant).uri;
         m.switches.add(1, rendition());

@@ -1,27 +1,31 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { extract } from "tar-fs";
 import { usageError } from "../errors.ts";
 import { resolveSandboxTargets } from "../loadtest/targets.ts";
 import { docker } from "../runtime/docker.ts";
-import type { LoadedSpec } from "../spec/index.ts";
+import { type LoadedSpec, specDir } from "../spec/index.ts";
 import type { Logger } from "../util/log.ts";
 import { measureHlsFolder, targetDurationOf } from "./hls-peaks.ts";
+import { lmsTrafficFromCourse } from "./lms-traffic.ts";
 import { measureSiteCapacity } from "./measure-site.ts";
+import type { LmsTraffic } from "./model.ts";
 import { siteCapacity } from "./model.ts";
 import type { SiteCapacity } from "./result-schema.ts";
 
 /**
  * `sandbox loadtest --site NAME --find-capacity`: measures the HLS ladder published on the sandbox's
  * media server, predicts the site's N_max from it, then ramps learners through the site's shaped link
- * until playback degrades and records the measured N_max beside the predicted one.
+ * until playback degrades and records the measured N_max beside the predicted one. Every viewer plays
+ * one rendition (`rendition`, else the one the site settles on) so the two figures are comparable.
  */
 export async function findSiteCapacity(
   loaded: LoadedSpec,
   siteName: string,
   log: Logger,
+  options: { readonly rendition?: string; readonly durationS?: number } = {},
 ): Promise<SiteCapacity> {
   const site = loaded.sites.find((s) => s.name === siteName);
   if (!site) {
@@ -52,12 +56,34 @@ export async function findSiteCapacity(
       );
     const predicted = siteCapacity(site, renditions, {
       overhead: loaded.spec.policy.mediaOverhead,
-      lms: { downKbps: 0, upKbps: 0 },
+      lms: await lmsTrafficOfSpecCourse(loaded),
     });
     log.info(`site ${site.name}: predicted N_max ${predicted.predictedNMax}`);
     const segmentDurationS = (renditions[0] && (await targetDurationOf(media, renditions[0]))) ?? 6;
-    return await measureSiteCapacity({ spec: loaded.spec, site, predicted, segmentDurationS }, log);
+    return await measureSiteCapacity(
+      {
+        spec: loaded.spec,
+        site,
+        predicted,
+        ladder: renditions,
+        segmentDurationS,
+        ...(options.rendition !== undefined ? { rendition: options.rendition } : {}),
+        ...(options.durationS !== undefined ? { durationS: options.durationS } : {}),
+      },
+      log,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The probes run the LMS journey beside the video, so the prediction counts the LMS traffic the same
+ * way the nightly does: from the spec's first course package (none: video only).
+ */
+async function lmsTrafficOfSpecCourse(loaded: LoadedSpec): Promise<LmsTraffic> {
+  const course = loaded.spec.courses[0];
+  if (!course) return { downKbps: 0, upKbps: 0 };
+  const { inspectCourse } = await import("../course/index.ts");
+  return lmsTrafficFromCourse(await inspectCourse(resolve(specDir(loaded), course.path)));
 }

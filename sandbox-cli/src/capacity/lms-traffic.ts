@@ -20,14 +20,21 @@ export function lmsTrafficFromTotals(totals: {
  * per session (what a learner's browser loads at least; runtime commits come on top).
  */
 export function lmsTrafficFromCourse(course: {
-  files: { uncompressedBytes: number };
-  media: readonly { sizeBytes?: number }[];
-  sessionS: number;
+  files: { uncompressedBytes: number; mediaBytes?: number };
+  media: readonly { sizeBytes?: number; durationS?: number }[];
+  sessionS?: number;
 }): LmsTraffic {
-  const mediaBytes = course.media.reduce((sum, item) => sum + (item.sizeBytes ?? 0), 0);
+  // media (videos and their streaming ladders) comes from the media server, not the LMS
+  const mediaBytes =
+    course.files.mediaBytes ?? course.media.reduce((sum, item) => sum + (item.sizeBytes ?? 0), 0);
   const downBytes = Math.max(0, course.files.uncompressedBytes - mediaBytes);
-  return lmsTrafficFromTotals({ downBytes, upBytes: 0, learnerSeconds: course.sessionS });
+  const sessionS = course.sessionS ?? courseSessionS(course.media);
+  return lmsTrafficFromTotals({ downBytes, upBytes: 0, learnerSeconds: sessionS });
 }
+
+/** A learner's session: the longest video of the course, and at least 10 minutes. */
+export const courseSessionS = (media: readonly { durationS?: number }[]) =>
+  Math.max(600, ...media.map((m) => m.durationS ?? 0));
 
 /** Learner-seconds in a run, from its timeline (active learners x bucket width). */
 export function learnerSeconds(timeline: LoadRunResult["timeline"]): number {

@@ -1,4 +1,4 @@
-import { infrastructureError } from "../errors.ts";
+import { infrastructureError, usageError } from "../errors.ts";
 import { runLoad } from "../loadtest/run.ts";
 import { resolveSandboxTargets } from "../loadtest/targets.ts";
 import { createSiteLink, removeSiteLink, type SiteTarget, trainingShareOfLink } from "../sites/index.ts";
@@ -6,8 +6,10 @@ import type { ResolvedSite } from "../spec/resolve-sites.ts";
 import type { SandboxSpec } from "../spec/schema.ts";
 import type { Logger } from "../util/log.ts";
 import { DEFAULT_FETCH_OVER_DURATION_LIMIT, findCapacity, type RunLearners } from "./find-capacity.ts";
+import type { MeasuredRendition } from "./hls-peaks.ts";
 import { playbackFromLoadRun } from "./lms-traffic.ts";
 import { withMeasurement } from "./measured.ts";
+import { predictedForRendition } from "./render.ts";
 import type { SiteCapacity } from "./result-schema.ts";
 
 export interface MeasureSiteArgs {
@@ -15,6 +17,10 @@ export interface MeasureSiteArgs {
   readonly site: ResolvedSite;
   /** the site's predicted capacity (siteCapacity); the search starts from its N_max. */
   readonly predicted: SiteCapacity;
+  /** the published ladder as measured (nominal and peak bitrates per rendition). */
+  readonly ladder: readonly MeasuredRendition[];
+  /** the rendition every viewer plays, pinned (default: the one the model says the site settles on). */
+  readonly rendition?: string;
   /** the packaged media's segment duration, seconds (target duration of its playlists). */
   readonly segmentDurationS: number;
   /** time at full load per probe; default 60 s. */
@@ -31,6 +37,7 @@ export interface MeasureSiteArgs {
  */
 export async function measureSiteCapacity(args: MeasureSiteArgs, log: Logger): Promise<SiteCapacity> {
   const { spec, site } = args;
+  const pin = renditionToPin(args.ladder, args.rendition ?? args.predicted.settledRendition ?? undefined);
   const sandbox = await resolveSandboxTargets(spec.name, "network");
   if (!sandbox.network) {
     throw infrastructureError(
@@ -65,13 +72,17 @@ export async function measureSiteCapacity(args: MeasureSiteArgs, log: Logger): P
         },
         rampS: args.rampS ?? Math.min(30, Math.max(5, learners)),
         durationS: args.durationS ?? 60,
+        ...(pin?.nominalKbps ? { pinnedRenditionKbps: pin.nominalKbps } : {}),
         log,
       });
       return playbackFromLoadRun(result, args.segmentDurationS);
     };
+    const predictedForPin = predictedForRendition(args.predicted, pin?.rendition ?? null);
+    if (pin)
+      log.info(`  ${site.name}: every viewer plays ${pin.rendition} (predicted N_max ${predictedForPin})`);
     const search = await findCapacity({
       run,
-      start: Math.max(1, args.predicted.predictedNMax),
+      start: Math.max(1, predictedForPin),
       maxLearners: spec.load.maxLearners,
       maxProbes: args.maxProbes ?? 8,
       limits: {
@@ -84,8 +95,29 @@ export async function measureSiteCapacity(args: MeasureSiteArgs, log: Logger): P
           `  ${site.name}: ${probe.learners} learners ${probe.degraded ? `degraded (${probe.reasons.join("; ")})` : "play well"}`,
         ),
     });
-    return withMeasurement(args.predicted, search, { rendition: args.predicted.settledRendition ?? null });
+    return withMeasurement(args.predicted, search, { rendition: pin?.rendition ?? null });
   } finally {
     await removeSiteLink(spec.name, site.name);
   }
+}
+
+/**
+ * The rendition a capacity probe pins its viewers to. Players that adapt would settle on whatever
+ * fits their share of the link, so the measured N_max would belong to no rendition in particular;
+ * pinned, it is compared with the model's N_max for that same rendition.
+ */
+export function renditionToPin(
+  ladder: readonly MeasuredRendition[],
+  name: string | undefined,
+): MeasuredRendition | undefined {
+  if (name === undefined) return undefined;
+  const found = ladder.find((r) => r.rendition === name);
+  if (!found) {
+    throw usageError(
+      "CAPACITY_UNKNOWN_RENDITION",
+      `the published ladder has no rendition "${name}"`,
+      `use one of: ${ladder.map((r) => r.rendition).join(", ") || "(no rendition published)"}`,
+    );
+  }
+  return found;
 }

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { ExitCode, usageError } from "../errors.ts";
+import { ExitCode } from "../errors.ts";
 import type { LoadtestFlags } from "../loadtest/options.ts";
 import { createLogger, printJson } from "../util/log.ts";
 
@@ -31,6 +31,10 @@ export function loadtestCommand(): Command {
       "--find-capacity",
       "with --site: ramp learners through the site's shaped link until playback degrades; prints predicted and measured N_max",
     )
+    .option(
+      "--rendition <name>",
+      "with --find-capacity: the rendition every viewer plays, e.g. 540p (default: the one the model says the site settles on)",
+    )
     .option("--json", "print the LoadRunResult as JSON on stdout")
     .addHelpText(
       "after",
@@ -40,10 +44,11 @@ export function loadtestCommand(): Command {
         "  $ npx sandbox loadtest --learners 20 --ramp 30s --duration 2m",
         "  $ npx sandbox loadtest --learners 200 --runners 4 --mode containers --json > run.json",
         "  $ npx sandbox loadtest --site small-branch --learners 25 --json | jq '.thresholds[] | select(.ok | not)'",
+        "  $ npx sandbox loadtest --site branch --find-capacity --rendition 360p",
         "  $ npx sandbox loadtest --target-url http://127.0.0.1:9000/media/c/master.m3u8 --i-own-this-target --learners 5 --duration 30s",
       ].join("\n"),
     )
-    .action(async (flags: LoadtestFlags & { findCapacity?: boolean }) => {
+    .action(async (flags: LoadtestFlags) => {
       // Loaded on use: option parsing needs zod and the spec loader, the run needs docker and the engine.
       const { parseLoadtestFlags } = await import("../loadtest/options.ts");
       const options = parseLoadtestFlags(flags);
@@ -51,20 +56,17 @@ export function loadtestCommand(): Command {
       const loaded = await loadSpecFile(options.spec);
       const log = createLogger();
       // Loaded on use: docker and the engine status are not needed by other commands.
-      if (flags.findCapacity) {
-        if (!options.site)
-          throw usageError(
-            "LOAD_FIND_CAPACITY_NEEDS_SITE",
-            "--find-capacity needs --site NAME",
-            "pass the site of the spec to measure, e.g. --site branch",
-          );
-        const { findSiteCapacity } = await import("../capacity/from-sandbox.ts");
-        const site = await findSiteCapacity(loaded, options.site, createLogger());
+      if (options.findCapacity && options.site) {
+        const [{ findSiteCapacity }, { describeMeasuredSite }] = await Promise.all([
+          import("../capacity/from-sandbox.ts"),
+          import("../capacity/render.ts"),
+        ]);
+        const site = await findSiteCapacity(loaded, options.site, log, {
+          ...(options.rendition !== undefined ? { rendition: options.rendition } : {}),
+          ...(options.duration !== undefined ? { durationS: options.duration } : {}),
+        });
         if (options.json) printJson(site);
-        else
-          process.stdout.write(
-            `site ${site.site}: predicted N_max ${site.predictedNMax}, measured ${site.measuredNMax ?? "not measured"}\n`,
-          );
+        else process.stdout.write(`${describeMeasuredSite(site)}\n`);
         return;
       }
       const [{ runLoad }, { renderLoadRun }] = await Promise.all([

@@ -11,6 +11,7 @@ import { type DescriptorChoice, detectDescriptor } from "./detect.ts";
 import { openDirSource } from "./dir-source.ts";
 import { groupExternalHosts } from "./external-hosts.ts";
 import { finding, hasErrors, sortFindings } from "./findings.ts";
+import { isMediaPath } from "./media.ts";
 import { type ParsedPlaylist, parseDash, parseHls } from "./playlists.ts";
 import {
   type CourseProfile,
@@ -170,6 +171,9 @@ async function analyse(source: CourseSource, tempDir: string, probeMedia: boolea
       count: source.entries.length,
       compressedBytes: sum(source.entries.map((entry) => entry.compressedBytes)),
       uncompressedBytes: sum(source.entries.map((entry) => entry.uncompressedBytes)),
+      mediaBytes: sum(
+        source.entries.filter((entry) => isMediaPath(entry.path)).map((entry) => entry.uncompressedBytes),
+      ),
     },
     media,
     playlists: playlistList,

@@ -5,6 +5,15 @@ import { finding } from "./findings.ts";
 import type { Finding, Media } from "./profile.ts";
 import type { StoredRange } from "./source.ts";
 
+/** Streaming pieces: segments and manifests of HLS and DASH ladders. */
+export const streamingExtensions = new Set(["ts", "m4s", "m3u8", "mpd", "cmfv", "cmfa"]);
+
+/** Whether a package path is media (a video or audio file, or part of a streaming ladder). */
+export function isMediaPath(path: string): boolean {
+  const extension = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
+  return mediaExtensions.has(extension) || streamingExtensions.has(extension);
+}
+
 export const mediaExtensions = new Set([
   "mp4",
   "m4v",

@@ -40,6 +40,8 @@ export const FilesSchema = z.object({
   count: z.number().int().nonnegative(),
   compressedBytes: z.number().int().nonnegative(),
   uncompressedBytes: z.number().int().nonnegative(),
+  /** uncompressed bytes of audio/video files, HLS/DASH segments and playlists (what a media server serves). */
+  mediaBytes: z.number().int().nonnegative().optional(),
 });
 export type Files = z.infer<typeof FilesSchema>;
 

@@ -6,6 +6,7 @@ import { readRecord, removeRecord, writeRecord } from "./registry.ts";
 import { type SweepResult, sweepLabelled } from "./sweep.ts";
 import {
   assertPrerequisites,
+  assertPulumiCli,
   clearStalePulumiLocks,
   pulumiCommand,
   pulumiEnv,
@@ -26,9 +27,13 @@ export interface DownResult {
   readonly destroyError?: string;
 }
 
+const NOTHING_SWEPT: SweepResult = { containers: [], networks: [], volumes: [] };
+
 /** Removes everything the sandbox created (containers, networks, volumes), its stack and its record; images stay. */
 export async function sandboxDown(name: string, log: Logger): Promise<DownResult> {
-  await assertPrerequisites();
+  // A kubernetes sandbox is removed by the Pulumi destroy alone (the namespace takes everything with it).
+  const onCluster = (await readRecord(name))?.target === "kubernetes";
+  await (onCluster ? assertPulumiCli() : assertPrerequisites());
   return withSandboxLock(name, "down", async () => {
     const record = await readRecord(name);
     if (record) await writeRecord({ ...record, state: "destroying", updatedAt: new Date().toISOString() });
@@ -58,9 +63,9 @@ export async function sandboxDown(name: string, log: Logger): Promise<DownResult
         await workspace.removeStack(name, { force: true });
       });
     }
-    const leftovers = await log.step(`remove leftovers labelled sandbox.name=${name}`, () =>
-      sweepLabelled(name),
-    );
+    const leftovers = onCluster
+      ? NOTHING_SWEPT
+      : await log.step(`remove leftovers labelled sandbox.name=${name}`, () => sweepLabelled(name));
     await removeWorkspace(name);
     await removeRecord(name);
     const existed = Boolean(record) || hadStack || Object.values(leftovers).some((names) => names.length > 0);

@@ -9,7 +9,6 @@ import { dockerSandboxProgram } from "../../../stacks/docker/program.ts";
 import { infrastructureError, usageError } from "../errors.ts";
 import { ensureImage } from "../runtime/images.ts";
 import type { LoadedSpec } from "../spec/index.ts";
-import { assertKubernetesTargetDeployable } from "../spec/kubernetes-target.ts";
 import type { Logger } from "../util/log.ts";
 import { describeCandidates } from "./describe.ts";
 import { withSandboxLock } from "./lock.ts";
@@ -72,17 +71,12 @@ async function buildImages(
   return Object.fromEntries(built);
 }
 
-/** Creates or updates the sandbox described by the spec on the docker target and waits until every container is ready. */
+/** Creates or updates the sandbox described by the spec and waits until every container is ready (kubernetes: see up-kubernetes.ts). */
 export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOptions = {}): Promise<UpResult> {
   const { spec } = loaded;
-  // No cluster, context or provider plugin: exit 3 with the fix, before anything else is tried.
-  if (spec.target.kind === "kubernetes") await assertKubernetesTargetDeployable(spec);
-  if (spec.target.kind !== "docker") {
-    throw usageError(
-      "TARGET_NOT_DOCKER",
-      `${loaded.path} targets ${spec.target.kind}; this engine deploys the docker target`,
-      "set `target: { kind: docker }` or use the kubernetes target's command",
-    );
+  if (spec.target.kind === "kubernetes") {
+    const { sandboxUpKubernetes } = await import("./up-kubernetes.ts");
+    return sandboxUpKubernetes(loaded, log);
   }
   const candidates = planSpecCandidates(loaded);
   await assertPrerequisites();

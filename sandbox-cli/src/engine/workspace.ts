@@ -52,6 +52,11 @@ export async function assertPrerequisites(): Promise<void> {
       "run `npm run setup` (installs and starts dockerd), then `npx sandbox doctor`",
     );
   }
+  await assertPulumiCli();
+}
+
+/** Exit 3 with the fix when the Pulumi CLI or its launchers are missing (the kubernetes target needs no Docker). */
+export async function assertPulumiCli(): Promise<void> {
   for (const program of ["pulumi", "pulumi-resource-pulumi-nodejs"]) {
     if (!(await hasProgram(program))) {
       throw missingToolError(

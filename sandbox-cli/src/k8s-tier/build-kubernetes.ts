@@ -93,6 +93,25 @@ async function prepareWrapperModule(dir: string): Promise<void> {
 async function buildCommand(command: KubeCommand, output: string): Promise<void> {
   const dir = kubernetesBuildDir();
   await prepareWrapperModule(dir);
+  await goBuild({
+    cwd: dir,
+    ldflags: versionLdflags(KUBERNETES_VERSION),
+    output,
+    main: `k8s.io/kubernetes/cmd/${command}`,
+  });
+}
+
+/**
+ * `go build` at the lowest priority, one package at a time: on two cores a build of this size must
+ * not starve the machine (or run out of memory with parallel compiles).
+ */
+export async function goBuild(args: {
+  cwd: string;
+  ldflags: string;
+  output: string;
+  main: string;
+  env?: Record<string, string>;
+}): Promise<void> {
   await runProgram(
     "nice",
     [
@@ -104,11 +123,11 @@ async function buildCommand(command: KubeCommand, output: string): Promise<void>
       "1",
       "-trimpath",
       "-ldflags",
-      versionLdflags(KUBERNETES_VERSION),
+      args.ldflags,
       "-o",
-      output,
-      `k8s.io/kubernetes/cmd/${command}`,
+      args.output,
+      args.main,
     ],
-    { cwd: dir, env: GO_BUILD_ENV, failureHint: GO_HINT, timeout: 7_200_000 },
+    { cwd: args.cwd, env: args.env ?? GO_BUILD_ENV, failureHint: GO_HINT, timeout: 7_200_000 },
   );
 }

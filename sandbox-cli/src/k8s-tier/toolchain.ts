@@ -27,7 +27,7 @@ export async function ensureTierToolchain(log: Logger): Promise<TierToolchain> {
   const etcd = await ensureEtcd(log);
   const kube = await ensureKubernetesBinaries(log);
   const kwok = await ensureKwok(log);
-  const provider = await kubernetesProviderPluginStatus();
+  const provider = await kubernetesProviderPluginStatus(log);
   if (!provider.installed) log.warn(`Pulumi-driven k8s tests will be skipped: ${provider.reason}`);
   return {
     binaries: {

@@ -14,3 +14,11 @@ export const ETCD_PACKAGE = "etcd-server";
 
 /** The Go module holding the Pulumi kubernetes provider plugin's main package. */
 export const PROVIDER_MODULE = "github.com/pulumi/pulumi-kubernetes/provider/v4";
+
+/**
+ * The provider source the plugin is built from. The Go module proxy refuses every tagged release of
+ * the provider module (403) and serves this one commit only: f47bc2d6 of 2026-01-15, on main the day
+ * before the v4.25.0 tag (its go.mod already requires sdk v4.24.0 and pulumi v3.215.0, as 4.25.0
+ * does). So @pulumi/kubernetes is pinned to 4.25.0 and the plugin built from here reports 4.25.0.
+ */
+export const PROVIDER_SOURCE_VERSION = "v4.0.0-20260115033456-f47bc2d6f199";

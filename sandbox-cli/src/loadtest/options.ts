@@ -14,6 +14,8 @@ export interface LoadtestFlags {
   course?: string;
   targetUrl?: string;
   iOwnThisTarget?: boolean;
+  findCapacity?: boolean;
+  rendition?: string;
   json?: boolean;
 }
 
@@ -43,6 +45,8 @@ const flagsSchema = z.object({
   course: z.string().optional(),
   targetUrl: z.url({ message: "--target-url must be a full URL, e.g. http://127.0.0.1:8080" }).optional(),
   iOwnThisTarget: z.boolean().optional(),
+  findCapacity: z.boolean().optional(),
+  rendition: z.string().min(1).optional(),
   json: z.boolean().optional(),
 });
 export type LoadtestOptions = z.output<typeof flagsSchema>;
@@ -62,6 +66,20 @@ export function parseLoadtestFlags(flags: LoadtestFlags): LoadtestOptions {
       "LOAD_BAD_FLAG",
       "--i-own-this-target confirms a --target-url, and none was given",
       "pass --target-url URL with it, or leave both out to load the sandbox",
+    );
+  }
+  if (parsed.data.findCapacity && !parsed.data.site) {
+    throw usageError(
+      "LOAD_FIND_CAPACITY_NEEDS_SITE",
+      "--find-capacity needs --site NAME",
+      "pass the site of the spec to measure, e.g. --site branch",
+    );
+  }
+  if (parsed.data.rendition !== undefined && !parsed.data.findCapacity) {
+    throw usageError(
+      "LOAD_BAD_FLAG",
+      "--rendition pins the rendition of a capacity search, and --find-capacity was not given",
+      "add --find-capacity --site NAME, or leave --rendition out",
     );
   }
   return parsed.data;

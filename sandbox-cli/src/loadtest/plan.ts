@@ -12,6 +12,8 @@ export interface PlanOverrides {
   readonly durationS?: number;
   readonly runners?: number;
   readonly site?: string;
+  /** viewers play only the rendition with this nominal bitrate, kbit/s, and never switch (capacity probes). */
+  readonly pinnedRenditionKbps?: number;
 }
 
 /** Where the learners go, found by the caller (sandbox status or --target-url). */
@@ -111,6 +113,9 @@ export function buildLoadPlan(input: PlanInput): LoadPlan {
       // With an LMS journey, viewers are the same learners watching the course video.
       countsAsLearners: !lms,
       ...(bandwidthKbps !== undefined ? { bandwidthKbps } : {}),
+      ...(overrides.pinnedRenditionKbps !== undefined
+        ? { pinnedBandwidthBps: overrides.pinnedRenditionKbps * 1000 }
+        : {}),
     };
   }
   return {

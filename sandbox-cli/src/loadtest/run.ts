@@ -35,6 +35,8 @@ export interface RunLoadOptions {
   /** an explicit target outside the sandbox (--target-url with --i-own-this-target). */
   readonly explicitTarget?: { readonly url: string; readonly iOwnThisTarget: boolean };
   readonly courseId?: string;
+  /** viewers play only the rendition with this nominal bitrate, kbit/s (capacity probes). */
+  readonly pinnedRenditionKbps?: number;
   /** only these scenarios (default both): a capacity probe at a site may want only "hls-viewer". */
   readonly scenarios?: readonly ("learner-journey" | "hls-viewer")[];
   /** longest media of the course, seconds (learner sessions last that long). */
@@ -97,6 +99,9 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
       ...(options.durationS !== undefined ? { durationS: options.durationS } : {}),
       ...(options.runners !== undefined ? { runners: options.runners } : {}),
       ...(options.site !== undefined ? { site: options.site } : {}),
+      ...(options.pinnedRenditionKbps !== undefined
+        ? { pinnedRenditionKbps: options.pinnedRenditionKbps }
+        : {}),
     },
     targets: planTargets,
     ...(options.mediaDurationS !== undefined ? { mediaDurationS: options.mediaDurationS } : {}),

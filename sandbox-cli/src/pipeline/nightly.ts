@@ -145,8 +145,7 @@ async function siteCapacities(
   const media = installs.flatMap((i) => i.media)[0];
   if (loaded.sites.length === 0 || !media) return null;
   const course = installs[0]?.profile as CourseProfile;
-  const sessionS = Math.max(600, ...course.media.map((m) => m.durationS));
-  const lms = lmsTrafficFromCourse({ files: course.files, media: course.media, sessionS });
+  const lms = lmsTrafficFromCourse(course);
   const predicted = capacityResult(loaded.sites, media.renditions, {
     overhead: loaded.spec.policy.mediaOverhead,
     lms,
@@ -167,6 +166,7 @@ async function siteCapacities(
           spec: loaded.spec,
           site: resolved,
           predicted: site,
+          ladder: media.renditions,
           segmentDurationS,
           durationS: 3 * segmentDurationS,
           rampS: 5,

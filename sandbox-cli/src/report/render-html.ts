@@ -5,7 +5,7 @@ import { reportCss } from "./html-style.ts";
 import { toolsLine } from "./render-md.ts";
 import type { Report, SiteRow } from "./schema.ts";
 import { wordsFor } from "./thresholds.ts";
-import { fitLabel, renditionLabel, reportTitle, sentence } from "./words.ts";
+import { fitLabel, measuredCell, predictedCell, renditionLabel, reportTitle, sentence } from "./words.ts";
 
 /** report.html: one self-contained page (inline CSS and SVG charts, no script, no network). */
 export async function renderHtml(report: Report): Promise<string> {
@@ -101,14 +101,14 @@ function sitesSection(report: Report): string {
     ) => `<tr><td><b>${esc(s.site)}</b>${s.profile ? `<br><span class="note">${esc(s.profile)}</span>` : ""}</td>
 <td>${esc(fmtMbps(s.downlinkMbps))} / ${esc(fmtMbps(s.uplinkMbps))}<br><span class="note">RTT ${esc(fmtMs(s.rttMs))}</span></td>
 <td class="num">${esc(fmtPct(s.trainingShare))}</td><td class="num">${esc(fmtInt(s.expectedLearners))}</td>
-<td class="num">${s.predictedNMax === null ? "n/a" : esc(fmtInt(s.predictedNMax))}</td>
-<td class="num">${s.measuredNMax === null ? '<span class="note">not measured</span>' : esc(fmtInt(s.measuredNMax))}</td>
+<td class="num">${esc(predictedCell(s))}</td>
+<td class="num">${s.measuredNMax === null ? '<span class="note">not measured</span>' : esc(measuredCell(s))}</td>
 <td>${fitPill(s)}</td></tr>`,
   );
   return `<h2>Sites: learners at once</h2>
 <table data-testid="sites"><thead><tr><th>Site</th><th>Link (down / up)</th><th class="num">Training share</th><th class="num">Expected</th><th class="num">Predicted</th><th class="num">Measured</th><th>Verdict</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
-<p class="note">Predicted: the capacity model at the top video quality. Measured: a load test over the site's shaped link.</p>`;
+<p class="note">Predicted: the capacity model at the top video quality. Measured: a load test over the site's shaped link with every viewer held at the quality named, beside the model's figure for that quality.</p>`;
 }
 
 function chartsSection(charts: readonly (Chart & { svg: string })[]): string {

@@ -2,7 +2,7 @@ import { fmtBytes, fmtInt, fmtMbps, fmtMs, fmtPct, fmtSeconds } from "./format.t
 import { glossary } from "./glossary.ts";
 import type { Report } from "./schema.ts";
 import { wordsFor } from "./thresholds.ts";
-import { fitLabel, renditionLabel, reportTitle, sentence } from "./words.ts";
+import { fitLabel, measuredCell, predictedCell, renditionLabel, reportTitle, sentence } from "./words.ts";
 
 /** report.md: the same content as report.html, without charts, for a ticket or a pull request. */
 export function renderMarkdown(report: Report): string {
@@ -47,8 +47,8 @@ export function renderMarkdown(report: Report): string {
             `${fmtMbps(s.downlinkMbps)} / ${fmtMbps(s.uplinkMbps)}, ${fmtMs(s.rttMs)}`,
             fmtPct(s.trainingShare),
             fmtInt(s.expectedLearners),
-            s.predictedNMax === null ? "n/a" : fmtInt(s.predictedNMax),
-            s.measuredNMax === null ? "not measured" : fmtInt(s.measuredNMax),
+            predictedCell(s),
+            measuredCell(s),
             fitLabel(s),
           ]),
         )

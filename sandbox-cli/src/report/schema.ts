@@ -55,9 +55,17 @@ export const siteRowSchema = z.object({
   trainingShare: z.number(),
   expectedLearners: z.number().int(),
   predictedNMax: z.number().int().nullable(),
+  /** the rendition predictedNMax is for (the top one). */
+  predictedRendition: z.string().nullable().optional(),
   measuredNMax: z.number().int().nullable(),
-  /** learners at once the verdict counts on: measured when measured, else predicted (top rendition). */
+  /** the rendition every viewer played while measuring (pinned, so the figures compare). */
+  measuredRendition: z.string().nullable().optional(),
+  /** the model's N_max for measuredRendition, to set beside measuredNMax. */
+  predictedAtMeasuredRendition: z.number().int().nullable().optional(),
+  /** learners at once the verdict counts on (see buildSiteRows): measured where measured, else predicted. */
   capacity: z.number().int().nullable(),
+  /** the rendition capacity is for (the top one when it fits, else the one the fit was judged on). */
+  capacityRendition: z.string().nullable().optional(),
   measuredThroughputMbps: z.number().nullable(),
   fit: z.enum(siteFits),
   /** the highest rendition that lets every expected learner in, when the top one does not. */

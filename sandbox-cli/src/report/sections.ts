@@ -1,3 +1,4 @@
+import { predictedForRendition } from "../capacity/render.ts";
 import type { SiteCapacity } from "../capacity/result-schema.ts";
 import type { CourseProfile } from "../course/profile.ts";
 import type { LoadRunResult, MetricSummary } from "../loadtest/result-schema.ts";
@@ -15,10 +16,11 @@ export const FAR_OVER_CAPACITY_FACTOR = 2;
 export const MAX_SERIES_POINTS = 400;
 
 /**
- * One row per site in the spec, joined with the capacity model's figures for it.
- * capacity = measured N_max when a shaped run measured it, else the model's prediction for the top
- * rendition. fit: fits | smaller-rendition (a lower rendition lets everyone in) | fewer-learners
- * (over capacity by at most FAR_OVER_CAPACITY_FACTOR: run in waves) | over-capacity | unknown.
+ * One row per site in the spec, joined with the capacity model's figures for it. Each rendition's
+ * capacity is the measured N_max for the rendition a shaped run pinned, else the model's prediction.
+ * fit: fits (at the top rendition) | smaller-rendition (a lower one lets everyone in) | fewer-learners
+ * (over the best rendition's capacity by at most FAR_OVER_CAPACITY_FACTOR: run in waves) |
+ * over-capacity | unknown; capacity/capacityRendition: the figure that fit is judged on.
  */
 export function buildSiteRows(sites: readonly ResolvedSite[], capacity: readonly SiteCapacity[]): SiteRow[] {
   const names = new Set([...sites.map((s) => s.name), ...capacity.map((c) => c.site)]);
@@ -27,9 +29,13 @@ export function buildSiteRows(sites: readonly ResolvedSite[], capacity: readonly
     const cap = capacity.find((c) => c.site === name);
     const renditions = [...(cap?.renditions ?? [])].sort((a, b) => b.peakKbps - a.peakKbps);
     const expected = site?.learners ?? cap?.expectedLearners ?? 0;
-    const topPredicted = renditions[0]?.predictedNMax ?? cap?.predictedNMax ?? null;
-    const capacityUsed = cap?.measuredNMax ?? topPredicted;
-    const smaller = renditions.slice(1).find((r) => r.predictedNMax >= expected);
+    const measured = cap?.measuredNMax ?? null;
+    // a measurement that names no rendition predates pinning: it counts for the top one
+    const measuredRendition =
+      measured === null ? null : (cap?.measurement?.rendition ?? renditions[0]?.rendition ?? null);
+    const judged = cap
+      ? judgeFit(expected, effectiveCapacities(cap, renditions, measured, measuredRendition))
+      : null;
     return {
       site: name,
       profile: site?.profile ?? null,
@@ -38,25 +44,53 @@ export function buildSiteRows(sites: readonly ResolvedSite[], capacity: readonly
       rttMs: site?.rttMs ?? cap?.rttMs ?? 0,
       trainingShare: site?.trainingShare ?? cap?.trainingShare ?? 0,
       expectedLearners: expected,
-      predictedNMax: topPredicted,
-      measuredNMax: cap?.measuredNMax ?? null,
-      capacity: capacityUsed,
+      predictedNMax: renditions[0]?.predictedNMax ?? cap?.predictedNMax ?? null,
+      predictedRendition: renditions[0]?.rendition ?? null,
+      measuredNMax: measured,
+      measuredRendition,
+      predictedAtMeasuredRendition:
+        cap && measured !== null ? predictedForRendition(cap, measuredRendition) : null,
+      capacity: judged?.capacity ?? null,
+      capacityRendition: judged?.rendition ?? null,
       measuredThroughputMbps: cap?.measuredThroughputMbps ?? null,
-      fit: classifyFit(expected, capacityUsed, smaller !== undefined),
-      fittingRendition:
-        capacityUsed !== null && expected > capacityUsed ? (smaller?.rendition ?? null) : null,
+      fit: judged?.fit ?? "unknown",
+      fittingRendition: judged?.fit === "smaller-rendition" ? judged.rendition : null,
       renditions: renditions.map((r) => ({ ...r, perLearnerMbps: round(r.perLearnerMbps) })),
       whatIf: (cap?.whatIf ?? []).map((w) => ({ change: w.change, predictedNMax: w.predictedNMax })),
     };
   });
 }
 
-function classifyFit(expected: number, capacity: number | null, smallerFits: boolean): SiteRow["fit"] {
-  if (capacity === null) return "unknown";
-  if (expected <= capacity) return "fits";
-  if (smallerFits) return "smaller-rendition";
-  if (expected <= FAR_OVER_CAPACITY_FACTOR * capacity) return "fewer-learners";
-  return "over-capacity";
+interface RenditionCapacity {
+  readonly rendition: string | null;
+  readonly nMax: number;
+}
+
+/** Learners at once per rendition, top first: measured where a run pinned it, else predicted. */
+function effectiveCapacities(
+  cap: SiteCapacity,
+  renditions: SiteCapacity["renditions"],
+  measured: number | null,
+  measuredRendition: string | null,
+): RenditionCapacity[] {
+  if (renditions.length === 0) return [{ rendition: null, nMax: measured ?? cap.predictedNMax }];
+  return renditions.map((r) => ({
+    rendition: r.rendition,
+    nMax: measured !== null && r.rendition === measuredRendition ? measured : r.predictedNMax,
+  }));
+}
+
+function judgeFit(
+  expected: number,
+  capacities: readonly RenditionCapacity[],
+): { fit: SiteRow["fit"]; capacity: number; rendition: string | null } {
+  const top = capacities[0] as RenditionCapacity;
+  if (expected <= top.nMax) return { fit: "fits", capacity: top.nMax, rendition: top.rendition };
+  const smaller = capacities.slice(1).find((c) => c.nMax >= expected);
+  if (smaller) return { fit: "smaller-rendition", capacity: smaller.nMax, rendition: smaller.rendition };
+  const best = capacities.reduce((a, b) => (b.nMax > a.nMax ? b : a));
+  const fit = expected <= FAR_OVER_CAPACITY_FACTOR * best.nMax ? "fewer-learners" : "over-capacity";
+  return { fit, capacity: best.nMax, rendition: best.rendition };
 }
 
 export function buildCourseSection(profile: CourseProfile): CourseSection {

@@ -228,13 +228,13 @@ export const verdictRules: readonly Rule[] = [
 ];
 
 function siteIt(s: SiteRow): string {
-  const top = s.renditions[0];
+  const rung = s.renditions.find((r) => r.rendition === s.capacityRendition) ?? s.renditions[0];
   const budget = s.downlinkMbps * s.trainingShare;
-  const source = s.measuredNMax !== null ? "measured" : "predicted";
+  const measured = s.measuredNMax !== null && (s.measuredRendition ?? null) === (rung?.rendition ?? null);
   return [
     `downlink ${fmtMbps(s.downlinkMbps)} x training share ${fmtPct(s.trainingShare)} = ${fmtMbps(budget)}`,
-    top ? `${fmtMbps(top.perLearnerMbps)} per learner at ${top.rendition}` : null,
-    `N_max ${fmtInt(s.capacity ?? 0)} (${source}) vs ${fmtInt(s.expectedLearners)} expected`,
+    rung ? `${fmtMbps(rung.perLearnerMbps)} per learner at ${rung.rendition}` : null,
+    `N_max ${fmtInt(s.capacity ?? 0)} (${measured ? "measured" : "predicted"}) vs ${fmtInt(s.expectedLearners)} expected`,
     s.fit === "over-capacity" ? `more than ${FAR_OVER_CAPACITY_FACTOR}x over` : null,
   ]
     .filter(Boolean)

@@ -12,13 +12,36 @@ export function fitLabel(site: SiteRow): string {
     case "smaller-rendition":
       return `fits at ${site.fittingRendition}`;
     case "fewer-learners":
-      return `fits ${fmtInt(site.capacity ?? 0)} at once (waves)`;
+      return `fits ${fmtInt(site.capacity ?? 0)} at once${lowerRendition(site)} (waves)`;
     case "over-capacity":
       return "over capacity";
     default:
       return "unknown";
   }
 }
+
+/** The model's N_max with the rendition it is for, e.g. "1 at 720p". */
+export function predictedCell(site: SiteRow): string {
+  if (site.predictedNMax === null) return "n/a";
+  return `${fmtInt(site.predictedNMax)}${site.predictedRendition ? ` at ${site.predictedRendition}` : ""}`;
+}
+
+/** The measured N_max, the rendition it was measured at and the model's figure for that rendition. */
+export function measuredCell(site: SiteRow): string {
+  if (site.measuredNMax === null) return "not measured";
+  const at = site.measuredRendition ? ` at ${site.measuredRendition}` : "";
+  const model =
+    site.predictedAtMeasuredRendition === null || site.predictedAtMeasuredRendition === undefined
+      ? ""
+      : ` (model: ${fmtInt(site.predictedAtMeasuredRendition)})`;
+  return `${fmtInt(site.measuredNMax)}${at}${model}`;
+}
+
+/** " at 360p" when the figure is for a rendition below the top one. */
+const lowerRendition = (site: SiteRow) =>
+  site.capacityRendition && site.capacityRendition !== site.predictedRendition
+    ? ` at ${site.capacityRendition}`
+    : "";
 
 export const renditionLabel = (rung: CourseSection["ladder"][number]) =>
   rung.height ? `${rung.height}p` : `${Math.round(rung.bandwidthKbps)} kbit/s`;

@@ -12,6 +12,8 @@ const PULUMI_MODULE = "github.com/pulumi/pulumi";
 export const pulumiBuildDir = () => join(cacheDir(), "tools", `pulumi-v${PULUMI_VERSION}`);
 export const pulumiLink = () => join(toolsBinDir, "pulumi");
 export const dynamicProviderLauncher = () => join(toolsBinDir, "pulumi-resource-pulumi-nodejs");
+/** Without a nodejs language plugin, the engine starts a nodejs policy pack through this analyzer. */
+export const policyAnalyzerLauncher = () => join(toolsBinDir, "pulumi-analyzer-policy-nodejs");
 
 /** `pulumi version` of the binary at `path` ("3.248.0"), or undefined when it does not run. */
 export async function pulumiVersionOf(path: string): Promise<string | undefined> {
@@ -30,6 +32,7 @@ export async function pulumiVersionOf(path: string): Promise<string | undefined>
 export async function ensurePulumiCli(log: Logger): Promise<{ version: string; source: string }> {
   await mkdir(toolsBinDir, { recursive: true });
   await writeDynamicProviderLauncher();
+  await writePolicyAnalyzerLauncher();
   if ((await pulumiVersionOf(pulumiLink())) === PULUMI_VERSION) {
     log.info(`Pulumi CLI v${PULUMI_VERSION} at ${pulumiLink()}`);
     return { version: PULUMI_VERSION, source: "cached" };
@@ -131,4 +134,22 @@ async function writeDynamicProviderLauncher(): Promise<void> {
   const script = `#!/bin/sh\n# Written by \`npm run setup\`: runs Pulumi dynamic providers with this checkout's node_modules.\nexec node --import "${tsxLoader}" "${provider}" "$@"\n`;
   await writeFile(dynamicProviderLauncher(), script);
   await chmod(dynamicProviderLauncher(), 0o755);
+}
+
+/**
+ * The engine runs a policy pack as an analyzer plugin started in the pack's folder; the pack serves
+ * its gRPC analyzer and prints the port. The official CLI's launcher runs it through ts-node; ours
+ * loads tsx, as every other TypeScript entry of the project does.
+ */
+async function writePolicyAnalyzerLauncher(): Promise<void> {
+  const tsxLoader = import.meta.resolve("tsx");
+  const script = [
+    "#!/bin/sh",
+    "# Written by `npm run setup`: runs a nodejs policy pack (the current folder) for the Pulumi engine.",
+    `main=$(node -p 'require("./package.json").main || "index.js"')`,
+    `exec node --import "${tsxLoader}" "$PWD/$main"`,
+    "",
+  ].join("\n");
+  await writeFile(policyAnalyzerLauncher(), script);
+  await chmod(policyAnalyzerLauncher(), 0o755);
 }

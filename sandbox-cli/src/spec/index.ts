@@ -9,7 +9,7 @@ export {
   kubeconfigPath,
   sandboxNamespace,
 } from "./kubernetes-target.ts";
-export { type LoadedSpec, loadSpecFile, parseSpecText, specDir } from "./load-spec.ts";
+export { type LoadedSpec, loadSpecFile, parseSpecText, specDir, withTargetKind } from "./load-spec.ts";
 export type { ResolvedSite } from "./resolve-sites.ts";
 export {
   type CandidateSpec,

@@ -63,8 +63,11 @@ export async function checkKubernetesTarget(
   return { kubeconfigPath: path, context: target.context, namespace: sandboxNamespace(spec, target) };
 }
 
-/** The @pulumi/kubernetes SDK version the stack is written against; its provider plugin must match. */
-export const KUBERNETES_PROVIDER_VERSION = "4.34.2";
+/**
+ * The @pulumi/kubernetes SDK version the stack is written against (package.json pins it exactly); its
+ * provider plugin must be this version. Why 4.25.0: see PROVIDER_SOURCE_VERSION in k8s-tier/versions.ts.
+ */
+export const KUBERNETES_PROVIDER_VERSION = "4.25.0";
 
 /** Where Pulumi looks for the kubernetes provider plugin: $PULUMI_HOME/plugins, then PATH. */
 export async function findKubernetesProviderPlugin(
@@ -72,7 +75,7 @@ export async function findKubernetesProviderPlugin(
 ): Promise<string | undefined> {
   const pluginsDir = join(env.PULUMI_HOME ?? join(env.HOME ?? homedir(), ".pulumi"), "plugins");
   const installed = await readdir(pluginsDir).catch(() => [] as string[]);
-  const match = installed.find((name) => name.startsWith("resource-kubernetes-v"));
+  const match = installed.find((name) => name === `resource-kubernetes-v${KUBERNETES_PROVIDER_VERSION}`);
   if (match) return join(pluginsDir, match);
   for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
     const candidate = join(dir, "pulumi-resource-kubernetes");
@@ -100,7 +103,7 @@ export async function assertKubernetesTargetDeployable(
     throw missingToolError(
       "KUBE_PROVIDER_MISSING",
       `the Pulumi kubernetes provider plugin (resource-kubernetes v${KUBERNETES_PROVIDER_VERSION}) is not installed`,
-      `on a machine that reaches Pulumi's plugin downloads run \`pulumi plugin install resource kubernetes v${KUBERNETES_PROVIDER_VERSION}\`, or put a pulumi-resource-kubernetes binary on PATH`,
+      `build and install it from Go modules with \`npm run k8s:provider\` (about 8 minutes once), or on a machine that reaches Pulumi's plugin downloads run \`pulumi plugin install resource kubernetes v${KUBERNETES_PROVIDER_VERSION}\``,
     );
   }
   return connection;

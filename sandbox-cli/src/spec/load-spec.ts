@@ -7,7 +7,7 @@ import { findCatalogEntry, listCandidates } from "../../../stacks/catalog/index.
 import { usageError } from "../errors.ts";
 import { allowedKeysAt, describeIssue } from "./issues.ts";
 import { type ResolvedSite, resolveSites } from "./resolve-sites.ts";
-import { type SandboxSpec, sandboxSpecSchema } from "./schema.ts";
+import { type SandboxSpec, sandboxSpecSchema, targetSchema } from "./schema.ts";
 
 export interface LoadedSpec {
   readonly spec: SandboxSpec;
@@ -234,4 +234,21 @@ function kubernetesTargetIssues(spec: SandboxSpec): CrossIssue[] {
         },
       ]
     : [];
+}
+
+/**
+ * `sandbox up --target KIND`: the spec with its target kind replaced (the spec's own target settings
+ * are kept when it already names that kind; otherwise the kind's defaults apply).
+ */
+export function withTargetKind(loaded: LoadedSpec, kind: string): LoadedSpec {
+  if (loaded.spec.target.kind === kind) return loaded;
+  const parsed = targetSchema.safeParse({ kind });
+  if (!parsed.success) {
+    throw usageError(
+      "SPEC_BAD_TARGET",
+      `--target "${kind}" is not a target kind`,
+      "use --target docker or --target kubernetes",
+    );
+  }
+  return { ...loaded, spec: { ...loaded.spec, target: parsed.data } };
 }

@@ -133,4 +133,40 @@ describe("load engine against a real HLS server on 127.0.0.1", () => {
       await slow.close();
     }
   }, 30_000);
+
+  it("holds a pinned rendition however slow its segments come (a capacity probe's viewer)", async () => {
+    const segmentPaths: string[] = [];
+    const slow = await serveDirectory(ladder, {
+      delayMs: (path) => {
+        if (path.endsWith(".ts")) segmentPaths.push(path);
+        return path.endsWith(".ts") ? 1500 : 0;
+      },
+    });
+    try {
+      const samplesPath = join(work, "pinned.ndjson");
+      const config = parseRunnerConfig({
+        runId: "it-pinned",
+        samplesPath,
+        maxRunS: 20,
+        scenarios: {
+          "hls-viewer": {
+            ...(viewers(2, 4)["hls-viewer"] as object),
+            mediaBaseUrl: slow.url,
+            // nearest to the top variant's BANDWIDTH (950400): the player must not step down to v1
+            pinnedBandwidthBps: 900_000,
+            startupBufferS: 1,
+            maxBufferS: 2,
+          },
+        },
+      });
+      await runFromConfig(config);
+      const merged = await mergeSampleFiles([samplesPath]);
+      expect(merged.metrics.get("hls_rendition_switches")?.sum ?? 0).toBe(0);
+      expect(segmentPaths.length).toBeGreaterThanOrEqual(4);
+      expect(segmentPaths.every((path) => path.includes("/v0/"))).toBe(true);
+      expect(merged.metrics.get("hls_rebuffer_events")?.sum).toBeGreaterThanOrEqual(2);
+    } finally {
+      await slow.close();
+    }
+  }, 30_000);
 });

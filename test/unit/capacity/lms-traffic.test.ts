@@ -55,6 +55,23 @@ describe("LMS traffic per learner", () => {
     expect(traffic).toEqual({ downKbps: 20, upKbps: 0 });
   });
 
+  it("from the course: streaming ladders the package carries are media too, not LMS pages", () => {
+    // 18 MB package, 17.6 MB of it HLS segments and playlists (no probed video file): 0.4 MB of pages
+    const traffic = lmsTrafficFromCourse({
+      files: { uncompressedBytes: 18_000_000, mediaBytes: 17_600_000 },
+      media: [],
+      sessionS: 640,
+    });
+    expect(traffic).toEqual({ downKbps: 5, upKbps: 0 });
+    // the session lasts the longest video, and at least 10 minutes
+    expect(
+      lmsTrafficFromCourse({
+        files: { uncompressedBytes: 750_000, mediaBytes: 0 },
+        media: [{ durationS: 30 }],
+      }),
+    ).toEqual({ downKbps: 10, upKbps: 0 });
+  });
+
   it("from a load run: data counters over the timeline's learner-seconds", () => {
     const timeline = [0, 10, 20].map((t) => ({
       t,

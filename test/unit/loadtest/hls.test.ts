@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseMaster, parseMedia, pickVariant, segmentAt } from "../../../loadtests/lib/hls.ts";
+import {
+  nearestVariant,
+  parseMaster,
+  parseMedia,
+  pickVariant,
+  segmentAt,
+} from "../../../loadtests/lib/hls.ts";
 import { PlaybackBuffer } from "../../../loadtests/scenarios/hls-viewer/playback.ts";
 
 const master = `#EXTM3U
@@ -30,6 +36,15 @@ describe("HLS playlists", () => {
     expect(pickVariant(variants, 4000)).toBe(0);
     expect(pickVariant(variants, 2000)).toBe(1);
     expect(pickVariant(variants, 100)).toBe(2);
+  });
+
+  it("pins the variant whose BANDWIDTH is nearest, whatever the link", () => {
+    const variants = parseMaster(master);
+    expect(nearestVariant(variants, 950_400)).toBe(1);
+    expect(nearestVariant(variants, 3_000_000)).toBe(0);
+    expect(nearestVariant(variants, 1)).toBe(2);
+    // halfway between two variants: the lower one (a probe never asks for more than it named)
+    expect(nearestVariant(variants, (950_400 + 345_400) / 2)).toBe(2);
   });
 
   it("reads segments and their durations, and finds the segment at a media time", () => {

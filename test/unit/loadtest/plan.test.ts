@@ -73,6 +73,13 @@ describe("load plan", () => {
     const plan = buildLoadPlan(input({ site: "branch", learners: 10 }));
     expect(plan.bandwidthKbps).toBe(1000); // 20 Mbit/s x 0.5 / 10
     expect(plan.runner.scenarios["hls-viewer"]?.bandwidthKbps).toBe(1000);
+    expect(plan.runner.scenarios["hls-viewer"]?.pinnedBandwidthBps).toBeUndefined();
+  });
+
+  it("pins every viewer to one rendition for a capacity probe", () => {
+    const plan = buildLoadPlan(input({ site: "branch", learners: 10, pinnedRenditionKbps: 763.5 }));
+    expect(plan.runner.scenarios["hls-viewer"]?.pinnedBandwidthBps).toBe(763_500);
+    expect(() => parseRunnerConfig({ ...plan.runner, samplesPath: "/tmp/x", segment: "1/1" })).not.toThrow();
   });
 
   it("applies overrides and splits over runners", () => {

@@ -35,7 +35,7 @@ describe("report diff", () => {
     expect(diff.same).toBe(false);
     expect(renderDiff(diff).split("\n")).toEqual([
       "verdict: PROMOTE WITH CONDITIONS -> REJECT",
-      "site lyon: capacity 8 -> 30, expected 25 -> 25, smaller-rendition -> fits",
+      "site lyon: capacity 32 -> 30, expected 25 -> 25, smaller-rendition -> fits",
       "site home: removed",
       "p95 response time: 413 ms -> 950 ms",
       "threshold http_req_duration p(95)<800: pass -> fail",

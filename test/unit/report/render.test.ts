@@ -83,7 +83,7 @@ describe("junit.xml", () => {
       `<testsuites name="promotion report exec-compliance: REJECT" tests="${tests}" failures="3"`,
     );
     expect(xml).toContain('message="lms runs as root &lt;uid 0&gt; &amp; &quot;privileged&quot;"');
-    expect(xml).toContain('<failure type="site-over-capacity" message="40 expected, capacity 1">');
+    expect(xml).toContain('<failure type="site-over-capacity" message="40 expected, capacity 5">');
   });
 
   it("the schema check can fail: a testcase without a name is rejected", async () => {
