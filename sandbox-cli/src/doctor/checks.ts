@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { statfs } from "node:fs/promises";
-import { stateDir } from "../paths.ts";
+import { pathWithTools, stateDir } from "../paths.ts";
 import { dockerEngineVersion } from "../runtime/docker.ts";
 import { baseRecipeHash, baseRecipePath, installedBaseRecipe } from "../setup/base-image.ts";
 import { readDebianMirrors } from "../setup/debian-mirror.ts";
 import { dynamicProviderLauncher, pulumiLink, pulumiVersionOf } from "../setup/pulumi-cli.ts";
+import { findKubernetesProviderPlugin, KUBERNETES_PROVIDER_VERSION } from "../spec/kubernetes-target.ts";
 import { BASE_IMAGE, MIN_FREE_DISK_GB, MIN_NODE_VERSION, PULUMI_VERSION } from "../toolchain.ts";
 import { runProgram } from "../util/exec.ts";
 
@@ -113,6 +114,18 @@ export async function checkChromium(): Promise<CheckResult> {
   });
 }
 
+export async function checkKubernetesProvider(): Promise<CheckResult> {
+  const found = await findKubernetesProviderPlugin({ ...process.env, PATH: pathWithTools() });
+  return result({
+    name: "k8s provider",
+    required: false,
+    status: found ? "ok" : "missing",
+    found: found ? `v${KUBERNETES_PROVIDER_VERSION} (${found})` : undefined,
+    detail: `Pulumi kubernetes provider plugin v${KUBERNETES_PROVIDER_VERSION}, for target kubernetes`,
+    fix: "npm run k8s:provider (builds it from Go modules once)",
+  });
+}
+
 export async function checkBaseImage(): Promise<CheckResult> {
   const installed = await installedBaseRecipe();
   const wanted = baseRecipeHash(readFileSync(baseRecipePath(), "utf8"), readDebianMirrors());
@@ -149,6 +162,7 @@ export const allChecks = [
   checkPulumi,
   checkFfmpeg,
   checkChromium,
+  checkKubernetesProvider,
   checkBaseImage,
   checkFreeDisk,
 ];
