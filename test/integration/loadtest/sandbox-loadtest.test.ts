@@ -18,6 +18,8 @@ const name = `lt-${randomBytes(3).toString("hex")}`;
 const course = join(FIXTURES, "singlescobasic.zip");
 let stateDir: string;
 let spec: string;
+let lmsUrl: string;
+let adminCookie: string;
 const env = () => ({ SANDBOX_STATE_DIR: stateDir });
 
 beforeAll(async () => {
@@ -41,7 +43,7 @@ beforeAll(async () => {
   const up = await runCli(["up", "--spec", spec, "--json"], { env: env(), timeoutMs: 280_000 });
   if (up.exitCode !== 0) throw new Error(`sandbox up failed: ${up.stderr}`);
   const status = JSON.parse(up.stdout).status as { candidates: { kind: string; url: string }[] };
-  const lmsUrl = status.candidates.find((c) => c.kind === "lms")?.url as string;
+  lmsUrl = status.candidates.find((c) => c.kind === "lms")?.url as string;
   const lmsEnv = (await docker().getContainer(`sandbox-${name}-reference-lms`).inspect()).Config.Env;
   const value = (key: string) => lmsEnv.find((e) => e.startsWith(`${key}=`))?.slice(key.length + 1);
   const login = await lmsRequest(
@@ -51,6 +53,7 @@ beforeAll(async () => {
     undefined,
   );
   const cookie = login.cookies.map((c) => c.split(";")[0]).join("; ");
+  adminCookie = cookie;
   const installed = await lmsRequest(
     "POST",
     new URL("/api/courses?id=golf", lmsUrl),
@@ -108,4 +111,44 @@ describe("sandbox loadtest against a real sandbox", () => {
     expect(foreign.exitCode).toBe(2);
     expect(foreign.stderr).toContain("LOAD_TARGET_NOT_CONFIRMED");
   }, 60_000);
+
+  it("sandbox course install puts a cmi5 course into the LMS and its video on the media server as HLS", async () => {
+    const install = await runCli(
+      ["course", "install", join(FIXTURES, "cmi5_single_au_basic_framed.zip"), "--spec", spec, "--json"],
+      { env: env(), timeoutMs: 240_000 },
+    );
+    expect(install.exitCode, install.stderr).toBe(0);
+    const result = JSON.parse(install.stdout) as {
+      course: { format: string; valid: boolean };
+      lms: { candidate: string; courseId: string; launchUrl: string }[];
+      media: {
+        masterUrl: string;
+        packaged: boolean;
+        renditions: { rendition: string; peakKbps: number }[];
+      }[];
+    };
+    expect(result.course).toMatchObject({ format: "cmi5", valid: true });
+    expect(result.lms).toHaveLength(1);
+    expect(result.lms[0]?.candidate).toBe("reference-lms");
+    // the 1280x720 video was packaged here (the package ships no ladder) and published
+    expect(result.media).toHaveLength(1);
+    const [media] = result.media;
+    expect(media?.packaged).toBe(true);
+    expect(media?.renditions.length).toBeGreaterThanOrEqual(2);
+    expect(media?.renditions.every((r) => r.peakKbps > 0)).toBe(true);
+    const master = new URL(media?.masterUrl as string);
+    expect(master.hostname).toBe("127.0.0.1");
+    const playlist = await fetch(master);
+    expect(playlist.status).toBe(200);
+    expect(await playlist.text()).toContain("#EXT-X-STREAM-INF");
+    // the LMS holds it as the cmi5 course the intake described
+    const stored = await lmsRequest(
+      "GET",
+      new URL(`/api/courses/${result.lms[0]?.courseId}`, lmsUrl),
+      undefined,
+      adminCookie,
+    );
+    expect(stored.status).toBe(200);
+    expect(JSON.parse(stored.body).course).toMatchObject({ format: "cmi5" });
+  }, 300_000);
 });
