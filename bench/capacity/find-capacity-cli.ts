@@ -14,8 +14,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { execa } from "execa";
-import { predictionError } from "../../sandbox-cli/src/capacity/measured.ts";
-import { predictedForRendition } from "../../sandbox-cli/src/capacity/render.ts";
+import { predictedForRendition, predictionError } from "../../sandbox-cli/src/capacity/measured.ts";
 import { siteCapacitySchema } from "../../sandbox-cli/src/capacity/result-schema.ts";
 import { projectRoot } from "../../sandbox-cli/src/paths.ts";
 

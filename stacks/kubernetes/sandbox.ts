@@ -26,7 +26,7 @@ export interface KubernetesSandboxArgs {
   readonly createdAt: Date;
   /**
    * generated values by candidate, then secret name (the engine's SecretValues shape); a missing one is
-   * generated here, so keep them in stack config (the engine's completeSecrets does) to reuse them.
+   * generated here. The program exports them as its `secrets` output and `sandbox up` passes them back.
    */
   readonly secretValues?: Readonly<Record<string, Readonly<Record<string, pulumi.Input<string>>>>>;
   /** the cluster; the ambient kubeconfig and current context when left out. */

@@ -8,8 +8,7 @@ import type { Logger } from "../util/log.ts";
 import { DEFAULT_FETCH_OVER_DURATION_LIMIT, findCapacity, type RunLearners } from "./find-capacity.ts";
 import type { MeasuredRendition } from "./hls-peaks.ts";
 import { playbackFromLoadRun } from "./lms-traffic.ts";
-import { withMeasurement } from "./measured.ts";
-import { predictedForRendition } from "./render.ts";
+import { predictedForRendition, withMeasurement } from "./measured.ts";
 import type { SiteCapacity } from "./result-schema.ts";
 
 export interface MeasureSiteArgs {

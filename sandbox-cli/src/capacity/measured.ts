@@ -37,3 +37,8 @@ export function predictionError(predicted: number, measured: number): number {
   if (measured === 0) return predicted === 0 ? 0 : Number.POSITIVE_INFINITY;
   return Math.abs(predicted - measured) / measured;
 }
+
+/** The model's N_max for `rendition` (the settled one when null or unknown). */
+export function predictedForRendition(site: SiteCapacity, rendition: string | null): number {
+  return site.renditions.find((r) => r.rendition === rendition)?.predictedNMax ?? site.predictedNMax;
+}

@@ -1,4 +1,4 @@
-import { predictionError } from "./measured.ts";
+import { predictedForRendition, predictionError } from "./measured.ts";
 import type { CapacityResult, SiteCapacity } from "./result-schema.ts";
 
 const kbps = (value: number) => `${Math.round(value)} kbit/s`;
@@ -29,7 +29,7 @@ export function renderCapacity(result: CapacityResult): string {
     lines.push(
       `  predicted N_max ${site.predictedNMax}${site.settledRendition ? ` at ${site.settledRendition}` : ""} for ${site.expectedLearners} expected learners: ${fits ? "fits" : "DOES NOT FIT"}`,
     );
-    if (site.measuredNMax !== null) lines.push(`  ${describeMeasuredSite(site).replace(/^site \S+: /, "")}`);
+    if (site.measuredNMax !== null) lines.push(`  ${measuredBesidePredicted(site)}`);
     for (const w of site.whatIf)
       lines.push(
         `  what if ${w.change}: N_max ${w.predictedNMax}${w.settledRendition ? ` at ${w.settledRendition}` : ""}`,
@@ -38,28 +38,28 @@ export function renderCapacity(result: CapacityResult): string {
   return lines.join("\n").trimStart();
 }
 
-/**
- * One line for a site whose capacity was measured: the measured N_max beside the model's N_max for the
- * same rendition (the one the probe pinned), and how far apart they are.
- */
+/** `sandbox loadtest --find-capacity`'s answer: the site and its measured N_max beside the model's. */
 export function describeMeasuredSite(site: SiteCapacity): string {
-  if (site.measuredNMax === null)
-    return `site ${site.site}: predicted N_max ${site.predictedNMax}, not measured`;
+  return site.measuredNMax === null
+    ? `site ${site.site}: predicted N_max ${site.predictedNMax}, not measured`
+    : `site ${site.site}: ${measuredBesidePredicted(site)}`;
+}
+
+/**
+ * The measured N_max beside the model's N_max for the same rendition (the one the probe pinned), and
+ * how far apart they are.
+ */
+function measuredBesidePredicted(site: SiteCapacity): string {
   const rendition = site.measurement?.rendition ?? null;
   const predicted = predictedForRendition(site, rendition);
-  const gap = predictionError(predicted, site.measuredNMax);
+  const measured = site.measuredNMax ?? 0;
+  const gap = predictionError(predicted, measured);
   const bound = site.measurement?.capped ? " or more (no probe degraded up to the cap)" : "";
   const unresolved =
     site.measurement && !site.measurement.resolved ? " (probe budget ran out: a lower bound)" : "";
   return [
-    `site ${site.site}: `,
     rendition ? `every viewer at ${rendition}: ` : "",
-    `measured N_max ${site.measuredNMax}${bound}${unresolved}, predicted ${predicted}`,
+    `measured N_max ${measured}${bound}${unresolved}, predicted ${predicted}`,
     Number.isFinite(gap) ? ` (${Math.round(gap * 100)}% apart)` : "",
   ].join("");
-}
-
-/** The model's N_max for `rendition` (the settled one when null or unknown). */
-export function predictedForRendition(site: SiteCapacity, rendition: string | null): number {
-  return site.renditions.find((r) => r.rendition === rendition)?.predictedNMax ?? site.predictedNMax;
 }

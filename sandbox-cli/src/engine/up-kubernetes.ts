@@ -1,15 +1,14 @@
 import { join } from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation/index.js";
 import { kubernetesSandboxProgram } from "../../../stacks/kubernetes/sandbox.ts";
-import { infrastructureError } from "../errors.ts";
 import { pathWithTools, projectRoot } from "../paths.ts";
 import type { LoadedSpec } from "../spec/index.ts";
 import { assertKubernetesTargetDeployable } from "../spec/kubernetes-target.ts";
 import type { Logger } from "../util/log.ts";
+import { deployStack, type UpResult } from "./deploy.ts";
 import { withSandboxLock } from "./lock.ts";
-import { progressReporter } from "./progress.ts";
 import { readRecord, type SandboxRecord, writeRecord } from "./registry.ts";
-import type { UpResult } from "./up.ts";
-import { assertPulumiCli, selectStack, stackExists } from "./workspace.ts";
+import { assertPulumiCli, selectStack } from "./workspace.ts";
 
 /** IT's CrossGuard pack: every kubernetes `up` previews and deploys under it (mandatory rules block). */
 export const POLICY_PACK_DIR = join(projectRoot, "stacks", "policy");
@@ -44,53 +43,33 @@ export async function sandboxUpKubernetes(loaded: LoadedSpec, log: Logger): Prom
       candidates: [],
     };
     await writeRecord(record);
-    const secretValues = (await stackExists(spec.name)) ? await previousSecrets(spec.name, log) : undefined;
-    const program = kubernetesSandboxProgram({
-      spec,
-      createdAt: new Date(createdAt),
-      kubeconfig: connection.kubeconfigPath,
-      ...(connection.context ? { context: connection.context } : {}),
-      ...(secretValues ? { secretValues } : {}),
-    });
+    // Generated passwords live in the stack's secret output; the program reuses them on the next up.
+    let kept: SecretValues | undefined;
+    const program = async () =>
+      kubernetesSandboxProgram({
+        spec,
+        createdAt: new Date(createdAt),
+        kubeconfig: connection.kubeconfigPath,
+        ...(connection.context ? { context: connection.context } : {}),
+        ...(kept ? { secretValues: kept } : {}),
+      })();
     const stack = await log.step("select stack", () => selectStack(spec.name, program, log));
-    const progress = progressReporter(log);
-    try {
-      const result = await log.step(
-        `deploy sandbox ${spec.name} into namespace ${connection.namespace}`,
-        () => stack.up({ onEvent: progress.onEvent, color: "never", policyPacks: [POLICY_PACK_DIR] }),
-      );
-      const changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
-      const done: SandboxRecord = { ...record, state: "up", updatedAt: new Date().toISOString() };
-      await writeRecord(done);
-      return {
-        name: spec.name,
-        changes,
-        changed: Object.keys(changes).some((op) => op !== "same" && (changes[op] ?? 0) > 0),
-        durationS: (performance.now() - started) / 1000,
-        record: done,
-      };
-    } catch (error) {
-      await writeRecord({ ...record, state: "failed", updatedAt: new Date().toISOString() });
-      const details =
-        progress.errors.join("\n") ||
-        String((error as Error).message)
-          .split("\n")
-          .slice(-12)
-          .join("\n");
-      throw infrastructureError(
-        "SANDBOX_UP_FAILED",
-        `sandbox up ${spec.name} on the cluster failed:\n${details}`,
-        "fix the cause above (a policy violation names its rule) and run `sandbox up` again, or `sandbox down` to remove what was created",
-        error,
-      );
-    }
+    kept = await keptSecrets(stack, log);
+    return deployStack({
+      stack,
+      record,
+      title: `deploy sandbox ${spec.name} into namespace ${connection.namespace}`,
+      startedMs: started,
+      upOptions: { policyPacks: [POLICY_PACK_DIR] },
+      hint: "fix the cause above (a policy violation names its rule) and run `sandbox up` again, or `sandbox down` to remove what was created",
+      log,
+    });
   });
 }
 
-async function previousSecrets(name: string, log: Logger): Promise<SecretValues | undefined> {
-  const { sandboxSecrets } = await import("./status.ts");
+async function keptSecrets(stack: Stack, log: Logger): Promise<SecretValues | undefined> {
   try {
-    return (await sandboxSecrets(name)) as SecretValues | undefined;
+    return (await stack.outputs()).secrets?.value as SecretValues | undefined;
   } catch (error) {
     log.warn(
       `could not read the stack's kept passwords, new ones are generated: ${(error as Error).message}`,

@@ -6,25 +6,18 @@ import {
 } from "../../../stacks/catalog/index.ts";
 import { EDGE_IMAGE, planDockerSandbox } from "../../../stacks/docker/plan.ts";
 import { dockerSandboxProgram } from "../../../stacks/docker/program.ts";
-import { infrastructureError, usageError } from "../errors.ts";
+import { usageError } from "../errors.ts";
 import { ensureImage } from "../runtime/images.ts";
 import type { LoadedSpec } from "../spec/index.ts";
 import type { Logger } from "../util/log.ts";
+import { deployStack, type UpResult } from "./deploy.ts";
 import { describeCandidates } from "./describe.ts";
 import { withSandboxLock } from "./lock.ts";
 import { allocatePorts } from "./ports.ts";
-import { progressReporter } from "./progress.ts";
 import { listRecords, readRecord, type SandboxRecord, writeRecord } from "./registry.ts";
 import { assertPrerequisites, selectStack } from "./workspace.ts";
 
-export interface UpResult {
-  readonly name: string;
-  /** Pulumi's count of resources per operation, e.g. { same: 9 } for an `up` that changed nothing. */
-  readonly changes: Record<string, number>;
-  readonly changed: boolean;
-  readonly durationS: number;
-  readonly record: SandboxRecord;
-}
+export type { UpResult } from "./deploy.ts";
 
 export interface UpOptions {
   /** seconds a container may take to become ready (default 180). */
@@ -128,39 +121,15 @@ export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOpti
     await writeRecord(record);
     const program = async () => dockerSandboxProgram({ ...base, imageHashes: await images })();
     const stack = await log.step("select stack", () => selectStack(spec.name, program, log));
-    const progress = progressReporter(log);
-    try {
-      const result = await log.step(`deploy sandbox ${spec.name}`, () =>
-        stack.up({ onEvent: progress.onEvent, color: "never" }),
-      );
-      const changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
-      const done: SandboxRecord = { ...record, state: "up", updatedAt: new Date().toISOString() };
-      await writeRecord(done);
-      const changed = Object.keys(changes).some((op) => op !== "same" && (changes[op] ?? 0) > 0);
-      return {
-        name: spec.name,
-        changes,
-        changed,
-        durationS: (performance.now() - started) / 1000,
-        record: done,
-      };
-    } catch (error) {
-      await writeRecord({ ...record, state: "failed", updatedAt: new Date().toISOString() });
+    return deployStack({
+      stack,
+      record,
+      title: `deploy sandbox ${spec.name}`,
+      startedMs: started,
       // An image that did not build is the cause to report, with its own fix.
-      await images;
-      const details =
-        progress.errors.length > 0
-          ? progress.errors.join("\n")
-          : String((error as Error).message)
-              .split("\n")
-              .slice(-12)
-              .join("\n");
-      throw infrastructureError(
-        "SANDBOX_UP_FAILED",
-        `sandbox up ${spec.name} failed:\n${details}`,
-        "fix the cause above and run `sandbox up` again (it resumes), or `sandbox down` to remove what was created",
-        error,
-      );
-    }
+      causeFirst: images,
+      hint: "fix the cause above and run `sandbox up` again (it resumes), or `sandbox down` to remove what was created",
+      log,
+    });
   });
 }

@@ -1,4 +1,4 @@
-import { predictedForRendition } from "../capacity/render.ts";
+import { predictedForRendition } from "../capacity/measured.ts";
 import type { SiteCapacity } from "../capacity/result-schema.ts";
 import type { CourseProfile } from "../course/profile.ts";
 import type { LoadRunResult, MetricSummary } from "../loadtest/result-schema.ts";
