@@ -152,7 +152,7 @@ describe("load engine against a real HLS server on 127.0.0.1", () => {
           "hls-viewer": {
             ...(viewers(2, 4)["hls-viewer"] as object),
             mediaBaseUrl: slow.url,
-            // nearest to the top variant's BANDWIDTH (950400): the player must not step down to v1
+            // nearer the top variant's BANDWIDTH than v1's: the player must not step down to v1
             pinnedBandwidthBps: 900_000,
             startupBufferS: 1,
             maxBufferS: 2,

@@ -1,75 +1,31 @@
 import { createReadStream, existsSync } from "node:fs";
-import { mkdir, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, normalize, sep } from "node:path";
-import { runProgram } from "../../../sandbox-cli/src/util/exec.ts";
+import { packageHls } from "../../../sandbox-cli/src/media/index.ts";
 
 /**
- * A small HLS ladder made with ffmpeg (two renditions, 1 s segments) and a static server for it on
- * 127.0.0.1: what the media server of a sandbox serves, in seconds and without Docker.
+ * A two-rendition HLS ladder (v0 640x360, v1 320x180) of `seconds` of ffmpeg's test pattern, packaged
+ * by the project's own packager with a keyframe every `segmentS`. Made once per folder.
  */
 export async function makeHlsLadder(dir: string, seconds = 8, segmentS = 1): Promise<string> {
-  if (existsSync(join(dir, "master.m3u8"))) return join(dir, "master.m3u8");
-  await mkdir(dir, { recursive: true });
-  await runProgram(
-    "ffmpeg",
-    [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-y",
-      "-f",
-      "lavfi",
-      "-i",
-      "testsrc2=size=640x360:rate=25",
-      "-f",
-      "lavfi",
-      "-i",
-      "sine=frequency=440:sample_rate=44100",
-      "-t",
-      String(seconds),
-      "-filter_complex",
-      "[0:v]split=2[a][b];[a]scale=640:360[hi];[b]scale=320:180[lo]",
-      "-map",
-      "[hi]",
-      "-map",
-      "[lo]",
-      "-map",
-      "1:a",
-      "-map",
-      "1:a",
-      "-c:v",
-      "libx264",
-      "-preset",
-      "ultrafast",
-      "-b:v:0",
-      "800k",
-      "-b:v:1",
-      "250k",
-      "-c:a",
-      "aac",
-      "-b:a",
-      "64k",
-      "-force_key_frames",
-      `expr:gte(t,n_forced*${segmentS})`,
-      "-f",
-      "hls",
-      "-hls_time",
-      String(segmentS),
-      "-hls_playlist_type",
-      "vod",
-      "-hls_segment_filename",
-      join(dir, "v%v", "seg%03d.ts"),
-      "-master_pl_name",
-      "master.m3u8",
-      "-var_stream_map",
-      "v:0,a:0 v:1,a:1",
-      join(dir, "v%v", "index.m3u8"),
-    ],
-    { timeout: 120_000 },
-  );
-  return join(dir, "master.m3u8");
+  const master = join(dir, "master.m3u8");
+  if (existsSync(master)) return master;
+  await packageHls({
+    input: { kind: "synthetic", durationS: seconds, width: 640, height: 360, frameRate: 25 },
+    outputDir: dir,
+    replace: true,
+    options: {
+      renditions: [
+        { name: "v0", width: 640, height: 360, videoKbps: 800, audioKbps: 64 },
+        { name: "v1", width: 320, height: 180, videoKbps: 250, audioKbps: 64 },
+      ],
+      segmentSeconds: segmentS,
+      preset: "ultrafast",
+    },
+  });
+  return master;
 }
 
 export interface StaticServer {
