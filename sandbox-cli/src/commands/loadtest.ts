@@ -52,7 +52,7 @@ export function loadtestCommand(): Command {
       // Loaded on use: option parsing needs zod and the spec loader, the run needs docker and the engine.
       const { parseLoadtestFlags } = await import("../loadtest/options.ts");
       const options = parseLoadtestFlags(flags);
-      const { loadSpecFile } = await import("../spec/index.ts");
+      const { loadSpecFile } = await import("../sandbox-spec/index.ts");
       const loaded = await loadSpecFile(options.spec);
       const log = createLogger();
       // Loaded on use: docker and the engine status are not needed by other commands.
