@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { HttpClient } from "./http.ts";
+import type { HostAllowList } from "./interlock.ts";
 import { type Metric, MetricRegistry, type MetricSummary } from "./metrics.ts";
 import type { SampleSink, Tags } from "./samples.ts";
 import {
@@ -59,6 +60,8 @@ export interface EngineOptions {
   readonly startAtMs?: number;
   readonly scenarios: readonly Scenario[];
   readonly sink: SampleSink;
+  /** the hosts every VU may reach (the network interlock). */
+  readonly allow: HostAllowList;
   readonly onError?: (scenario: string, vu: number, error: unknown) => void;
   /** a hard wall: aborts every VU at once (whatever the plan says) when it fires. */
   readonly wall?: AbortSignal;
@@ -184,13 +187,11 @@ async function runVu(scenario: Scenario, vu: number, shared: RunShared): Promise
       () => lifetime.abort(),
       Math.max(0, stopAtMs + graceS * 1000 - shared.clock()),
     );
-    const http = new HttpClient(
-      shared.registry,
-      tags,
-      lifetime.signal,
-      scenario.headers,
-      scenario.httpTimeoutMs,
-    );
+    const http = new HttpClient(shared.registry, tags, lifetime.signal, {
+      allow: shared.allow,
+      ...(scenario.headers ? { headers: scenario.headers } : {}),
+      ...(scenario.httpTimeoutMs ? { timeoutMs: scenario.httpTimeoutMs } : {}),
+    });
     const ctx: VuContext = {
       scenario: scenario.name,
       vu,

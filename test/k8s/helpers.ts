@@ -1,7 +1,7 @@
 import { inject } from "vitest";
 import { KubeClient } from "../../sandbox-cli/src/k8s-tier/kube-client.ts";
-import { parseSpecText } from "../../sandbox-cli/src/spec/load-spec.ts";
-import type { SandboxSpec } from "../../sandbox-cli/src/spec/schema.ts";
+import { parseSpecText } from "../../sandbox-cli/src/sandbox-spec/load-spec.ts";
+import type { SandboxSpec } from "../../sandbox-cli/src/sandbox-spec/schema.ts";
 
 export function tierClient(): KubeClient {
   const tier = inject("k8sTier");

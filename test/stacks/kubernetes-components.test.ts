@@ -3,7 +3,7 @@ import { installMocks, type MockedResource, outputValue, settled } from "./helpe
 
 // Set the mocks first, then import the program (its modules register resources against them).
 const created: MockedResource[] = installMocks();
-const { sandboxSpecSchema } = await import("../../sandbox-cli/src/spec/schema.ts");
+const { sandboxSpecSchema } = await import("../../sandbox-cli/src/sandbox-spec/schema.ts");
 const {
   KubernetesSandbox,
   kubernetesSandboxProgram,

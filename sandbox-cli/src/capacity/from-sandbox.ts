@@ -6,7 +6,7 @@ import { extract } from "tar-fs";
 import { usageError } from "../errors.ts";
 import { resolveSandboxTargets } from "../loadtest/targets.ts";
 import { docker } from "../runtime/docker.ts";
-import { type LoadedSpec, specDir } from "../spec/index.ts";
+import { type LoadedSpec, specDir } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";
 import { measureHlsFolder, targetDurationOf } from "./hls-peaks.ts";
 import { lmsTrafficFromCourse } from "./lms-traffic.ts";

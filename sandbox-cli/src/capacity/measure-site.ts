@@ -1,9 +1,9 @@
 import { infrastructureError, usageError } from "../errors.ts";
 import { runLoad } from "../loadtest/run.ts";
 import { resolveSandboxTargets } from "../loadtest/targets.ts";
+import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
+import type { SandboxSpec } from "../sandbox-spec/schema.ts";
 import { createSiteLink, removeSiteLink, type SiteTarget, trainingShareOfLink } from "../sites/index.ts";
-import type { ResolvedSite } from "../spec/resolve-sites.ts";
-import type { SandboxSpec } from "../spec/schema.ts";
 import type { Logger } from "../util/log.ts";
 import { DEFAULT_FETCH_OVER_DURATION_LIMIT, findCapacity, type RunLearners } from "./find-capacity.ts";
 import type { MeasuredRendition } from "./hls-peaks.ts";

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { usageError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 import { docker } from "../runtime/docker.ts";
-import type { SandboxSpec } from "../spec/index.ts";
-import { resolveSites } from "../spec/resolve-sites.ts";
+import type { SandboxSpec } from "../sandbox-spec/index.ts";
+import { resolveSites } from "../sandbox-spec/resolve-sites.ts";
 import { createLogger, type Logger } from "../util/log.ts";
 import { lmsAdmin } from "./lms-admin.ts";
 import { mergeSampleFiles } from "./merge.ts";
@@ -35,6 +35,8 @@ export interface RunLoadOptions {
   /** an explicit target outside the sandbox (--target-url with --i-own-this-target). */
   readonly explicitTarget?: { readonly url: string; readonly iOwnThisTarget: boolean };
   readonly courseId?: string;
+  /** hosts ("host:port") the learners may reach besides the sandbox's own (--allow-host). */
+  readonly allowHosts?: readonly string[];
   /** viewers play only the rendition with this nominal bitrate, kbit/s (capacity probes). */
   readonly pinnedRenditionKbps?: number;
   /** only these scenarios (default both): a capacity probe at a site may want only "hls-viewer". */
@@ -115,7 +117,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
   await mkdir(outDir, { recursive: true });
   const sampler = startResourceSampler(sandbox?.containers ?? []);
   const set = {
-    config: plan.runner as Record<string, unknown>,
+    config: { ...plan.runner, allowHosts: [...(options.allowHosts ?? [])] } as Record<string, unknown>,
     runners: plan.runners,
     outDir,
     startDelayMs: 1500 + 250 * plan.runners,

@@ -13,7 +13,7 @@ import type { InstallResult } from "../install/course-install.ts";
 import type { LoadRunResult } from "../loadtest/result-schema.ts";
 import { stateDir } from "../paths.ts";
 import { buildReport, type PolicyResult, type WrittenReport, writeReport } from "../report/index.ts";
-import { type LoadedSpec, loadSpecFile, specDir } from "../spec/index.ts";
+import { type LoadedSpec, loadSpecFile, specDir } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";
 import { evaluateItPolicy } from "./policy-check.ts";
 import { collectProvenance, sandboxImages } from "./provenance.ts";

@@ -9,7 +9,7 @@ import {
   sandboxUp,
 } from "../../../sandbox-cli/src/engine/index.ts";
 import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
-import { loadSpecFile } from "../../../sandbox-cli/src/spec/index.ts";
+import { loadSpecFile } from "../../../sandbox-cli/src/sandbox-spec/index.ts";
 import { silentLogger } from "../../../sandbox-cli/src/util/log.ts";
 import { runCli } from "../../helpers/cli.ts";
 import { descendants, isolatedStateDir, uniqueName, writeSpec } from "./helpers.ts";

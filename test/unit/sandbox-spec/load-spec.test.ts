@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isSandboxError } from "../../../sandbox-cli/src/errors.ts";
-import { parseSpecText } from "../../../sandbox-cli/src/spec/load-spec.ts";
+import { parseSpecText } from "../../../sandbox-cli/src/sandbox-spec/load-spec.ts";
 
 const MINIMAL = "name: demo\nowner: anna\ncandidates:\n  - catalog: reference-lms\n";
 
