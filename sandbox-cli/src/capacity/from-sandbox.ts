@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { extract } from "tar-fs";
 import { usageError } from "../errors.ts";
 import { resolveSandboxTargets } from "../loadtest/targets.ts";
 import { docker } from "../runtime/docker.ts";
-import { type LoadedSpec, specDir } from "../spec/index.ts";
+import type { LoadedSpec } from "../spec/index.ts";
 import type { Logger } from "../util/log.ts";
 import { measureHlsFolder, targetDurationOf } from "./hls-peaks.ts";
 import { lmsTrafficFromCourse } from "./lms-traffic.ts";
@@ -85,5 +85,6 @@ async function lmsTrafficOfSpecCourse(loaded: LoadedSpec): Promise<LmsTraffic> {
   const course = loaded.spec.courses[0];
   if (!course) return { downKbps: 0, upKbps: 0 };
   const { inspectCourse } = await import("../course/index.ts");
-  return lmsTrafficFromCourse(await inspectCourse(resolve(specDir(loaded), course.path)));
+  const { specCoursePath } = await import("../pipeline/spec-courses.ts");
+  return lmsTrafficFromCourse(await inspectCourse(await specCoursePath(loaded, course)));
 }
