@@ -40,6 +40,8 @@ export interface RunLoadOptions {
   /** an explicit target outside the sandbox (--target-url with --i-own-this-target). */
   readonly explicitTarget?: { readonly url: string; readonly iOwnThisTarget: boolean };
   readonly courseId?: string;
+  /** hosts ("host:port") the learners may reach besides the sandbox's own (--allow-host). */
+  readonly allowHosts?: readonly string[];
   /** which LMS and media candidate the learners use (a bake-off runs each in turn); default the first of each. */
   readonly candidates?: { readonly lms?: string; readonly media?: string };
   /** viewers play only the rendition with this nominal bitrate, kbit/s (capacity probes). */
@@ -121,7 +123,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
   await mkdir(outDir, { recursive: true });
   const sampler = startResourceSampler(sandbox?.containers ?? []);
   const set = {
-    config: plan.runner as Record<string, unknown>,
+    config: { ...plan.runner, allowHosts: [...(options.allowHosts ?? [])] } as Record<string, unknown>,
     runners: plan.runners,
     outDir,
     startDelayMs: 1500 + 250 * plan.runners,

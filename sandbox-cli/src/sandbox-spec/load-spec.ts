@@ -33,7 +33,18 @@ export function parseSpecText(
       "fix the YAML syntax (indentation, quotes, duplicate keys); `sandbox init` writes a valid starter",
     );
   }
-  const data = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // aliases are resolved here: an alias to a missing anchor, or too many of them (an alias bomb)
+    throw usageError(
+      "SPEC_BAD_YAML",
+      `${label} is not valid YAML: ${(error as Error).message}`,
+      "define each anchor (&name) before its alias (*name), and avoid deep alias chains",
+      error,
+    );
+  }
   if (!data || typeof data !== "object" || Array.isArray(data)) {
     throw usageError(
       "SPEC_NOT_A_MAPPING",
