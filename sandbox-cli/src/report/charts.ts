@@ -1,6 +1,7 @@
 import * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import * as vegaLite from "vega-lite";
+import { bakeoffCharts } from "./bakeoff.ts";
 import type { Report } from "./schema.ts";
 
 export interface Chart {
@@ -199,7 +200,7 @@ export function chartSpecs(report: Report): Chart[] {
       spec: timeSeries(memory, "memory (MB)"),
     });
   }
-  return charts;
+  return [...charts, ...bakeoffCharts(report.bakeoff)];
 }
 
 /**
