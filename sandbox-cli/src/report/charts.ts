@@ -1,6 +1,7 @@
 import * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import * as vegaLite from "vega-lite";
+import { bystanderCharts } from "./bystander-chart.ts";
 import type { Report } from "./schema.ts";
 
 export interface Chart {
@@ -162,6 +163,7 @@ export function chartSpecs(report: Report): Chart[] {
       },
     });
   }
+  charts.push(...bystanderCharts(report.sites, base));
   const series = load?.resources.filter((r) => r.samples.length > 0 && r.role !== "load-runner") ?? [];
   if (series.length > 0) {
     const label = (r: (typeof series)[number]) => r.role ?? r.container;
