@@ -2,6 +2,7 @@ import { bakeoffColumns, bakeoffOf, bakeoffSummary } from "./bakeoff.ts";
 import { fmtBytes, fmtInt, fmtMbps, fmtMs, fmtPct, fmtSeconds } from "./format.ts";
 import { glossary } from "./glossary.ts";
 import type { Report } from "./schema.ts";
+import { bystanderCell } from "./site-bystander.ts";
 import { wordsFor } from "./thresholds.ts";
 import {
   fitLabel,
@@ -51,7 +52,16 @@ export function renderMarkdown(report: Report): string {
   out.push(
     report.sites.length
       ? table(
-          ["Site", "Link (down/up, RTT)", "Training share", "Expected", "Predicted", "Measured", "Verdict"],
+          [
+            "Site",
+            "Link (down/up, RTT)",
+            "Training share",
+            "Expected",
+            "Predicted",
+            "Measured",
+            "Other applications",
+            "Verdict",
+          ],
           report.sites.map((s) => [
             s.site,
             `${fmtMbps(s.downlinkMbps)} / ${fmtMbps(s.uplinkMbps)}, ${fmtMs(s.rttMs)}`,
@@ -59,6 +69,7 @@ export function renderMarkdown(report: Report): string {
             fmtInt(s.expectedLearners),
             predictedCell(s),
             measuredCell(s),
+            bystanderCell(s.bystander, s.expectedLearners),
             fitLabel(s),
           ]),
         )

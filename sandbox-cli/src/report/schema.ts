@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { policyResultSchema, provenanceSchema } from "./input.ts";
+import { capacityBounds, siteBystanderSchema } from "./site-bystander.ts";
 
 /**
  * report.json, the one source every rendering (html, md, junit) and `report diff` reads.
@@ -67,6 +68,10 @@ export const siteRowSchema = z.object({
   /** the rendition capacity is for (the top one when it fits, else the one the fit was judged on). */
   capacityRendition: z.string().nullable().optional(),
   measuredThroughputMbps: z.number().nullable(),
+  /** what set capacity: playback through the link, or harm to the other applications on it (bystander). */
+  capacityBound: z.enum(capacityBounds).optional(),
+  /** the business application that shared the measured link (null when no probe ran). */
+  bystander: siteBystanderSchema.nullable().optional(),
   fit: z.enum(siteFits),
   /** the highest rendition that lets every expected learner in, when the top one does not. */
   fittingRendition: z.string().nullable(),

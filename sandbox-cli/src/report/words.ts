@@ -6,6 +6,11 @@ export const reportTitle = (report: Report) =>
   `Promotion report: ${report.course?.title ?? report.sandbox.name}`;
 
 export function fitLabel(site: SiteRow): string {
+  const label = fitWords(site);
+  return site.capacityBound === "harm" ? `${label}, bound by harm to other applications` : label;
+}
+
+function fitWords(site: SiteRow): string {
   switch (site.fit) {
     case "fits":
       return "fits";
