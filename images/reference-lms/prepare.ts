@@ -11,7 +11,11 @@ const projectRoot = join(here, "..", "..");
 const UNBUNDLED = ["xapi-validation"];
 
 /** Copies packages and their dependencies (npm's flat node_modules) into `target`. */
-async function copyPackages(names: readonly string[], target: string, seen = new Set<string>()): Promise<void> {
+async function copyPackages(
+  names: readonly string[],
+  target: string,
+  seen = new Set<string>(),
+): Promise<void> {
   for (const name of names) {
     if (seen.has(name)) continue;
     seen.add(name);
