@@ -1,8 +1,7 @@
 import { findCatalogEntry } from "../../../stacks/catalog/index.ts";
-import { sandboxStatus } from "../engine/status.ts";
 import { infrastructureError, usageError } from "../errors.ts";
-import { lmsRequest } from "../loadtest/lms-admin.ts";
-import { docker } from "../runtime/docker.ts";
+import { candidatesOfKind, readSandboxView } from "../sandbox/view.ts";
+import { jsonRequest } from "../util/http-json.ts";
 
 /** xAPI client credentials on a sandbox's reference LMS (its admin API, images/reference-lms/API.md). */
 
@@ -20,22 +19,13 @@ interface LmsAccess {
   readonly cookie: string;
 }
 
-const envValue = (env: readonly string[], key: string) =>
-  env.find((e) => e.startsWith(`${key}=`))?.slice(key.length + 1);
-
 /** The sandbox's LMS that has an LRS (the named one, or the only one), logged in as its admin. */
 async function lmsAccess(sandbox: string, candidate: string | undefined): Promise<LmsAccess> {
-  const status = await sandboxStatus(sandbox);
-  if (!status)
-    throw usageError(
-      "LRS_NO_SANDBOX",
-      `no sandbox named "${sandbox}" on this machine`,
-      "start it with `sandbox up --spec <file>`",
-    );
-  const withLrs = status.candidates.filter(
+  const view = await readSandboxView(sandbox, "loopback");
+  const withLrs = candidatesOfKind(view, "lms").filter(
     (c) => findCatalogEntry(c.catalogId)?.install?.method === "reference-lms-api",
   );
-  const chosen = candidate ? withLrs.find((c) => c.name === candidate) : withLrs[0];
+  const chosen = candidate ? withLrs.find((c) => c.candidate === candidate) : withLrs[0];
   if (!chosen)
     throw usageError(
       "LRS_NO_CANDIDATE",
@@ -43,39 +33,30 @@ async function lmsAccess(sandbox: string, candidate: string | undefined): Promis
         ? `sandbox "${sandbox}" has no LMS candidate "${candidate}" with an LRS`
         : `sandbox "${sandbox}" has no LMS with an LRS`,
       withLrs.length > 0
-        ? `pick one of: ${withLrs.map((c) => c.name).join(", ")}`
+        ? `pick one of: ${withLrs.map((c) => c.candidate).join(", ")}`
         : "add `{ catalog: reference-lms }` to the spec's candidates",
     );
-  const app = chosen.instances.find((i) => i.role === "app") ?? chosen.instances[0];
-  if (!app || !chosen.url || app.state !== "running")
-    throw infrastructureError(
-      "LRS_LMS_DOWN",
-      `the LMS "${chosen.name}" is not running`,
-      "run `sandbox status`, then `sandbox up`",
-    );
-  const env = (await docker().getContainer(app.container).inspect()).Config.Env ?? [];
-  const [username, password] = [envValue(env, "ADMIN_USER"), envValue(env, "ADMIN_PASSWORD")];
-  if (!username || !password)
+  if (!chosen.credentials)
     throw infrastructureError(
       "LRS_NO_ADMIN",
-      `the LMS "${chosen.name}" has no admin account set`,
+      `the LMS "${chosen.candidate}" has no admin account set`,
       "recreate the sandbox: `sandbox down` then `sandbox up`",
     );
-  const login = await lmsRequest(
+  const login = await jsonRequest(
     "POST",
-    new URL("/api/login", chosen.url),
-    { username, password },
+    new URL("/api/login", chosen.loopbackUrl),
+    chosen.credentials,
     undefined,
   );
   if (login.status !== 200)
     throw infrastructureError(
       "LRS_LMS_LOGIN",
-      `admin login on ${chosen.name} answered ${login.status}`,
+      `admin login on ${chosen.candidate} answered ${login.status}`,
       "check `docker logs` of the LMS container",
     );
   return {
-    candidate: chosen.name,
-    url: chosen.url,
+    candidate: chosen.candidate,
+    url: chosen.loopbackUrl,
     cookie: login.cookies.map((c) => c.split(";")[0]).join("; "),
   };
 }
@@ -87,7 +68,7 @@ export async function createLrsClient(args: {
   label: string;
 }): Promise<LrsClient> {
   const lms = await lmsAccess(args.sandbox, args.candidate);
-  const reply = await lmsRequest(
+  const reply = await jsonRequest(
     "POST",
     new URL("/api/admin/xapi-clients", lms.url),
     { name: args.label, scopes: args.scopes },
@@ -118,7 +99,7 @@ export async function createLrsClient(args: {
 
 export async function revokeLrsClient(args: { sandbox: string; candidate?: string; key: string }) {
   const lms = await lmsAccess(args.sandbox, args.candidate);
-  const reply = await lmsRequest(
+  const reply = await jsonRequest(
     "DELETE",
     new URL(`/api/admin/xapi-clients/${encodeURIComponent(args.key)}`, lms.url),
     undefined,
