@@ -2,7 +2,17 @@ import { fmtBytes, fmtInt, fmtMbps, fmtMs, fmtPct, fmtSeconds } from "./format.t
 import { glossary } from "./glossary.ts";
 import type { Report } from "./schema.ts";
 import { wordsFor } from "./thresholds.ts";
-import { fitLabel, measuredCell, predictedCell, renditionLabel, reportTitle, sentence } from "./words.ts";
+import {
+  fitLabel,
+  measuredCell,
+  NO_OUTAGE,
+  OUTAGE_COLUMNS,
+  outageCells,
+  predictedCell,
+  renditionLabel,
+  reportTitle,
+  sentence,
+} from "./words.ts";
 
 /** report.md: the same content as report.html, without charts, for a ticket or a pull request. */
 export function renderMarkdown(report: Report): string {
@@ -166,6 +176,11 @@ export function renderMarkdown(report: Report): string {
         ],
       ),
     );
+    const outages = report.load.outages;
+    if (outages) {
+      out.push("### Outages during the load test", "");
+      out.push(outages.length ? table(OUTAGE_COLUMNS, outages.map(outageCells)) : `${NO_OUTAGE}\n`);
+    }
   }
 
   const p = report.provenance;
