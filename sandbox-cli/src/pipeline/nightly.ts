@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, rename, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rename } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
   type CapacityResult,
@@ -14,6 +14,7 @@ import type { LoadRunResult } from "../loadtest/result-schema.ts";
 import { stateDir } from "../paths.ts";
 import { buildReport, type PolicyResult, type WrittenReport, writeReport } from "../report/index.ts";
 import { type LoadedSpec, loadSpecFile, specDir } from "../sandbox-spec/index.ts";
+import { writeFileAtomic } from "../util/disk-space.ts";
 import type { Logger } from "../util/log.ts";
 import { evaluateItPolicy } from "./policy-check.ts";
 import { collectProvenance, sandboxImages } from "./provenance.ts";
@@ -132,7 +133,7 @@ async function loadTest(
   });
   const { outDir: _outDir, ...plain } = result;
   await mkdir(runDir, { recursive: true });
-  await writeFile(join(runDir, "load-result.json"), `${JSON.stringify(plain, null, 2)}\n`);
+  await writeFileAtomic(join(runDir, "load-result.json"), `${JSON.stringify(plain, null, 2)}\n`);
   return plain;
 }
 
