@@ -152,7 +152,7 @@ async function siteCapacities(
     lms,
   });
   if (measureUpTo <= 0) return predicted;
-  const { measureSiteCapacity } = await import("../capacity/measure-site.ts");
+  const { measureSiteCapacity } = await import("./measure-site.ts");
   const { segmentDurationS } = media;
   const sites: SiteCapacity[] = [];
   for (const site of predicted.sites) {
