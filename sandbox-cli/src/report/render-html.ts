@@ -4,12 +4,15 @@ import { fmtBytes, fmtInt, fmtMbps, fmtMs, fmtPct, fmtSeconds } from "./format.t
 import { glossary } from "./glossary.ts";
 import { reportCss } from "./html-style.ts";
 import { toolsLine } from "./render-md.ts";
-import type { Report, SiteRow } from "./schema.ts";
+import type { LoadSection, Report, SiteRow } from "./schema.ts";
 import { bystanderCell } from "./site-bystander.ts";
 import { wordsFor } from "./thresholds.ts";
 import {
   fitLabel,
   measuredCell,
+  NO_OUTAGE,
+  OUTAGE_COLUMNS,
+  outageCells,
   predictedCell,
   renditionLabel,
   reportTitle,
@@ -225,7 +228,20 @@ function loadSection(report: Report): string {
 <dt>Video start (p95)</dt><dd>${esc(na(s.timeToFirstFrameP95S, fmtSeconds))}</dd>
 <dt>Peak throughput</dt><dd>${esc(na(s.peakThroughputMbps, fmtMbps))}</dd>
 <dt>Learner data</dt><dd>${esc(integrity)}</dd>
-</dl>`;
+</dl>${outagesTable(load.outages)}`;
+}
+
+function outagesTable(outages: LoadSection["outages"]): string {
+  if (!outages) return "";
+  if (!outages.length) return `<h3>Outages during the load test</h3><p class="note">${esc(NO_OUTAGE)}</p>`;
+  const head = OUTAGE_COLUMNS.map((c) => `<th>${esc(c)}</th>`).join("");
+  const rows = outages.map(
+    (o) =>
+      `<tr>${outageCells(o)
+        .map((c) => `<td>${esc(c)}</td>`)
+        .join("")}</tr>`,
+  );
+  return `<h3>Outages during the load test</h3><table data-testid="outages"><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 function provenanceSection(report: Report): string {

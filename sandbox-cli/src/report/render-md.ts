@@ -7,6 +7,9 @@ import { wordsFor } from "./thresholds.ts";
 import {
   fitLabel,
   measuredCell,
+  NO_OUTAGE,
+  OUTAGE_COLUMNS,
+  outageCells,
   predictedCell,
   renditionLabel,
   reportTitle,
@@ -198,6 +201,11 @@ export function renderMarkdown(report: Report): string {
         ],
       ),
     );
+    const outages = report.load.outages;
+    if (outages) {
+      out.push("### Outages during the load test", "");
+      out.push(outages.length ? table(OUTAGE_COLUMNS, outages.map(outageCells)) : `${NO_OUTAGE}\n`);
+    }
   }
 
   const p = report.provenance;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { outageWindowSchema } from "../loadtest/result-schema.ts";
 import { policyResultSchema, provenanceSchema } from "./input.ts";
 import { capacityBounds, siteBystanderSchema } from "./site-bystander.ts";
 
@@ -180,6 +181,8 @@ export const loadSectionSchema = z.object({
       ok: z.boolean(),
     })
     .nullable(),
+  /** stretches in which learners' requests kept failing (absent when the load result predates them). */
+  outages: z.array(outageWindowSchema).optional(),
   resources: z.array(resourceSeriesSchema),
 });
 export type LoadSection = z.infer<typeof loadSectionSchema>;
