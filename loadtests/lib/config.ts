@@ -53,6 +53,8 @@ export const runnerConfigSchema = z.strictObject({
   /** where it writes its own summary (JSON); stdout when left out. */
   summaryPath: z.string().min(1).optional(),
   headers: z.record(z.string(), z.string()).default({}),
+  /** hosts ("host:port") VUs may reach besides the scenarios' base URLs: the network interlock's list. */
+  allowHosts: z.array(z.string().min(1)).default([]),
   httpTimeoutS: z.number().positive().max(600).default(30),
   /** a hard wall: the runner aborts everything after this many seconds, whatever the plan says. */
   maxRunS: z

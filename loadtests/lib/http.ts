@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import type { HostAllowList } from "./interlock.ts";
 import type { Metric, MetricRegistry } from "./metrics.ts";
 import type { Tags } from "./samples.ts";
 import { AbortedError } from "./sleep.ts";
@@ -89,6 +90,13 @@ class Response implements HttpResponse {
   }
 }
 
+export interface HttpClientOptions {
+  /** the interlock: every URL is checked against it before a socket opens. */
+  readonly allow: HostAllowList;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
 /**
  * One learner's HTTP client (its own keep-alive connections, like a browser's): node:http directly,
  * because fetch costs several times more CPU per request and the runner's CPU is what limits it.
@@ -101,13 +109,19 @@ export class HttpClient {
   /** requests in flight, aborted together when the VU's lifetime ends (one listener, not one per request). */
   private readonly inflight = new Set<InFlight>();
 
+  private readonly allow: HostAllowList;
+  private readonly defaultHeaders: Readonly<Record<string, string>>;
+  private readonly defaultTimeoutMs: number;
+
   constructor(
     registry: MetricRegistry,
     private readonly baseTags: Tags,
     private readonly signal: AbortSignal,
-    private readonly defaultHeaders: Readonly<Record<string, string>> = {},
-    private readonly defaultTimeoutMs = 30_000,
+    options: HttpClientOptions,
   ) {
+    this.allow = options.allow;
+    this.defaultHeaders = options.headers ?? {};
+    this.defaultTimeoutMs = options.timeoutMs ?? 30_000;
     this.agents = {
       http: new http.Agent({ keepAlive: true, maxSockets: 6 }),
       https: new https.Agent({ keepAlive: true, maxSockets: 6 }),
@@ -189,7 +203,13 @@ export class HttpClient {
 
   private send(req: HttpRequest): Promise<HttpResponse> {
     if (this.signal.aborted) return Promise.reject(new AbortedError());
-    const url = new URL(req.url);
+    let url: URL;
+    try {
+      url = new URL(req.url);
+      this.allow.check(url);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const secure = url.protocol === "https:";
     const body = req.body === undefined ? undefined : Buffer.from(req.body);
     const headers: Record<string, string> =

@@ -3,6 +3,7 @@ import { hlsViewerScenario } from "../scenarios/hls-viewer/viewer.ts";
 import { learnerJourneyScenario } from "../scenarios/learner-journey/journey.ts";
 import type { RunnerConfig } from "./config.ts";
 import { ENGINE, type EngineSummary, runEngine, type Scenario } from "./engine.ts";
+import { HostAllowList } from "./interlock.ts";
 import { NdjsonSampleWriter, type SampleSink } from "./samples.ts";
 import { parseSegment } from "./schedule.ts";
 
@@ -24,6 +25,15 @@ export function scenariosOf(config: RunnerConfig): Scenario[] {
     scenarios.push({ ...learnerJourneyScenario(options, plan), httpTimeoutMs, countsAsLearners });
   }
   return scenarios;
+}
+
+/** The interlock of a run: the origins of its scenarios' base URLs plus the hosts the user allowed. */
+export function allowListOf(config: RunnerConfig): HostAllowList {
+  const bases = [
+    config.scenarios["hls-viewer"]?.mediaBaseUrl,
+    config.scenarios["learner-journey"]?.lmsBaseUrl,
+  ].filter((url): url is string => url !== undefined);
+  return HostAllowList.ofUrls(bases, config.allowHosts);
 }
 
 /** Runs one runner's share of the plan, writing raw samples to config.samplesPath; bounded by maxRunS. */
@@ -49,6 +59,7 @@ export async function runFromConfig(
     startAtMs,
     scenarios,
     sink,
+    allow: allowListOf(config),
     wall,
     ...(onError ? { onError } : {}),
   });

@@ -51,7 +51,13 @@ export function hlsViewerScenario(
   },
 ): Scenario {
   const cache = new PlaylistCache();
-  return { name: "hls-viewer", ...plan, iteration: (ctx) => watch(ctx, options, cache) };
+  const { stages, gracefulRampDownS, ...rest } = plan;
+  return {
+    name: "hls-viewer",
+    ...rest,
+    executor: { type: "ramping-vus", stages, gracefulRampDownS },
+    iteration: (ctx) => watch(ctx, options, cache),
+  };
 }
 
 async function fetchPlaylist(ctx: VuContext, url: string, name: string): Promise<string | undefined> {

@@ -35,6 +35,11 @@ export function loadtestCommand(): Command {
       "--rendition <name>",
       "with --find-capacity: the rendition every viewer plays, e.g. 540p (default: the one the model says the site settles on)",
     )
+    .option(
+      "--allow-host <host:port>",
+      "a host you own that the learners (or a script) may also reach, e.g. 127.0.0.1:8080; repeat for more",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option("--json", "print the LoadRunResult as JSON on stdout")
     .addHelpText(
       "after",
@@ -52,13 +57,13 @@ export function loadtestCommand(): Command {
       // Loaded on use: option parsing needs zod and the spec loader, the run needs docker and the engine.
       const { parseLoadtestFlags } = await import("../loadtest/options.ts");
       const options = parseLoadtestFlags(flags);
-      const { loadSpecFile } = await import("../spec/index.ts");
+      const { loadSpecFile } = await import("../sandbox-spec/index.ts");
       const loaded = await loadSpecFile(options.spec);
       const log = createLogger();
       // Loaded on use: docker and the engine status are not needed by other commands.
       if (options.findCapacity && options.site) {
         const [{ findSiteCapacity }, { describeMeasuredSite }] = await Promise.all([
-          import("../capacity/from-sandbox.ts"),
+          import("../pipeline/find-site-capacity.ts"),
           import("../capacity/render.ts"),
         ]);
         const site = await findSiteCapacity(loaded, options.site, log, {
@@ -82,6 +87,7 @@ export function loadtestCommand(): Command {
         ...(options.site !== undefined ? { site: options.site } : {}),
         ...(options.mode !== undefined ? { mode: options.mode } : {}),
         ...(options.course !== undefined ? { courseId: options.course } : {}),
+        ...(options.allowHost ? { allowHosts: options.allowHost } : {}),
         ...(options.targetUrl !== undefined
           ? { explicitTarget: { url: options.targetUrl, iOwnThisTarget: Boolean(options.iOwnThisTarget) } }
           : {}),

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { parseHostPort } from "../../../loadtests/lib/interlock.ts";
 import { usageError } from "../errors.ts";
-import { parseDuration } from "../spec/index.ts";
+import { parseDuration } from "../sandbox-spec/index.ts";
 
 /** `sandbox loadtest` flags as commander hands them over (all text). */
 export interface LoadtestFlags {
@@ -16,6 +17,7 @@ export interface LoadtestFlags {
   iOwnThisTarget?: boolean;
   findCapacity?: boolean;
   rendition?: string;
+  allowHost?: string[];
   json?: boolean;
 }
 
@@ -47,6 +49,18 @@ const flagsSchema = z.object({
   iOwnThisTarget: z.boolean().optional(),
   findCapacity: z.boolean().optional(),
   rendition: z.string().min(1).optional(),
+  allowHost: z
+    .array(
+      z.string().transform((text, ctx) => {
+        try {
+          return parseHostPort(text);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: `--allow-host ${(error as Error).message}` });
+          return z.NEVER;
+        }
+      }),
+    )
+    .optional(),
   json: z.boolean().optional(),
 });
 export type LoadtestOptions = z.output<typeof flagsSchema>;

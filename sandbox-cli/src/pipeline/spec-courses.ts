@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
 import { projectRoot } from "../paths.ts";
-import { type LoadedSpec, specDir } from "../spec/index.ts";
+import { type LoadedSpec, specDir } from "../sandbox-spec/index.ts";
 import { type Logger, silentLogger } from "../util/log.ts";
 
 /** The bundled sample course's sources (examples/sample-course): not a package until it is built. */

@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 import { inspectCourse } from "../../../sandbox-cli/src/course/index.ts";
 import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
 import { SAMPLE_COURSE_SOURCES, specCoursePath } from "../../../sandbox-cli/src/pipeline/spec-courses.ts";
-import { loadSpecFile } from "../../../sandbox-cli/src/spec/index.ts";
+import { loadSpecFile } from "../../../sandbox-cli/src/sandbox-spec/index.ts";
 
 // `sandbox nightly --spec examples/docker-quickstart.yaml` from a fresh clone: the examples name the
 // bundled sample course's folder, which holds its sources, not a package, until it is built.

@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpClient } from "../../../loadtests/lib/http.ts";
+import { HostAllowList, HostNotAllowedError } from "../../../loadtests/lib/interlock.ts";
 import { MetricRegistry } from "../../../loadtests/lib/metrics.ts";
 import { NullSampleSink } from "../../../loadtests/lib/samples.ts";
 import { AbortedError } from "../../../loadtests/lib/sleep.ts";
@@ -25,7 +26,12 @@ describe("the learners' HTTP client", () => {
   it("records status, failure rate and bytes; times out a silent server; aborts with the VU", async () => {
     const registry = new MetricRegistry(new NullSampleSink(), () => 0);
     const lifetime = new AbortController();
-    const client = new HttpClient(registry, { scenario: "t" }, lifetime.signal, {}, 400);
+    const client = new HttpClient(registry, { scenario: "t" }, lifetime.signal, {
+      allow: HostAllowList.ofUrls([base]),
+      timeoutMs: 400,
+    });
+    const otherPort = `http://127.0.0.1:${Number(new URL(base).port) + 1}/x`;
+    await expect(client.request({ url: otherPort, name: "x" })).rejects.toBeInstanceOf(HostNotAllowedError);
     const ok = await client.request({ url: `${base}/a`, name: "a", keepBody: true });
     expect([ok.status, ok.body, ok.bytes]).toEqual([200, "ok", 2]);
     expect((await client.request({ url: `${base}/missing`, name: "m" })).status).toBe(404);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { buildProgram } from "../../../sandbox-cli/src/main.ts";
 import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
-import { loadSpecFile } from "../../../sandbox-cli/src/spec/index.ts";
+import { loadSpecFile } from "../../../sandbox-cli/src/sandbox-spec/index.ts";
 
 /** Words of one shell command line, quotes removed; stops at a redirection, pipe or `||`. */
 function shellWords(line: string, env: Record<string, string>): string[] {

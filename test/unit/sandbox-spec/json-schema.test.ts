@@ -8,9 +8,9 @@ import {
   SPEC_JSON_SCHEMA_PATH,
   specJsonSchema,
   specJsonSchemaText,
-} from "../../../sandbox-cli/src/spec/json-schema.ts";
-import { loadSpecFile, parseSpecText } from "../../../sandbox-cli/src/spec/load-spec.ts";
-import { starterSpec } from "../../../sandbox-cli/src/spec/starter.ts";
+} from "../../../sandbox-cli/src/sandbox-spec/json-schema.ts";
+import { loadSpecFile, parseSpecText } from "../../../sandbox-cli/src/sandbox-spec/load-spec.ts";
+import { starterSpec } from "../../../sandbox-cli/src/sandbox-spec/starter.ts";
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 const validate = ajv.compile(specJsonSchema());

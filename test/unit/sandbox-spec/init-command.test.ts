@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseSpecText } from "../../../sandbox-cli/src/spec/load-spec.ts";
+import { parseSpecText } from "../../../sandbox-cli/src/sandbox-spec/load-spec.ts";
 import { runCli } from "../../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sandbox-init-"));

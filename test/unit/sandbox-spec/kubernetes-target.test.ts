@@ -10,8 +10,8 @@ import {
   checkKubernetesTarget,
   KUBERNETES_PROVIDER_VERSION,
   kubeconfigPath,
-} from "../../../sandbox-cli/src/spec/kubernetes-target.ts";
-import { parseSpecText, withTargetKind } from "../../../sandbox-cli/src/spec/load-spec.ts";
+} from "../../../sandbox-cli/src/sandbox-spec/kubernetes-target.ts";
+import { parseSpecText, withTargetKind } from "../../../sandbox-cli/src/sandbox-spec/load-spec.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sandbox-kube-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
