@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, rename, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
   type CapacityResult,
   capacityResult,
@@ -14,12 +14,14 @@ import type { LoadRunResult } from "../loadtest/result-schema.ts";
 import { stateDir } from "../paths.ts";
 import { buildReport, type PolicyResult, type WrittenReport, writeReport } from "../report/index.ts";
 import type { Bakeoff } from "../report/schema.ts";
-import { type LoadedSpec, loadSpecFile, specDir } from "../sandbox-spec/index.ts";
+import { type LoadedSpec, loadSpecFile } from "../sandbox-spec/index.ts";
+import { writeFileAtomic } from "../util/disk-space.ts";
 import type { Logger } from "../util/log.ts";
 import { candidatesByKind, runBakeoff } from "./bakeoff.ts";
 import { evaluateItPolicy } from "./policy-check.ts";
 import { collectProvenance, sandboxImages } from "./provenance.ts";
 import { ResumableSteps } from "./resumable-steps.ts";
+import { specCoursePath } from "./spec-courses.ts";
 
 export interface NightlyOptions {
   readonly specPath: string;
@@ -105,7 +107,7 @@ async function installAll(loaded: LoadedSpec, log: Logger): Promise<InstallResul
   const { installCourse } = await import("../install/course-install.ts");
   const results: InstallResult[] = [];
   for (const course of loaded.spec.courses) {
-    const coursePath = resolve(specDir(loaded), course.path);
+    const coursePath = await specCoursePath(loaded, course, log);
     results.push(
       await installCourse(
         {
@@ -144,7 +146,7 @@ async function loadTest(
   const result = await runLoad({ spec: loaded.spec, log, ...loadBase(installs) });
   const { outDir: _outDir, ...plain } = result;
   await mkdir(runDir, { recursive: true });
-  await writeFile(join(runDir, "load-result.json"), `${JSON.stringify(plain, null, 2)}\n`);
+  await writeFileAtomic(join(runDir, "load-result.json"), `${JSON.stringify(plain, null, 2)}\n`);
   return plain;
 }
 
