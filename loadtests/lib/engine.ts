@@ -1,26 +1,21 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { HttpClient } from "./http.ts";
+import { maxVusOf, runScenario } from "./executors.ts";
+import type { HttpClient } from "./http.ts";
 import type { HostAllowList } from "./interlock.ts";
-import { type Metric, MetricRegistry, type MetricSummary } from "./metrics.ts";
+import { MetricRegistry, type MetricSummary } from "./metrics.ts";
 import type { SampleSink, Tags } from "./samples.ts";
-import {
-  type ExecutionSegment,
-  formatSegment,
-  maxTarget,
-  type Stage,
-  segmentVus,
-  totalDurationS,
-  vuIntervals,
-} from "./schedule.ts";
-import { hash32, isAborted, seededRandom, sleep } from "./sleep.ts";
+import { type ExecutionSegment, formatSegment, type Stage, segmentVus } from "./schedule.ts";
+import { sleep } from "./sleep.ts";
 
 export const ENGINE = { name: "esb-load", version: "1.0.0" } as const;
 
 /** What a scenario's iteration sees: one virtual learner, alive for a bounded time. */
 export interface VuContext {
   readonly scenario: string;
-  /** global VU index (the same on every runner layout). */
+  /** the VU's index in its scenario (the same on every runner layout). */
   readonly vu: number;
+  /** the VU's id in the whole test, 1-based (k6's __VU). */
+  readonly idInTest: number;
   iteration: number;
   /** aborts when the VU's lifetime ends (its stop time plus the graceful period). */
   readonly signal: AbortSignal;
@@ -38,14 +33,41 @@ export interface VuContext {
   now(): number;
 }
 
+/** How a scenario starts its iterations (k6's executors; constant-vus and constant-arrival-rate are special cases). */
+export type Executor =
+  | {
+      readonly type: "ramping-vus";
+      readonly stages: readonly Stage[];
+      readonly startVus?: number;
+      /** time a ramped-down VU gets to finish its iteration before it is aborted. */
+      readonly gracefulRampDownS: number;
+    }
+  | {
+      readonly type: "per-vu-iterations" | "shared-iterations";
+      readonly vus: number;
+      readonly iterations: number;
+      readonly maxDurationS: number;
+    }
+  | {
+      readonly type: "arrival-rate";
+      readonly startRate: number;
+      readonly timeUnitS: number;
+      readonly stages: readonly Stage[];
+      readonly preAllocatedVus: number;
+      readonly maxVus: number;
+    };
+
 export interface Scenario {
   readonly name: string;
-  readonly stages: readonly Stage[];
-  readonly startVus?: number;
-  /** time a ramped-down VU gets to finish its iteration before it is aborted. */
-  readonly gracefulRampDownS: number;
-  /** time every VU gets after the last stage before it is aborted. */
+  readonly executor: Executor;
+  /** seconds after the run's start at which this scenario begins. */
+  readonly startTimeS?: number;
+  /** time every VU gets after the scenario's end before it is aborted. */
   readonly gracefulStopS: number;
+  /** tags on every sample of this scenario (besides `scenario`). */
+  readonly tags?: Tags;
+  /** added to the scenario's VU index for the VU's id in the whole test (k6's __VU, less one). */
+  readonly vuIdOffset?: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly httpTimeoutMs?: number;
   /** false when this scenario's VUs are the same people as another's (a learner's video): left out of `learners_active`. */
@@ -112,13 +134,12 @@ export async function runEngine(options: EngineOptions): Promise<EngineSummary> 
     learnersGauge.add(state.learners, {});
   };
   const gaugeTimer = setInterval(sampleGauges, 1000);
-  const tasks: Promise<void>[] = [];
+  const shared: RunShared = { ...options, registry, clock, state };
   let vus = 0;
-  for (const scenario of options.scenarios) {
-    const owned = segmentVus(options.segment, maxTarget(scenario.stages, scenario.startVus));
-    vus += owned.length;
-    for (const vu of owned) tasks.push(runVu(scenario, vu, { ...options, registry, clock, state }));
-  }
+  const tasks = options.scenarios.map((scenario) => {
+    vus += segmentVus(options.segment, maxVusOf(scenario.executor)).length;
+    return runScenario(scenario, shared);
+  });
   sampleGauges();
   await Promise.all(tasks);
   ballast.length = 0;
@@ -144,115 +165,9 @@ export async function runEngine(options: EngineOptions): Promise<EngineSummary> 
   };
 }
 
-interface RunShared extends EngineOptions {
+/** What every VU of a run shares: the options, the metric registry, the run's clock and the active counts. */
+export interface RunShared extends EngineOptions {
   readonly registry: MetricRegistry;
   readonly clock: () => number;
   readonly state: { active: number; learners: number };
-}
-
-async function runVu(scenario: Scenario, vu: number, shared: RunShared): Promise<void> {
-  const planEndS = totalDurationS(scenario.stages);
-  const tags: Tags = Object.freeze({ scenario: scenario.name });
-  const checkTagCache = new Map<string, Tags>();
-  const checkTags = (name: string) => {
-    let t = checkTagCache.get(name);
-    if (!t) {
-      t = Object.freeze({ ...tags, check: name });
-      checkTagCache.set(name, t);
-    }
-    return t;
-  };
-  const metrics = {
-    iterations: shared.registry.counter("iterations"),
-    duration: shared.registry.trend("iteration_duration"),
-    checks: shared.registry.rate("checks"),
-  };
-  for (const interval of vuIntervals(scenario.stages, vu, scenario.startVus)) {
-    if (shared.wall?.aborted) return;
-    const untilStart = interval.startS * 1000 - shared.clock();
-    if (
-      untilStart > 0 &&
-      !(await sleep(untilStart, shared.wall).then(
-        () => true,
-        () => false,
-      ))
-    )
-      return;
-    const lifetime = new AbortController();
-    const onWall = () => lifetime.abort();
-    shared.wall?.addEventListener("abort", onWall, { once: true });
-    const graceS = interval.stopS >= planEndS ? scenario.gracefulStopS : scenario.gracefulRampDownS;
-    const stopAtMs = interval.stopS * 1000;
-    const killTimer = setTimeout(
-      () => lifetime.abort(),
-      Math.max(0, stopAtMs + graceS * 1000 - shared.clock()),
-    );
-    const http = new HttpClient(shared.registry, tags, lifetime.signal, {
-      allow: shared.allow,
-      ...(scenario.headers ? { headers: scenario.headers } : {}),
-      ...(scenario.httpTimeoutMs ? { timeoutMs: scenario.httpTimeoutMs } : {}),
-    });
-    const ctx: VuContext = {
-      scenario: scenario.name,
-      vu,
-      iteration: 0,
-      signal: lifetime.signal,
-      stopping: () => shared.clock() >= stopAtMs,
-      http,
-      metrics: shared.registry,
-      tags,
-      random: seededRandom(hash32(`${shared.runId}/${scenario.name}/${vu}`)),
-      sleep: (ms) => sleep(ms, lifetime.signal),
-      check: (value, conditions) => recordChecks(metrics.checks, checkTags, value, conditions),
-      now: shared.clock,
-    };
-    const learner = scenario.countsAsLearners !== false ? 1 : 0;
-    shared.state.active++;
-    shared.state.learners += learner;
-    try {
-      while (!ctx.stopping() && !lifetime.signal.aborted) {
-        const started = shared.clock();
-        try {
-          await scenario.iteration(ctx);
-          metrics.iterations.add(1, tags);
-          metrics.duration.add(shared.clock() - started, tags);
-        } catch (error) {
-          if (isAborted(error)) break;
-          shared.registry.counter("iteration_errors").add(1, tags);
-          shared.onError?.(scenario.name, vu, error);
-          // A failing iteration must not spin: wait a second (or until the lifetime ends) before retrying.
-          await sleep(1000, lifetime.signal).catch(() => undefined);
-        }
-        ctx.iteration++;
-      }
-    } finally {
-      shared.state.active--;
-      shared.state.learners -= learner;
-      clearTimeout(killTimer);
-      shared.wall?.removeEventListener("abort", onWall);
-      lifetime.abort();
-      http.close();
-    }
-  }
-}
-
-function recordChecks<T>(
-  checks: Metric,
-  tags: (check: string) => Tags,
-  value: T,
-  conditions: Readonly<Record<string, (value: T) => boolean>>,
-): boolean {
-  let all = true;
-  for (const name in conditions) {
-    const condition = conditions[name] as (value: T) => boolean;
-    let ok = false;
-    try {
-      ok = condition(value);
-    } catch {
-      ok = false;
-    }
-    checks.add(ok ? 1 : 0, tags(name));
-    all &&= ok;
-  }
-  return all;
 }

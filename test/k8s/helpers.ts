@@ -18,7 +18,7 @@ export function tierClient(): KubeClient {
 }
 
 /** A kubernetes-target spec whose namespace is unique to this run. */
-export function tierSpec(name: string, candidates = ["reference-lms", "moodle", "media-nginx"]): SandboxSpec {
+export function tierSpec(name: string, candidates = ["reference-lms", "media-nginx"]): SandboxSpec {
   const tier = inject("k8sTier");
   const text = [
     "apiVersion: elearning-sandbox/v1",

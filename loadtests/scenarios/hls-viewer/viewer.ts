@@ -8,7 +8,7 @@ import {
   pickVariant,
   segmentAt,
   type Variant,
-} from "../../lib/hls.ts";
+} from "../../lib/hls/index.ts";
 import type { Tags } from "../../lib/samples.ts";
 import type { Stage } from "../../lib/schedule.ts";
 import { PlaybackBuffer } from "./playback.ts";
@@ -51,7 +51,13 @@ export function hlsViewerScenario(
   },
 ): Scenario {
   const cache = new PlaylistCache();
-  return { name: "hls-viewer", ...plan, iteration: (ctx) => watch(ctx, options, cache) };
+  const { stages, gracefulRampDownS, ...rest } = plan;
+  return {
+    name: "hls-viewer",
+    ...rest,
+    executor: { type: "ramping-vus", stages, gracefulRampDownS },
+    iteration: (ctx) => watch(ctx, options, cache),
+  };
 }
 
 async function fetchPlaylist(ctx: VuContext, url: string, name: string): Promise<string | undefined> {

@@ -37,7 +37,13 @@ export function learnerJourneyScenario(
     headers?: Record<string, string>;
   },
 ): Scenario {
-  return { name: "learner-journey", ...plan, iteration: (ctx) => journey(ctx, options) };
+  const { stages, gracefulRampDownS, ...rest } = plan;
+  return {
+    name: "learner-journey",
+    ...rest,
+    executor: { type: "ramping-vus", stages, gracefulRampDownS },
+    iteration: (ctx) => journey(ctx, options),
+  };
 }
 
 const json = (r: HttpResponse): unknown => {

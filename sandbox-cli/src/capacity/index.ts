@@ -10,7 +10,6 @@ export {
   type RunLearners,
 } from "./find-capacity.ts";
 export { type MeasuredRendition, measureHlsFolder, targetDurationOf } from "./hls-peaks.ts";
-export { segmentBitrates } from "./hls-playlists.ts";
 export {
   learnerSeconds,
   lmsTrafficFromCourse,
@@ -18,7 +17,7 @@ export {
   lmsTrafficFromTotals,
   playbackFromLoadRun,
 } from "./lms-traffic.ts";
-export { predictionError, withMeasurement } from "./measured.ts";
+export { predictedForRendition, predictionError, renditionToPin, withMeasurement } from "./measured.ts";
 export {
   type CapacityOptions,
   capacityResult,

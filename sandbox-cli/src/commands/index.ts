@@ -8,6 +8,7 @@ import { imagesCommand } from "./images.ts";
 import { initCommand } from "./init.ts";
 import { downCommand, gcCommand, listCommand, statusCommand, upCommand } from "./lifecycle.ts";
 import { loadtestCommand } from "./loadtest.ts";
+import { lrsCommand } from "./lrs.ts";
 import { nightlyCommand } from "./nightly.ts";
 import { reportCommand } from "./report.ts";
 import { setupCommand } from "./setup.ts";
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
     gcCommand,
     imagesCommand,
     courseCommand,
+    lrsCommand,
     loadtestCommand,
     capacityCommand,
     reportCommand,

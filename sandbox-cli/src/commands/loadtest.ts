@@ -63,7 +63,7 @@ export function loadtestCommand(): Command {
       // Loaded on use: docker and the engine status are not needed by other commands.
       if (options.findCapacity && options.site) {
         const [{ findSiteCapacity }, { describeMeasuredSite }] = await Promise.all([
-          import("../capacity/from-sandbox.ts"),
+          import("../pipeline/find-site-capacity.ts"),
           import("../capacity/render.ts"),
         ]);
         const site = await findSiteCapacity(loaded, options.site, log, {
@@ -93,6 +93,8 @@ export function loadtestCommand(): Command {
           : {}),
         log,
       });
+      const { recordLoadRun } = await import("../pipeline/provenance.ts");
+      await recordLoadRun(loaded, result.outDir, result.engine);
       if (options.json) printJson(result);
       else process.stdout.write(`${renderLoadRun(result)}\n`);
       if (!result.passed) process.exitCode = ExitCode.checkFailed;

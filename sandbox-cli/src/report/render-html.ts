@@ -1,3 +1,4 @@
+import { bakeoffColumns, bakeoffOf, bakeoffSummary, isBakeoffChart } from "./bakeoff.ts";
 import { type Chart, renderCharts } from "./charts.ts";
 import { fmtBytes, fmtInt, fmtMbps, fmtMs, fmtPct, fmtSeconds } from "./format.ts";
 import { glossary } from "./glossary.ts";
@@ -5,7 +6,15 @@ import { reportCss } from "./html-style.ts";
 import { toolsLine } from "./render-md.ts";
 import type { Report, SiteRow } from "./schema.ts";
 import { wordsFor } from "./thresholds.ts";
-import { fitLabel, measuredCell, predictedCell, renditionLabel, reportTitle, sentence } from "./words.ts";
+import {
+  fitLabel,
+  measuredCell,
+  predictedCell,
+  renditionLabel,
+  reportTitle,
+  sentence,
+  verdictFor,
+} from "./words.ts";
 
 /** report.html: one self-contained page (inline CSS and SVG charts, no script, no network). */
 export async function renderHtml(report: Report): Promise<string> {
@@ -32,7 +41,8 @@ export function renderHtmlWithCharts(report: Report, charts: readonly (Chart & {
 </header>
 ${verdictSection(report)}
 ${sitesSection(report)}
-${chartsSection(charts)}
+${bakeoffSection(report, charts.filter(isBakeoffChart))}
+${chartsSection(charts.filter((c) => !isBakeoffChart(c)))}
 ${thresholdsSection(report)}
 ${courseSection(report)}
 ${policySection(report)}
@@ -74,6 +84,7 @@ ${v.afterChanges ? `<p class="after">With every change above, the verdict would 
 <p class="label">Verdict</p>
 <p class="decision">${esc(v.decision)}</p>
 <p>${esc(v.headline)}</p>
+${v.candidates ? `<p class="note">For ${esc(verdictFor(v.candidates))}.</p>` : ""}
 <p class="note"><code>sandbox nightly</code> exits ${v.exitCode} for this verdict.</p>
 </section>
 ${reasons}
@@ -111,12 +122,29 @@ function sitesSection(report: Report): string {
 <p class="note">Predicted: the capacity model at the top video quality. Measured: a load test over the site's shaped link with every viewer held at the quality named, beside the model's figure for that quality.</p>`;
 }
 
+function figure(c: Chart & { svg: string }): string {
+  return `<figure class="chart" data-chart="${esc(c.id)}"><h3>${esc(c.title)}</h3>${c.svg}<figcaption>${esc(c.caption)}</figcaption></figure>`;
+}
+
+function bakeoffSection(report: Report, charts: readonly (Chart & { svg: string })[]): string {
+  return bakeoffOf(report)
+    .map(({ kind, candidates }) => {
+      const head = bakeoffColumns.map(([title]) => `<th>${esc(title)}</th>`).join("");
+      const rows = candidates.map(
+        (row) => `<tr>${bakeoffColumns.map(([, cell]) => `<td>${esc(cell(row))}</td>`).join("")}</tr>`,
+      );
+      const chart = charts.find((c) => c.id === `bakeoff-${kind}`);
+      return `<h2>${kind === "media" ? "Media" : "LMS"} bake-off</h2>
+<table data-testid="bakeoff-${kind}"><thead><tr>${head}</tr></thead><tbody>${rows.join("\n")}</tbody></table>
+<p class="note">${esc(bakeoffSummary(kind, candidates))}</p>
+${chart ? `<div class="charts">${figure(chart)}</div>` : ""}`;
+    })
+    .join("\n");
+}
+
 function chartsSection(charts: readonly (Chart & { svg: string })[]): string {
   if (!charts.length) return "";
-  const figures = charts.map(
-    (c) =>
-      `<figure class="chart" data-chart="${esc(c.id)}"><h3>${esc(c.title)}</h3>${c.svg}<figcaption>${esc(c.caption)}</figcaption></figure>`,
-  );
+  const figures = charts.map(figure);
   return `<h2>Charts</h2><div class="charts">${figures.join("\n")}</div>`;
 }
 

@@ -52,3 +52,9 @@ export function sentence(text: string): string {
   if (!text || /[_./:(]/.test(firstWord)) return text;
   return `${text[0]?.toUpperCase()}${text.slice(1)}`;
 }
+
+/** "reference-lms with media-nginx": the candidates a verdict is for. */
+export function verdictFor(candidates: { lms: string | null; media: string | null }): string {
+  const names = [candidates.lms, candidates.media].filter((n): n is string => n !== null);
+  return names.length ? names.join(" with ") : "no candidate";
+}

@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { findCatalogEntry, listCandidates } from "../../../stacks/catalog/index.ts";
-import { usageError } from "../errors.ts";
+import { findCatalogEntry, findUnavailableCandidate, listCandidates } from "../../../stacks/catalog/index.ts";
+import { missingToolError, usageError } from "../errors.ts";
 import { allowedKeysAt, describeIssue } from "./issues.ts";
 import { type ResolvedSite, resolveSites } from "./resolve-sites.ts";
 import { type SandboxSpec, sandboxSpecSchema, targetSchema } from "./schema.ts";
@@ -33,7 +33,18 @@ export function parseSpecText(
       "fix the YAML syntax (indentation, quotes, duplicate keys); `sandbox init` writes a valid starter",
     );
   }
-  const data = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // aliases are resolved here: an alias to a missing anchor, or too many of them (an alias bomb)
+    throw usageError(
+      "SPEC_BAD_YAML",
+      `${label} is not valid YAML: ${(error as Error).message}`,
+      "define each anchor (&name) before its alias (*name), and avoid deep alias chains",
+      error,
+    );
+  }
   if (!data || typeof data !== "object" || Array.isArray(data)) {
     throw usageError(
       "SPEC_NOT_A_MAPPING",
@@ -44,6 +55,7 @@ export function parseSpecText(
   const parsed = sandboxSpecSchema.safeParse(data);
   if (!parsed.success)
     throw specIssuesError(parsed.error.issues, label, (path) => lineOf(doc, lineCounter, path));
+  refuseUnavailableCandidates(parsed.data, label);
   const crossIssues = crossCheck(parsed.data);
   const { sites, issues: siteIssues } = resolveSites(parsed.data.sites);
   const problems = [...crossIssues, ...siteIssues];
@@ -182,6 +194,19 @@ function crossCheck(spec: SandboxSpec): CrossIssue[] {
     });
   }
   return issues;
+}
+
+/** A candidate the catalog cannot run (Moodle) is a missing prerequisite, named with what it needs (exit 3). */
+function refuseUnavailableCandidates(spec: SandboxSpec, label: string): void {
+  for (const candidate of spec.candidates) {
+    const unavailable = findUnavailableCandidate(candidate.catalog);
+    if (!unavailable) continue;
+    throw missingToolError(
+      "CANDIDATE_UNAVAILABLE",
+      `${label}: candidate "${candidate.catalog}" (${unavailable.title}) cannot run here: it needs ${unavailable.needs}`,
+      unavailable.hint,
+    );
+  }
 }
 
 /** Candidates must name a startable catalog entry; courses go into LMS candidates only. */

@@ -92,7 +92,9 @@ export const candidateSchema = z.strictObject({
   catalog: z
     .string()
     .min(1)
-    .describe("id of a candidate in stacks/catalog, e.g. reference-lms, moodle, media-nginx."),
+    .describe(
+      "id of a candidate in stacks/catalog, e.g. reference-lms, media-nginx, media-caddy, media-httpd.",
+    ),
   env: z
     .record(z.string(), z.string())
     .optional()

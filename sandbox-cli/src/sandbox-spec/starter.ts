@@ -27,7 +27,8 @@ target:
 candidates:
   - catalog: reference-lms  # the project's own LMS on PostgreSQL: the yardstick
   - catalog: media-nginx    # HLS media server for the course video
-  # - catalog: moodle       # Moodle LTS (needs its registry image loaded first)
+  # - catalog: media-caddy  # Caddy serving the same HLS: a media bake-off
+  # - catalog: media-httpd  # Apache httpd serving the same HLS
 
 # Course packages (zip or folder), relative to this file. Installed into every LMS candidate
 # unless \`candidates:\` names some.

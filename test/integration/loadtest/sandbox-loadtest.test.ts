@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lmsRequest } from "../../../sandbox-cli/src/loadtest/lms-admin.ts";
 import { loadRunResultSchema } from "../../../sandbox-cli/src/loadtest/result-schema.ts";
 import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
 import { runProgram } from "../../../sandbox-cli/src/util/exec.ts";
+import { jsonRequest } from "../../../sandbox-cli/src/util/http-json.ts";
 import { runCli } from "../../helpers/cli.ts";
 import { handWrittenCourses, zipFixture } from "../../helpers/course-fixtures.ts";
 import { buildZip } from "../../unit/course/zips.ts";
@@ -46,7 +47,7 @@ beforeAll(async () => {
   lmsUrl = status.candidates.find((c) => c.kind === "lms")?.url as string;
   const lmsEnv = (await docker().getContainer(`sandbox-${name}-reference-lms`).inspect()).Config.Env;
   const value = (key: string) => lmsEnv.find((e) => e.startsWith(`${key}=`))?.slice(key.length + 1);
-  const login = await lmsRequest(
+  const login = await jsonRequest(
     "POST",
     new URL("/api/login", lmsUrl),
     { username: value("ADMIN_USER"), password: value("ADMIN_PASSWORD") },
@@ -54,7 +55,7 @@ beforeAll(async () => {
   );
   const cookie = login.cookies.map((c) => c.split(";")[0]).join("; ");
   adminCookie = cookie;
-  const installed = await lmsRequest(
+  const installed = await jsonRequest(
     "POST",
     new URL("/api/courses?id=golf", lmsUrl),
     await zipFixture("scorm12-basic"),
@@ -117,6 +118,15 @@ describe("sandbox loadtest against a real sandbox", () => {
     expect(Math.max(...result.timeline.map((b) => b.activeLearners))).toBe(4);
     expect(result.resources.map((r) => r.role).sort()).toEqual(["app", "app", "database", "edge"]);
     expect(result.resources.every((r) => r.samples.length > 0)).toBe(true);
+    // `sandbox report --from` builds the promotion report from the folder this load test just wrote
+    const outDir = (JSON.parse(run.stdout) as { outDir: string }).outDir;
+    // the runners' config holds the learners' password: its owner alone may read it
+    expect((await stat(join(outDir, "config.json"))).mode & 0o777).toBe(0o600);
+    const report = await runCli(["report", "--from", outDir, "--json"], { env: env() });
+    expect([0, 1, 5], report.stderr).toContain(report.exitCode);
+    const written = JSON.parse(report.stdout) as { files: { json: string; html: string } };
+    expect(written.files.json).toBe(join(outDir, "report", "report.json"));
+    expect(existsSync(written.files.html)).toBe(true);
   }, 150_000);
 
   it("refuses loads above the spec's caps and targets outside the sandbox (exit 2)", async () => {
@@ -160,7 +170,7 @@ describe("sandbox loadtest against a real sandbox", () => {
     expect(playlist.status).toBe(200);
     expect(await playlist.text()).toContain("#EXT-X-STREAM-INF");
     // the LMS holds it as the cmi5 course the intake described
-    const stored = await lmsRequest(
+    const stored = await jsonRequest(
       "GET",
       new URL(`/api/courses/${result.lms[0]?.courseId}`, lmsUrl),
       undefined,

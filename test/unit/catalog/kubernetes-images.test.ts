@@ -21,7 +21,8 @@ describe("the images a cluster pulls", () => {
   });
 
   it("pulls an image without a recipe by the catalog's own reference", () => {
-    expect(kubernetesImage(image("moodle"), DEFAULT_IMAGE_REGISTRY)).toBe("docker.io/bitnami/moodle:4.5");
+    const reference = { docker: { reference: "example.org/lms:4.5" }, kubernetes: "example.org/lms:4.5" };
+    expect(kubernetesImage(reference, DEFAULT_IMAGE_REGISTRY)).toBe("example.org/lms:4.5");
   });
 
   it("pushes a spec's candidates with their dependencies, the load runner and the site gateway", () => {

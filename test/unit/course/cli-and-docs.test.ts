@@ -9,7 +9,7 @@ import { main } from "../../../sandbox-cli/src/main.ts";
 import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
 import { runCli } from "../../helpers/cli.ts";
 import { handWrittenCourses, writeFixtureZip } from "../../helpers/course-fixtures.ts";
-import { scratch } from "./zips.ts";
+import { buildZip, scorm12Manifest, scratch } from "./zips.ts";
 
 let work: Awaited<ReturnType<typeof scratch>>;
 const zips: Record<string, string> = {};
@@ -96,5 +96,71 @@ describe("sandbox course", () => {
     const badFlag = await runInProcess(["course", "inspect", "x.zip", "--max-ratio", "lots"]);
     expect(badFlag.exitCode).toBe(2);
     expect(badFlag.stderr).toContain(`--max-ratio needs a positive number, got "lots"`);
+  });
+
+  it("an empty course path is a usage error, not the current folder (real process)", async () => {
+    const empty = await runCli(["course", "inspect", ""]);
+    expect(empty.exitCode).toBe(2);
+    expect(empty.stderr).toContain("error [COURSE_PATH_EMPTY]: the course path is empty");
+    expect(empty.stdout).toBe("");
+  });
+
+  it("with --json, errors are JSON on stdout too: {error: {code, message, hint}} (real process)", async () => {
+    const missing = await runCli(["course", "inspect", "/nonexistent/course.zip", "--json"]);
+    expect(missing.exitCode).toBe(2);
+    expect(JSON.parse(missing.stdout)).toEqual({
+      error: {
+        code: "COURSE_NOT_FOUND",
+        message: "/nonexistent/course.zip does not exist",
+        hint: "pass the path of a course .zip file or of an unpacked course folder",
+      },
+    });
+    expect(missing.stderr).toContain("error [COURSE_NOT_FOUND]");
+    const badFlag = await runCli(["course", "inspect", "x.zip", "--json", "--max-ratio", "lots"]);
+    expect(badFlag.exitCode).toBe(2);
+    expect(JSON.parse(badFlag.stdout).error).toMatchObject({
+      code: "USAGE",
+      message: expect.stringContaining(`--max-ratio needs a positive number, got "lots"`),
+      hint: expect.stringContaining("--help"),
+    });
+    const unknownOption = await runCli(["status", "--json", "--no-such-flag"]);
+    expect(unknownOption.exitCode).toBe(2);
+    expect(JSON.parse(unknownOption.stdout).error.message).toContain("--no-such-flag");
+  });
+
+  it("validate refuses launches that are not a file in the package or an http(s) URL (UNSAFE_LAUNCH)", async () => {
+    for (const href of [
+      "javascript:alert(1)",
+      "data:text/html,hi",
+      "file:///etc/passwd",
+      "/etc/passwd",
+      "../x.html",
+    ]) {
+      const zip = await work.write(
+        "launch.zip",
+        await buildZip([
+          { name: "imsmanifest.xml", data: scorm12Manifest(href) },
+          { name: "index.html", data: "<p>x</p>" },
+        ]),
+      );
+      const result = await runInProcess(["course", "validate", zip, "--json"]);
+      expect(result.exitCode, href).toBe(1);
+      const profile = JSON.parse(result.stdout);
+      expect(
+        profile.findings
+          .filter((f: { severity: string }) => f.severity === "error")
+          .map((f: { code: string }) => f.code),
+        href,
+      ).toEqual(["UNSAFE_LAUNCH"]);
+    }
+    const protocolRelative = await work.write(
+      "launch.zip",
+      await buildZip([{ name: "imsmanifest.xml", data: scorm12Manifest("//host.example/x.html") }]),
+    );
+    const result = await runInProcess(["course", "inspect", protocolRelative, "--json"]);
+    const profile = JSON.parse(result.stdout);
+    expect(profile.launches.map((l: { url: string }) => l.url)).toEqual(["https://host.example/x.html"]);
+    expect(profile.externalHosts.map((h: { host: string }) => h.host)).toEqual(["host.example"]);
+    expect(profile.findings.map((f: { code: string }) => f.code)).toEqual(["EXTERNAL_HOST"]);
   });
 });

@@ -140,7 +140,7 @@ describe("parseSpecText: every bad-spec message names the path, the line and wha
       "  - catalog: media-nginx",
       "courses:",
       "  - path: c.zip",
-      "    candidates: [moodle, media-nginx]",
+      "    candidates: [lms-b, media-nginx]",
       "sites:",
       "  - { name: lyon, profile: hq-lan, learners: 3 }",
       "  - { name: lyon, learners: 3 }",
@@ -156,15 +156,26 @@ describe("parseSpecText: every bad-spec message names the path, the line and wha
     const lines = f.message.split("\n").slice(1);
     expect(lines).toEqual([
       '  - candidates[1] (line 5): candidate name "reference-lms" is used twice: give one a distinct `name`',
-      '  - courses[0].candidates (line 11): unknown candidate "moodle"; candidates are: reference-lms, postgres, wordpress, media-nginx',
+      '  - courses[0].candidates (line 11): unknown candidate "lms-b"; candidates are: reference-lms, postgres, wordpress, media-nginx',
       '  - sites[1].name (line 14): site name "lyon" is used twice',
-      '  - candidates[2].catalog (line 6): "postgres" is only started as another candidate\'s dependency; allowed values: reference-lms, moodle, media-nginx',
-      '  - candidates[3].catalog (line 7): unknown catalog id "wordpress"; allowed values: reference-lms, moodle, media-nginx',
+      '  - candidates[2].catalog (line 6): "postgres" is only started as another candidate\'s dependency; allowed values: reference-lms, media-nginx, media-caddy, media-httpd',
+      '  - candidates[3].catalog (line 7): unknown catalog id "wordpress"; allowed values: reference-lms, media-nginx, media-caddy, media-httpd',
       '  - courses[0].candidates (line 11): "media-nginx" is a media server, not an LMS: courses are installed into LMS candidates only',
       "  - load.thinkTime (line 18): min (30s) is larger than max (10s)",
       "  - load.peakLearners (line 16): 600 is above load.maxLearners (500): lower it or raise the cap",
       "  - load.duration (line 19): 7200s is above load.maxDuration (3600s): shorten it or raise the cap",
       '  - sites[1] (line 14): site "lyon" needs downlinkMbps (and usually uplinkMbps, rttMs) or a profile: hq-lan, regional-office, small-branch, vpn-home',
     ]);
+  });
+
+  it("refuses Moodle before anything is created, naming what it needs (exit 3)", () => {
+    const text = ["name: demo", "owner: anna", "candidates:", "  - catalog: moodle"].join("\n");
+    const f = failure(text);
+    expect(f.code).toBe("CANDIDATE_UNAVAILABLE");
+    expect(f.exitCode).toBe(3);
+    expect(f.message).toMatch(
+      /candidate "moodle" \(Moodle\) cannot run here: it needs a Moodle image in a registry you name/,
+    );
+    expect(f.hint).toMatch(/reference-lms/);
   });
 });

@@ -1,19 +1,20 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { extract } from "tar-fs";
+import { join } from "node:path";
+import { mediaAdapter } from "../candidates/index.ts";
+import {
+  type LmsTraffic,
+  lmsTrafficFromCourse,
+  measureHlsFolder,
+  type SiteCapacity,
+  siteCapacity,
+  targetDurationOf,
+} from "../capacity/index.ts";
 import { usageError } from "../errors.ts";
-import { resolveSandboxTargets } from "../loadtest/targets.ts";
-import { docker } from "../runtime/docker.ts";
-import { type LoadedSpec, specDir } from "../sandbox-spec/index.ts";
+import { candidatesOfKind, readSandboxView } from "../sandbox/view.ts";
+import type { LoadedSpec } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";
-import { measureHlsFolder, targetDurationOf } from "./hls-peaks.ts";
-import { lmsTrafficFromCourse } from "./lms-traffic.ts";
 import { measureSiteCapacity } from "./measure-site.ts";
-import type { LmsTraffic } from "./model.ts";
-import { siteCapacity } from "./model.ts";
-import type { SiteCapacity } from "./result-schema.ts";
 
 /**
  * `sandbox loadtest --site NAME --find-capacity`: measures the HLS ladder published on the sandbox's
@@ -35,8 +36,8 @@ export async function findSiteCapacity(
       `use one of: ${loaded.sites.map((s) => s.name).join(", ") || "(add sites to the spec)"}`,
     );
   }
-  const targets = await resolveSandboxTargets(loaded.spec.name, "loopback");
-  if (!targets.media)
+  const target = candidatesOfKind(await readSandboxView(loaded.spec.name, "loopback"), "media")[0];
+  if (!target)
     throw usageError(
       "CAPACITY_NO_MEDIA",
       `sandbox "${loaded.spec.name}" has no media server`,
@@ -44,9 +45,8 @@ export async function findSiteCapacity(
     );
   const dir = await mkdtemp(join(tmpdir(), "sandbox-hls-"));
   try {
-    const archive = await docker().getContainer(targets.media.container).getArchive({ path: "/srv/media" });
-    await pipeline(archive, extract(dir));
-    const media = join(dir, "media");
+    const { entry, adapter } = await mediaAdapter(target.catalogId);
+    const media = await adapter.download(target, entry, dir);
     const renditions = await measureHlsFolder(media);
     if (renditions.length === 0)
       throw usageError(
@@ -67,6 +67,7 @@ export async function findSiteCapacity(
         predicted,
         ladder: renditions,
         segmentDurationS,
+        media: target.candidate,
         ...(options.rendition !== undefined ? { rendition: options.rendition } : {}),
         ...(options.durationS !== undefined ? { durationS: options.durationS } : {}),
       },
@@ -85,5 +86,6 @@ async function lmsTrafficOfSpecCourse(loaded: LoadedSpec): Promise<LmsTraffic> {
   const course = loaded.spec.courses[0];
   if (!course) return { downKbps: 0, upKbps: 0 };
   const { inspectCourse } = await import("../course/index.ts");
-  return lmsTrafficFromCourse(await inspectCourse(resolve(specDir(loaded), course.path)));
+  const { specCoursePath } = await import("./spec-courses.ts");
+  return lmsTrafficFromCourse(await inspectCourse(await specCoursePath(loaded, course)));
 }

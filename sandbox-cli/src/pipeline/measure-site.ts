@@ -1,15 +1,21 @@
-import { infrastructureError, usageError } from "../errors.ts";
+import {
+  DEFAULT_FETCH_OVER_DURATION_LIMIT,
+  findCapacity,
+  type MeasuredRendition,
+  playbackFromLoadRun,
+  predictedForRendition,
+  type RunLearners,
+  renditionToPin,
+  type SiteCapacity,
+  withMeasurement,
+} from "../capacity/index.ts";
+import { infrastructureError } from "../errors.ts";
 import { runLoad } from "../loadtest/run.ts";
-import { resolveSandboxTargets } from "../loadtest/targets.ts";
+import { candidatesOfKind, readSandboxView } from "../sandbox/view.ts";
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import type { SandboxSpec } from "../sandbox-spec/schema.ts";
 import { createSiteLink, removeSiteLink, type SiteTarget, trainingShareOfLink } from "../sites/index.ts";
 import type { Logger } from "../util/log.ts";
-import { DEFAULT_FETCH_OVER_DURATION_LIMIT, findCapacity, type RunLearners } from "./find-capacity.ts";
-import type { MeasuredRendition } from "./hls-peaks.ts";
-import { playbackFromLoadRun } from "./lms-traffic.ts";
-import { predictedForRendition, withMeasurement } from "./measured.ts";
-import type { SiteCapacity } from "./result-schema.ts";
 
 export interface MeasureSiteArgs {
   readonly spec: SandboxSpec;
@@ -26,6 +32,8 @@ export interface MeasureSiteArgs {
   readonly durationS?: number;
   readonly rampS?: number;
   readonly maxProbes?: number;
+  /** the media candidate the site watches (default: the sandbox's first). */
+  readonly media?: string;
 }
 
 /**
@@ -37,7 +45,9 @@ export interface MeasureSiteArgs {
 export async function measureSiteCapacity(args: MeasureSiteArgs, log: Logger): Promise<SiteCapacity> {
   const { spec, site } = args;
   const pin = renditionToPin(args.ladder, args.rendition ?? args.predicted.settledRendition ?? undefined);
-  const sandbox = await resolveSandboxTargets(spec.name, "network");
+  const sandbox = await readSandboxView(spec.name, "network");
+  const lms = candidatesOfKind(sandbox, "lms")[0];
+  const media = candidatesOfKind(sandbox, "media").find((m) => !args.media || m.candidate === args.media);
   if (!sandbox.network) {
     throw infrastructureError(
       "CAPACITY_NO_NETWORK",
@@ -46,8 +56,8 @@ export async function measureSiteCapacity(args: MeasureSiteArgs, log: Logger): P
     );
   }
   const targets: SiteTarget[] = [];
-  if (sandbox.lms) targets.push({ name: "lms", ...sandbox.lms.internal });
-  if (sandbox.media) targets.push({ name: "media", ...sandbox.media.internal });
+  if (lms) targets.push({ name: "lms", ...lms.internal });
+  if (media) targets.push({ name: "media", ...media.internal });
   const link = await createSiteLink(
     {
       sandbox: { name: spec.name, owner: sandbox.owner, expiresAt: sandbox.expiresAt },
@@ -66,9 +76,10 @@ export async function measureSiteCapacity(args: MeasureSiteArgs, log: Logger): P
         network: link.network,
         mode: "containers",
         targetUrls: {
-          ...(sandbox.lms ? { lms: link.targetHostFor("lms").url } : {}),
-          ...(sandbox.media ? { media: link.targetHostFor("media").url } : {}),
+          ...(lms ? { lms: link.targetHostFor("lms").url } : {}),
+          ...(media ? { media: link.targetHostFor("media").url } : {}),
         },
+        candidates: { ...(lms ? { lms: lms.candidate } : {}), ...(media ? { media: media.candidate } : {}) },
         rampS: args.rampS ?? Math.min(30, Math.max(5, learners)),
         durationS: args.durationS ?? 60,
         ...(pin?.nominalKbps ? { pinnedRenditionKbps: pin.nominalKbps } : {}),
@@ -98,25 +109,4 @@ export async function measureSiteCapacity(args: MeasureSiteArgs, log: Logger): P
   } finally {
     await removeSiteLink(spec.name, site.name);
   }
-}
-
-/**
- * The rendition a capacity probe pins its viewers to. Players that adapt would settle on whatever
- * fits their share of the link, so the measured N_max would belong to no rendition in particular;
- * pinned, it is compared with the model's N_max for that same rendition.
- */
-export function renditionToPin(
-  ladder: readonly MeasuredRendition[],
-  name: string | undefined,
-): MeasuredRendition | undefined {
-  if (name === undefined) return undefined;
-  const found = ladder.find((r) => r.rendition === name);
-  if (!found) {
-    throw usageError(
-      "CAPACITY_UNKNOWN_RENDITION",
-      `the published ladder has no rendition "${name}"`,
-      `use one of: ${ladder.map((r) => r.rendition).join(", ") || "(no rendition published)"}`,
-    );
-  }
-  return found;
 }
