@@ -1,10 +1,13 @@
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
+import { multiplexedNMax } from "./multiplexing.ts";
 import type { CapacityResult, SiteCapacity } from "./result-schema.ts";
 
 /** What the model needs of a rendition: its measured peak segment bitrate. */
 export interface RenditionPeak {
   readonly rendition: string;
   readonly peakKbps: number;
+  /** the segments' average bitrate; with it the multiplexed N_max is worked out too (multiplexing.ts). */
+  readonly averageKbps?: number;
 }
 
 /** What the LMS (pages, SCO assets, runtime commits) adds per learner on top of the video, kbit/s. */
@@ -41,10 +44,11 @@ export const perLearnerKbps = (peakKbps: number, overhead: number, lmsDownKbps: 
  * N_max = floor(downlink x share / per-learner need), and no more than the uplink carries for the LMS
  * traffic going up (floor(uplink x share / LMS up per learner)).
  */
+/** What training may use of the downlink, kbit/s: downlink x training share. */
+export const downlinkBudgetKbps = (link: Link) => link.downlinkMbps * 1000 * link.trainingShare;
+
 export function nMaxFor(link: Link, peakKbps: number, overhead: number, lms: LmsTraffic): number {
-  const down = floorCount(
-    (link.downlinkMbps * 1000 * link.trainingShare) / perLearnerKbps(peakKbps, overhead, lms.downKbps),
-  );
+  const down = floorCount(downlinkBudgetKbps(link) / perLearnerKbps(peakKbps, overhead, lms.downKbps));
   const up =
     lms.upKbps > 0
       ? floorCount((link.uplinkMbps * 1000 * link.trainingShare) / lms.upKbps)
@@ -90,6 +94,18 @@ export function defaultWhatIfs(site: Link): WhatIf[] {
   return [{ kind: "link", downlinkMbps: site.downlinkMbps * 2 }, { kind: "drop-top-rendition" }];
 }
 
+/** The multiplexed N_max (multiplexing.ts), and no more than the uplink carries for the LMS traffic. */
+function multiplexedNMaxFor(link: Link, rendition: RenditionPeak, options: CapacityOptions): number {
+  const average = rendition.averageKbps ?? rendition.peakKbps;
+  const down = multiplexedNMax(
+    downlinkBudgetKbps(link),
+    { peakKbps: rendition.peakKbps, averageKbps: average },
+    options.overhead,
+    options.lms.downKbps,
+  );
+  return Math.min(down, nMaxFor(link, 0, options.overhead, options.lms));
+}
+
 /** The capacity of one site for the measured ladder (sorted or not), with its what-ifs. Pure. */
 export function siteCapacity(
   site: ResolvedSite,
@@ -112,6 +128,9 @@ export function siteCapacity(
       peakKbps: rendition.peakKbps,
       perLearnerMbps: perLearnerKbps(rendition.peakKbps, options.overhead, options.lms.downKbps) / 1000,
       predictedNMax: nMaxFor(site, rendition.peakKbps, options.overhead, options.lms),
+      ...(rendition.averageKbps !== undefined
+        ? { multiplexedNMax: multiplexedNMaxFor(site, rendition, options) }
+        : {}),
     })),
     predictedNMax: settled.nMax,
     settledRendition: settled.rendition,

@@ -9,6 +9,8 @@ export const renditionCapacitySchema = z.object({
   /** what one learner needs on the link, Mbit/s (media x (1 + overhead) + LMS traffic). */
   perLearnerMbps: z.number(),
   predictedNMax: z.number().int().nonnegative(),
+  /** N_max with the multiplexing term (learners at independent positions; capacity/multiplexing.ts). */
+  multiplexedNMax: z.number().int().nonnegative().optional(),
 });
 
 export const siteCapacitySchema = z.object({
