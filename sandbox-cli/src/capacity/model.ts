@@ -1,4 +1,5 @@
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
+import { edgeCacheWhatIf } from "./edge-cache.ts";
 import { multiplexedNMax } from "./multiplexing.ts";
 import type { CapacityResult, SiteCapacity } from "./result-schema.ts";
 
@@ -25,6 +26,8 @@ export interface CapacityOptions {
   /** protocol overhead added to media bitrates (0.1 = 10%), from the policy. */
   readonly overhead: number;
   readonly lms: LmsTraffic;
+  /** the course's video length, s: with it the cache what-if says how long pre-positioning takes. */
+  readonly mediaDurationS?: number;
   /** defaults to: the downlink doubled, and the ladder without its top rendition. */
   readonly whatIfs?: readonly WhatIf[];
 }
@@ -136,6 +139,7 @@ export function siteCapacity(
     settledRendition: settled.rendition,
     measuredNMax: null,
     measuredThroughputMbps: null,
+    edgeCache: edgeCacheWhatIf(site, ladder, ladder[0]?.rendition ?? null, options),
     whatIf: whatIfs.map((whatIf) => {
       const outcome =
         whatIf.kind === "drop-top-rendition"
