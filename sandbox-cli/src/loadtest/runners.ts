@@ -8,6 +8,7 @@ import { demuxDockerLogs } from "../runtime/docker-logs.ts";
 import { ensureImage } from "../runtime/images.ts";
 import { startProgram } from "../util/exec.ts";
 import type { Logger } from "../util/log.ts";
+import { writeSecretFile } from "../util/secret-file.ts";
 
 export const LOAD_RUNNER_IMAGE = { name: "sandbox/load-runner", folder: "load-runner" } as const;
 
@@ -63,7 +64,8 @@ export async function runLocalRunners(set: RunnerSet, log: Logger): Promise<Runn
   await bundleRunner(bundle);
   const configPath = join(set.outDir, "config.json");
   const startAtMs = Date.now() + set.startDelayMs;
-  await writeFile(configPath, JSON.stringify({ ...set.config, startAtMs }));
+  // the config holds the learners' password
+  await writeSecretFile(configPath, JSON.stringify({ ...set.config, startAtMs }));
   const children = Array.from({ length: set.runners }, (_, index) => {
     const i = index + 1;
     const f = files(set.outDir, i);
@@ -130,7 +132,7 @@ export async function runContainerRunners(
     }
     // The start instant is fixed once the image exists and the containers are created: those can take long.
     startAtMs = Date.now() + set.startDelayMs;
-    await writeFile(join(set.outDir, "config.json"), JSON.stringify({ ...set.config, startAtMs }));
+    await writeSecretFile(join(set.outDir, "config.json"), JSON.stringify({ ...set.config, startAtMs }));
     await Promise.all(containers.map((c) => c.start()));
     const deadline = (startAtMs - Date.now()) / 1000 + set.maxRunS + 60;
     await Promise.all(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { outageWindowSchema } from "../loadtest/result-schema.ts";
 import { policyResultSchema, provenanceSchema } from "./input.ts";
 import { capacityBounds, siteBystanderSchema } from "./site-bystander.ts";
 import { siteCacheSchema } from "./site-cache.ts";
@@ -183,9 +184,29 @@ export const loadSectionSchema = z.object({
       ok: z.boolean(),
     })
     .nullable(),
+  /** stretches in which learners' requests kept failing (absent when the load result predates them). */
+  outages: z.array(outageWindowSchema).optional(),
   resources: z.array(resourceSeriesSchema),
 });
 export type LoadSection = z.infer<typeof loadSectionSchema>;
+
+/** One candidate of a bake-off: the same load plan run against it alone (null: the scenario did not measure it). */
+export const bakeoffCandidateSchema = z.object({
+  candidate: z.string(),
+  p95SegmentFetchMs: z.number().nullable(),
+  timeToFirstFrameMs: z.number().nullable(),
+  rebufferRatio: z.number().nullable(),
+  errorRate: z.number().nullable(),
+  cpuCoresPer100: z.number().nullable(),
+  memoryMbPer100: z.number().nullable(),
+  maxLearnersWithinThresholds: z.number().int(),
+});
+export type BakeoffCandidate = z.infer<typeof bakeoffCandidateSchema>;
+
+export const bakeoffSchema = z.array(
+  z.object({ kind: z.enum(["lms", "media"]), candidates: z.array(bakeoffCandidateSchema) }),
+);
+export type Bakeoff = z.infer<typeof bakeoffSchema>;
 
 export const reportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
@@ -206,12 +227,16 @@ export const reportSchema = z.object({
     changes: z.array(changeSchema),
     /** the verdict if every change listed were made (null when the changes do not lift every reason). */
     afterChanges: decisionSchema.nullable(),
+    /** the LMS and media candidate the verdict is for (the ones the load test and capacity measured). */
+    candidates: z.object({ lms: z.string().nullable(), media: z.string().nullable() }).optional(),
   }),
   thresholds: z.array(checkSchema),
   sites: z.array(siteRowSchema),
   course: courseSectionSchema.nullable(),
   policy: z.array(policyResultSchema),
   load: loadSectionSchema.nullable(),
+  /** one table per candidate kind that has two or more candidates in the sandbox. */
+  bakeoff: bakeoffSchema.optional(),
   provenance: provenanceSchema,
 });
 export type Report = z.infer<typeof reportSchema>;

@@ -192,6 +192,7 @@ export function buildLoadSection(load: LoadRunResult): LoadSection {
     },
     timeline,
     integrity: load.integrity ? { ...load.integrity } : null,
+    ...(load.outages ? { outages: load.outages.map((o) => ({ ...o })) } : {}),
     resources: load.resources.map(
       (r): ResourceSeries => ({
         container: r.container,

@@ -1,4 +1,9 @@
 import { z } from "zod";
+import {
+  DEFAULT_IMAGE_REGISTRY,
+  IMAGE_REGISTRY_PATTERN,
+  IMAGE_REGISTRY_RULE,
+} from "../../../stacks/catalog/images.ts";
 import { durationSeconds, parseDuration } from "./duration.ts";
 import { SITE_PROFILES } from "./site-profiles.ts";
 
@@ -66,6 +71,13 @@ export const kubernetesTargetSchema = z
       .min(1)
       .optional()
       .describe("StorageClass for volumes; the cluster default when left out."),
+    registry: z
+      .string()
+      .regex(IMAGE_REGISTRY_PATTERN, IMAGE_REGISTRY_RULE)
+      .default(DEFAULT_IMAGE_REGISTRY)
+      .describe(
+        "where the cluster pulls the project's images from: HOST[:PORT][/PREFIX]. Push them there with `sandbox images push --registry`; the default is the registry IT's policy allows.",
+      ),
   })
   .describe("Run the sandbox as a namespace on a Kubernetes cluster that IT owns and watches.");
 
