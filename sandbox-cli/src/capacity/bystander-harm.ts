@@ -42,16 +42,28 @@ export function bystanderStats(samples: readonly BystanderSampleLike[], fromMs =
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/**
+ * The absolute limit judges the learners only when the bystander alone is under it: a baseline already
+ * over it (a long RTT, a loaded measuring machine) would call every count harmful, learners or not.
+ */
+export const absoluteLimitApplies = (baselineP95Ms: number, rule: HarmRule) =>
+  baselineP95Ms < rule.p95LimitMs;
+
 /** The p95 above which the bystander is harmed: factor x baseline, or the absolute limit if lower. */
 export const harmLineMs = (baselineP95Ms: number, rule: HarmRule) =>
-  round1(Math.min(rule.p95Factor * baselineP95Ms, rule.p95LimitMs));
+  round1(
+    absoluteLimitApplies(baselineP95Ms, rule)
+      ? Math.min(rule.p95Factor * baselineP95Ms, rule.p95LimitMs)
+      : rule.p95Factor * baselineP95Ms,
+  );
 
 /** Why the bystander counts as harmed in this window (empty: not harmed). */
 export function harmReasons(stats: BystanderStats, baselineP95Ms: number, rule: HarmRule): string[] {
   const reasons: string[] = [];
   if (stats.p95Ms > rule.p95Factor * baselineP95Ms)
     reasons.push(`p95 ${stats.p95Ms} ms > ${rule.p95Factor} x baseline ${baselineP95Ms} ms`);
-  if (stats.p95Ms > rule.p95LimitMs) reasons.push(`p95 ${stats.p95Ms} ms > limit ${rule.p95LimitMs} ms`);
+  if (absoluteLimitApplies(baselineP95Ms, rule) && stats.p95Ms > rule.p95LimitMs)
+    reasons.push(`p95 ${stats.p95Ms} ms > limit ${rule.p95LimitMs} ms`);
   if (stats.errors > rule.maxErrors)
     reasons.push(`${stats.errors} failed request(s) > ${rule.maxErrors} allowed`);
   if (stats.requests === 0) reasons.push("no answer at all");
@@ -107,6 +119,7 @@ export function bystanderResult(
     baselineErrors: baseline.errors,
     harmRule: { ...rule },
     harmLineMs: harmLineMs(baseline.p95Ms, rule),
+    absoluteLimitApplied: absoluteLimitApplies(baseline.p95Ms, rule),
     steps: judged,
     harmlessMax,
     capped: judged.length > 0 && judged.every((s) => !s.harmed),

@@ -21,6 +21,8 @@ export const bystanderResultSchema = z.object({
   harmRule: z.object({ p95Factor: z.number(), p95LimitMs: z.number(), maxErrors: z.number() }),
   /** the p95 above which the bystander is harmed (min of factor x baseline and the limit). */
   harmLineMs: z.number(),
+  /** false when the baseline alone was over p95LimitMs: only the factor and errors judged the learners. */
+  absoluteLimitApplied: z.boolean().optional(),
   steps: z.array(bystanderStepSchema),
   /** the most learners at once before the bystander was harmed, measured. */
   harmlessMax: z.number().int().nonnegative(),

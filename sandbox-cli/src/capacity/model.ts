@@ -1,11 +1,15 @@
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
+import { edgeCacheWhatIf } from "./edge-cache.ts";
 import { trainingBudget } from "./link-share.ts";
+import { multiplexedNMax } from "./multiplexing.ts";
 import type { CapacityResult, SiteCapacity } from "./result-schema.ts";
 
 /** What the model needs of a rendition: its measured peak segment bitrate. */
 export interface RenditionPeak {
   readonly rendition: string;
   readonly peakKbps: number;
+  /** the segments' average bitrate; with it the multiplexed N_max is worked out too (multiplexing.ts). */
+  readonly averageKbps?: number;
 }
 
 /** What the LMS (pages, SCO assets, runtime commits) adds per learner on top of the video, kbit/s. */
@@ -23,6 +27,8 @@ export interface CapacityOptions {
   /** protocol overhead added to media bitrates (0.1 = 10%), from the policy. */
   readonly overhead: number;
   readonly lms: LmsTraffic;
+  /** the course's video length, s: with it the cache what-if says how long pre-positioning takes. */
+  readonly mediaDurationS?: number;
   /** defaults to: the downlink doubled, and the ladder without its top rendition. */
   readonly whatIfs?: readonly WhatIf[];
 }
@@ -37,6 +43,9 @@ const floorCount = (value: number) =>
 /** One learner's need on the downlink for a rendition: media x (1 + overhead) + LMS traffic, kbit/s. */
 export const perLearnerKbps = (peakKbps: number, overhead: number, lmsDownKbps: number) =>
   peakKbps * (1 + overhead) + lmsDownKbps;
+
+/** What training may use of the downlink, kbit/s: downlink x training share. */
+export const downlinkBudgetKbps = (link: Link) => trainingBudget(link).downMbps * 1000;
 
 /**
  * N_max = floor(downlink x share / per-learner need), and no more than the uplink carries for the LMS
@@ -87,6 +96,18 @@ export function defaultWhatIfs(site: Link): WhatIf[] {
   return [{ kind: "link", downlinkMbps: site.downlinkMbps * 2 }, { kind: "drop-top-rendition" }];
 }
 
+/** The multiplexed N_max (multiplexing.ts), and no more than the uplink carries for the LMS traffic. */
+function multiplexedNMaxFor(link: Link, rendition: RenditionPeak, options: CapacityOptions): number {
+  const average = rendition.averageKbps ?? rendition.peakKbps;
+  const down = multiplexedNMax(
+    downlinkBudgetKbps(link),
+    { peakKbps: rendition.peakKbps, averageKbps: average },
+    options.overhead,
+    options.lms.downKbps,
+  );
+  return Math.min(down, nMaxFor(link, 0, options.overhead, options.lms));
+}
+
 /** The capacity of one site for the measured ladder (sorted or not), with its what-ifs. Pure. */
 export function siteCapacity(
   site: ResolvedSite,
@@ -109,11 +130,15 @@ export function siteCapacity(
       peakKbps: rendition.peakKbps,
       perLearnerMbps: perLearnerKbps(rendition.peakKbps, options.overhead, options.lms.downKbps) / 1000,
       predictedNMax: nMaxFor(site, rendition.peakKbps, options.overhead, options.lms),
+      ...(rendition.averageKbps !== undefined
+        ? { multiplexedNMax: multiplexedNMaxFor(site, rendition, options) }
+        : {}),
     })),
     predictedNMax: settled.nMax,
     settledRendition: settled.rendition,
     measuredNMax: null,
     measuredThroughputMbps: null,
+    edgeCache: edgeCacheWhatIf(site, ladder, ladder[0]?.rendition ?? null, options),
     whatIf: whatIfs.map((whatIf) => {
       const outcome =
         whatIf.kind === "drop-top-rendition"

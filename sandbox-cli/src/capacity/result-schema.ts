@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { bystanderResultSchema } from "./bystander-schema.ts";
+import { edgeCacheWhatIfSchema } from "./edge-cache.ts";
 
 /** The capacity model's output for one site: predicted (and, when run, measured) simultaneous learners. */
 export const renditionCapacitySchema = z.object({
@@ -9,6 +10,8 @@ export const renditionCapacitySchema = z.object({
   /** what one learner needs on the link, Mbit/s (media x (1 + overhead) + LMS traffic). */
   perLearnerMbps: z.number(),
   predictedNMax: z.number().int().nonnegative(),
+  /** N_max with the multiplexing term (learners at independent positions; capacity/multiplexing.ts). */
+  multiplexedNMax: z.number().int().nonnegative().optional(),
 });
 
 export const siteCapacitySchema = z.object({
@@ -50,6 +53,8 @@ export const siteCapacitySchema = z.object({
     .optional(),
   /** the business application that shared the probe's link: its latency per probe and harmlessMax. */
   bystander: bystanderResultSchema.nullable().optional(),
+  /** the branch edge cache what-if (cached form of the model, pre-positioning time). */
+  edgeCache: edgeCacheWhatIfSchema.nullable().optional(),
   whatIf: z.array(
     z.object({
       change: z.string(),

@@ -163,6 +163,7 @@ async function siteCapacities(
   const predicted = capacityResult(loaded.sites, media.renditions, {
     overhead: loaded.spec.policy.mediaOverhead,
     lms,
+    mediaDurationS: Math.max(0, ...course.media.map((m) => m.durationS)) || undefined,
   });
   if (measureUpTo <= 0) return predicted;
   const { measureSiteCapacity } = await import("./measure-site.ts");

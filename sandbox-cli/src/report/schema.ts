@@ -2,6 +2,7 @@ import { z } from "zod";
 import { outageWindowSchema } from "../loadtest/result-schema.ts";
 import { policyResultSchema, provenanceSchema } from "./input.ts";
 import { capacityBounds, siteBystanderSchema } from "./site-bystander.ts";
+import { siteCacheSchema } from "./site-cache.ts";
 
 /**
  * report.json, the one source every rendering (html, md, junit) and `report diff` reads.
@@ -73,6 +74,8 @@ export const siteRowSchema = z.object({
   capacityBound: z.enum(capacityBounds).optional(),
   /** the business application that shared the measured link (null when no probe ran). */
   bystander: siteBystanderSchema.nullable().optional(),
+  /** the branch edge cache what-if: cached capacity, measured when probed, pre-positioning time. */
+  edgeCache: siteCacheSchema.nullable().optional(),
   fit: z.enum(siteFits),
   /** the highest rendition that lets every expected learner in, when the top one does not. */
   fittingRendition: z.string().nullable(),

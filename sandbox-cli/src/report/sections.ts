@@ -61,6 +61,7 @@ export function buildSiteRows(sites: readonly ResolvedSite[], capacity: readonly
       measuredThroughputMbps: cap?.measuredThroughputMbps ?? null,
       ...(judged ? { capacityBound: judged.bound } : {}),
       ...(bystander ? { bystander } : {}),
+      ...(cap?.edgeCache ? { edgeCache: { ...cap.edgeCache } } : {}),
       fit: judged?.fit ?? "unknown",
       fittingRendition: judged?.fit === "smaller-rendition" ? judged.rendition : null,
       renditions: renditions.map((r) => ({ ...r, perLearnerMbps: round(r.perLearnerMbps) })),

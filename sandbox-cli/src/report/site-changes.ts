@@ -1,6 +1,7 @@
 import { downlinkNeededMbps, trainingBudget } from "../capacity/link-share.ts";
 import { fmtInt, fmtMbps } from "./format.ts";
 import type { Reason, SiteRow, VerdictChange } from "./schema.ts";
+import { cacheChange } from "./site-cache.ts";
 
 /** The id a change uses to name the reason it lifts. */
 export const reasonKey = (r: Pick<Reason, "rule" | "subject">) => `${r.rule}:${r.subject}`;
@@ -57,6 +58,10 @@ export function proposeSiteChanges(
       lifts: [],
       effect: `the capacity model predicts ${figures.join("; ")}, the player settling on a lower rendition if needed`,
     });
+  }
+  for (const { reason, site } of short) {
+    const cache = cacheChange(site, reasonKey(reason));
+    if (cache) changes.push(cache);
   }
   for (const { reason, site } of short) {
     const capacity = site.capacity ?? 0;

@@ -10,6 +10,7 @@ export interface ResolvedSite {
   readonly rttMs: number;
   readonly learners: number;
   readonly trainingShare: number;
+  readonly edgeCache?: { readonly kind: "nginx" | "varnish"; readonly sizeMb: number };
 }
 
 const DEFAULT_TRAINING_SHARE = 0.5;
@@ -48,6 +49,7 @@ export function resolveSites(sites: readonly SiteSpec[]): {
       rttMs: site.rttMs ?? profile?.rttMs ?? 0,
       learners: site.learners,
       trainingShare: site.trainingShare ?? profile?.trainingShare ?? DEFAULT_TRAINING_SHARE,
+      ...(site.edgeCache ? { edgeCache: site.edgeCache } : {}),
     });
   });
   return { sites: resolved, issues };

@@ -133,6 +133,13 @@ export const siteSchema = z.strictObject({
     .max(1)
     .optional()
     .describe("share of the site's link that training traffic may use, in (0, 1]."),
+  edgeCache: z
+    .strictObject({
+      kind: z.enum(["nginx", "varnish"]).describe("the cache server: Debian's nginx proxy_cache or Varnish."),
+      sizeMb: z.number().int().min(16).max(1_000_000).describe("cache size in MB (16 to 1000000)."),
+    })
+    .optional()
+    .describe("an edge cache in the branch: the WAN carries each video segment once."),
 });
 
 export const loadSchema = z.strictObject({

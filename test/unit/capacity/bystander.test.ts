@@ -42,6 +42,9 @@ describe("bystander harm", () => {
     expect(harmReasons(step(1, 95), 45, rule)[0]).toMatch(/p95 95 ms > 2 x baseline 45 ms/);
     expect(harmReasons(step(1, 310), 200, rule)).toEqual(["p95 310 ms > limit 300 ms"]);
     expect(harmReasons(step(1, 50, 1), 45, rule)).toEqual(["1 failed request(s) > 0 allowed"]);
+    // a baseline already over the limit: the limit cannot tell learners' harm apart, the factor still does
+    expect(harmReasons(step(1, 350), 310, rule)).toEqual([]);
+    expect(harmReasons(step(1, 700), 310, rule)).toEqual(["p95 700 ms > 2 x baseline 310 ms"]);
   });
 
   it("harmlessMax is the largest probed count with every smaller one unharmed", () => {
