@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ensureImage } from "../sandbox-cli/src/runtime/images.ts";
-import { loadSpecFile } from "../sandbox-cli/src/spec/index.ts";
+import { loadSpecFile } from "../sandbox-cli/src/sandbox-spec/index.ts";
 import { silentLogger } from "../sandbox-cli/src/util/log.ts";
 import { exposedPorts, planCandidates } from "./catalog/index.ts";
 import { EDGE_IMAGE } from "./docker/plan.ts";

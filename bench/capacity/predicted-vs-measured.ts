@@ -20,8 +20,8 @@ import {
   withMeasurement,
 } from "../../sandbox-cli/src/capacity/index.ts";
 import { projectRoot } from "../../sandbox-cli/src/paths.ts";
+import type { ResolvedSite } from "../../sandbox-cli/src/sandbox-spec/resolve-sites.ts";
 import { createSiteLink, removeSiteLink } from "../../sandbox-cli/src/sites/index.ts";
-import type { ResolvedSite } from "../../sandbox-cli/src/spec/resolve-sites.ts";
 import { createLogger } from "../../sandbox-cli/src/util/log.ts";
 import { createLinkHarness, labelsOf } from "../../test/integration/sites/link-harness.ts";
 import { makeBenchLadder } from "./hls-ladder.ts";
@@ -39,7 +39,7 @@ const { values } = parseArgs({
 const links = values.links.split(",").map(Number);
 const watchS = Number(values["watch-s"]);
 const overhead = Number(values.overhead);
-// the policy defaults (spec/schema.ts thresholds), plus the segment fetch limit of the capacity search
+// the policy defaults (sandbox-spec/schema.ts thresholds), plus the segment fetch limit of the capacity search
 const limits = {
   rebufferRatio: 0.02,
   p95SegmentFetchOverDuration: DEFAULT_FETCH_OVER_DURATION_LIMIT,

@@ -29,11 +29,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, wantsJson(argv));
   }
 }
 
-function reportError(error: unknown): number {
+/** `--json` among the options (not after a `--`): errors then go to stdout as JSON too. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+const USAGE_HINT = "run the command with --help for its options and examples";
+const BUG_HINT = "this is a bug in elearning-sandbox; please report it with the command you ran";
+
+function reportError(error: unknown, json: boolean): number {
+  const printJson = (code: string, message: string, hint: string) => {
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, hint } }, null, 2)}\n`);
+  };
   if (error instanceof CommanderError) {
     if (
       error.code === "commander.helpDisplayed" ||
@@ -42,16 +54,18 @@ function reportError(error: unknown): number {
     ) {
       return ExitCode.ok;
     }
+    // commander has printed its message on stderr already
+    printJson("USAGE", error.message.replace(/^error: /, ""), USAGE_HINT);
     return ExitCode.usage;
   }
   if (isSandboxError(error)) {
     process.stderr.write(`error [${error.code}]: ${error.message}\n  fix: ${error.hint}\n`);
     if (process.env.SANDBOX_DEBUG && error.cause)
       process.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
+    printJson(error.code, error.message, error.hint);
     return error.exitCode;
   }
-  process.stderr.write(
-    `error [INTERNAL]: ${(error as Error)?.stack ?? String(error)}\n  fix: this is a bug in elearning-sandbox; please report it with the command you ran\n`,
-  );
+  process.stderr.write(`error [INTERNAL]: ${(error as Error)?.stack ?? String(error)}\n  fix: ${BUG_HINT}\n`);
+  printJson("INTERNAL", (error as Error)?.message ?? String(error), BUG_HINT);
   return ExitCode.infrastructure;
 }

@@ -2,14 +2,15 @@ import type { CatalogEntryInput } from "./schema.ts";
 
 /**
  * The candidates a sandbox can run, as data. Docker images come from `images/<folder>` recipes built
- * locally FROM sandbox/base:bookworm; entries whose docker image is a plain reference (Moodle) need that
- * image loaded into the local Engine first, since no registry is reachable from the sandbox machines.
+ * locally FROM sandbox/base:bookworm (no registry is reachable from the sandbox machines); `adapter`
+ * names the file under sandbox-cli/src/candidates/<kind>/ that knows how to install into it and load it.
  */
 export const catalogEntries: readonly CatalogEntryInput[] = [
   {
     id: "reference-lms",
     title: "Reference LMS",
     kind: "lms",
+    adapter: "reference-lms",
     description:
       "The project's own small SCORM 1.2/2004, xAPI and cmi5 LMS (images/reference-lms) on PostgreSQL: the yardstick other LMSs are compared with.",
     image: {
@@ -42,70 +43,49 @@ export const catalogEntries: readonly CatalogEntryInput[] = [
     },
   },
   {
-    id: "moodle",
-    title: "Moodle 4.5 LTS",
-    kind: "lms",
-    description:
-      "Moodle 4.5 (LTS) on PHP + Apache with PostgreSQL, a cron worker and a moodledata volume. Registry image: load it into the local Engine before `sandbox up` on the docker target.",
-    image: {
-      docker: { reference: "docker.io/bitnami/moodle:4.5" },
-      kubernetes: "docker.io/bitnami/moodle:4.5",
-    },
-    ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
-    env: {
-      MOODLE_DATABASE_TYPE: "pgsql",
-      MOODLE_DATABASE_HOST: "{{dep:database.host}}",
-      MOODLE_DATABASE_PORT_NUMBER: "{{dep:database.port}}",
-      MOODLE_DATABASE_NAME: "moodle",
-      MOODLE_DATABASE_USER: "moodle",
-      MOODLE_DATABASE_PASSWORD: "{{secret:dbPassword}}",
-      MOODLE_USERNAME: "admin",
-      MOODLE_PASSWORD: "{{secret:adminPassword}}",
-      MOODLE_EMAIL: "admin@sandbox.invalid",
-      MOODLE_SITE_NAME: "elearning-sandbox",
-      MOODLE_HOST: "{{self.host}}",
-      MOODLE_SKIP_BOOTSTRAP: "no",
-    },
-    health: { kind: "http", path: "/login/index.php", port: 8080 },
-    resources: { cpu: 1, memoryMb: 1024 },
-    volumes: [
-      { name: "moodle", mountPath: "/bitnami/moodle", purpose: "Moodle code and config.php" },
-      {
-        name: "moodledata",
-        mountPath: "/bitnami/moodledata",
-        purpose: "moodledata: files, caches, SCORM packages",
-      },
-    ],
-    secrets: [{ name: "dbPassword" }, { name: "adminPassword" }],
-    dependencies: [
-      {
-        role: "database",
-        catalog: "postgres",
-        env: { POSTGRES_USER: "moodle", POSTGRES_DB: "moodle", POSTGRES_PASSWORD: "{{secret:dbPassword}}" },
-      },
-    ],
-    workers: [
-      {
-        role: "cron",
-        command: ["sh", "-c", "while true; do php /opt/bitnami/moodle/admin/cli/cron.php; sleep 60; done"],
-        resources: { cpu: 0.25, memoryMb: 256 },
-      },
-    ],
-    install: {
-      method: "moodle-cli",
-      script: "admin/tool/uploadcourse/cli/uploadcourse.php",
-      workDir: "/opt/bitnami/moodle",
-    },
-  },
-  {
     id: "media-nginx",
     title: "HLS media server (nginx)",
     kind: "media",
+    adapter: "nginx",
     description:
       "nginx from Debian serving HLS (m3u8 + ts) with CORS, correct MIME types and range requests, from a content volume the course video is published into.",
     image: {
       docker: { recipe: { name: "sandbox/media-nginx", folder: "media-nginx" } },
       kubernetes: "registry.sandbox.internal/elearning-sandbox/media-nginx:latest",
+    },
+    ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
+    health: { kind: "http", path: "/healthz", port: 8080 },
+    resources: { cpu: 0.5, memoryMb: 128 },
+    volumes: [{ name: "content", mountPath: "/srv/media", purpose: "published HLS renditions" }],
+    install: { method: "publish-media", volume: "content", urlPrefix: "/media/" },
+  },
+  {
+    id: "media-caddy",
+    title: "HLS media server (Caddy)",
+    kind: "media",
+    adapter: "caddy",
+    description:
+      "Caddy v2 (built here from its Go module) serving HLS (m3u8 + ts) with CORS, correct MIME types and range requests, from a content volume the course video is published into.",
+    image: {
+      docker: { recipe: { name: "sandbox/media-caddy", folder: "media-caddy" } },
+      kubernetes: "registry.sandbox.internal/elearning-sandbox/media-caddy:latest",
+    },
+    ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
+    health: { kind: "http", path: "/healthz", port: 8080 },
+    resources: { cpu: 0.5, memoryMb: 128 },
+    volumes: [{ name: "content", mountPath: "/srv/media", purpose: "published HLS renditions" }],
+    install: { method: "publish-media", volume: "content", urlPrefix: "/media/" },
+  },
+  {
+    id: "media-httpd",
+    title: "HLS media server (Apache httpd)",
+    kind: "media",
+    adapter: "httpd",
+    description:
+      "Apache httpd 2.4 from Debian (event MPM) serving HLS (m3u8 + ts) with CORS, correct MIME types and range requests, from a content volume the course video is published into.",
+    image: {
+      docker: { recipe: { name: "sandbox/media-httpd", folder: "media-httpd" } },
+      kubernetes: "registry.sandbox.internal/elearning-sandbox/media-httpd:latest",
     },
     ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
     health: { kind: "http", path: "/healthz", port: 8080 },

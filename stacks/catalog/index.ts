@@ -3,3 +3,4 @@ export * from "./plan.ts";
 export * from "./registry.ts";
 export * from "./schema.ts";
 export * from "./template.ts";
+export * from "./unavailable.ts";

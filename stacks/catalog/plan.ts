@@ -1,4 +1,4 @@
-import { candidateIds, findCatalogEntry } from "./registry.ts";
+import { catalog } from "./registry.ts";
 import type {
   CandidateKind,
   CatalogEntry,
@@ -67,9 +67,16 @@ export class CatalogLookupError extends Error {
 const qualifyVolumes = (owner: string, entry: CatalogEntry) =>
   entry.volumes.map((volume) => ({ ...volume, name: `${owner}-${volume.name}` }));
 
-/** Expands spec candidates into the instances a target must run (pure: same input, same plan). */
-export function planCandidates(requests: readonly CandidateRequest[]): PlannedCandidate[] {
-  const known = candidateIds();
+/**
+ * Expands spec candidates into the instances a target must run (pure: same input, same plan).
+ * `entries` is the catalog (tests pass their own fixtures beside it).
+ */
+export function planCandidates(
+  requests: readonly CandidateRequest[],
+  entries: readonly CatalogEntry[] = catalog(),
+): PlannedCandidate[] {
+  const findCatalogEntry = (id: string) => entries.find((entry) => entry.id === id);
+  const known = entries.filter((entry) => !entry.dependencyOnly).map((entry) => entry.id);
   return requests.map((request) => {
     const name = request.name ?? request.catalog;
     const entry = findCatalogEntry(request.catalog);

@@ -8,7 +8,12 @@ let validated: readonly CatalogEntry[] | undefined;
 export function catalog(): readonly CatalogEntry[] {
   if (validated) return validated;
   const entries = catalogEntries.map((input) => catalogEntrySchema.parse(input));
-  const problems = entries.flatMap((entry) => templateProblems(entry, entries));
+  const problems = entries.flatMap((entry) => [
+    ...templateProblems(entry, entries),
+    ...(entry.kind !== "database" && !entry.adapter
+      ? [`${entry.id}: an ${entry.kind} entry names no adapter`]
+      : []),
+  ]);
   if (problems.length > 0) throw new Error(`stacks/catalog is inconsistent:\n  - ${problems.join("\n  - ")}`);
   validated = entries;
   return validated;

@@ -69,7 +69,7 @@ export const dependencySchema = z.strictObject({
   env: z.record(z.string(), z.string()).default({}),
 });
 
-/** A second process from the candidate's own image (e.g. Moodle's cron), sharing its volumes. */
+/** A second process from the candidate's own image (e.g. a cron worker), sharing its volumes. */
 export const workerSchema = z.strictObject({
   role: catalogLabel,
   command: z.array(z.string().min(1)).min(1),
@@ -83,12 +83,6 @@ export const installSchema = z.discriminatedUnion("method", [
     importPath: z.string().startsWith("/"),
     adminUserEnv: z.string().min(1),
     adminPasswordSecret: z.string().min(1),
-  }),
-  /** Moodle: copy the zip into the container and run a CLI script that creates a course with a SCORM activity. */
-  z.strictObject({
-    method: z.literal("moodle-cli"),
-    script: z.string().min(1),
-    workDir: z.string().startsWith("/"),
   }),
   /** the media server: HLS renditions are copied into a volume it serves. */
   z.strictObject({
@@ -104,6 +98,8 @@ export const catalogEntrySchema = z.strictObject({
   id: catalogLabel,
   title: z.string().min(1),
   kind: z.enum(["lms", "media", "database"]),
+  /** the adapter file sandbox-cli/src/candidates/<kind>/<adapter>.ts (every lms and media entry has one). */
+  adapter: catalogLabel.optional(),
   description: z.string().min(1),
   image: imageSchema,
   /** overrides the image's command (arguments after the entrypoint). */

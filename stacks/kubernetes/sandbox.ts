@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { SandboxSpec } from "../../sandbox-cli/src/spec/schema.ts";
+import type { SandboxSpec } from "../../sandbox-cli/src/sandbox-spec/schema.ts";
 import { CatalogLookupError, planCandidates } from "../catalog/plan.ts";
 import {
   type CandidateArgs,

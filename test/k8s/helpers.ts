@@ -1,7 +1,7 @@
 import { inject } from "vitest";
 import { KubeClient } from "../../sandbox-cli/src/k8s-tier/kube-client.ts";
-import { parseSpecText } from "../../sandbox-cli/src/spec/load-spec.ts";
-import type { SandboxSpec } from "../../sandbox-cli/src/spec/schema.ts";
+import { parseSpecText } from "../../sandbox-cli/src/sandbox-spec/load-spec.ts";
+import type { SandboxSpec } from "../../sandbox-cli/src/sandbox-spec/schema.ts";
 
 export function tierClient(): KubeClient {
   const tier = inject("k8sTier");
@@ -14,7 +14,7 @@ export function tierClient(): KubeClient {
 }
 
 /** A kubernetes-target spec whose namespace is unique to this run. */
-export function tierSpec(name: string, candidates = ["reference-lms", "moodle", "media-nginx"]): SandboxSpec {
+export function tierSpec(name: string, candidates = ["reference-lms", "media-nginx"]): SandboxSpec {
   const tier = inject("k8sTier");
   const text = [
     "apiVersion: elearning-sandbox/v1",

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { POLICY_PACK_DIR } from "../../sandbox-cli/src/engine/up-kubernetes.ts";
 import { pulumiCommand } from "../../sandbox-cli/src/engine/workspace.ts";
 import { pathWithTools } from "../../sandbox-cli/src/paths.ts";
-import { KUBERNETES_PROVIDER_VERSION } from "../../sandbox-cli/src/spec/kubernetes-target.ts";
+import { KUBERNETES_PROVIDER_VERSION } from "../../sandbox-cli/src/sandbox-spec/kubernetes-target.ts";
 import { renderKubernetesSandbox } from "../../stacks/kubernetes/render.ts";
 import { runCli } from "../helpers/cli.ts";
 import {

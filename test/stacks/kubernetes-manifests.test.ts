@@ -129,16 +129,16 @@ describe("namespace manifests", () => {
 });
 
 describe("candidate manifests", () => {
-  const [moodle] = plan("moodle");
-  if (!moodle) throw new Error("moodle is in the catalog");
-  const groups = podGroups(moodle);
+  const [cronLms] = plan("cron-lms");
+  if (!cronLms) throw new Error("cron-lms is a fixture");
+  const groups = podGroups(cronLms);
   const db = groups.find((g) => g.main.role !== "app");
   const app = groups.find((g) => g.main.role === "app");
 
   it("runs the database alone and the cron worker beside the app (they share ReadWriteOnce volumes)", () => {
     expect(groups.map((g) => [g.main.name, g.workers.map((w) => w.name)])).toEqual([
-      ["moodle-database", []],
-      ["moodle", ["moodle-cron"]],
+      ["cron-lms-database", []],
+      ["cron-lms", ["cron-lms-cron"]],
     ]);
   });
 
@@ -148,7 +148,7 @@ describe("candidate manifests", () => {
     expect(sts.kind).toBe("StatefulSet");
     expect(
       sts.kind === "StatefulSet" && sts.spec?.volumeClaimTemplates?.map((t) => t.metadata?.name),
-    ).toEqual(["moodle-database-data"]);
+    ).toEqual(["cron-lms-database-data"]);
     expect(volumeClaimManifests(cs, db)).toEqual([]);
     const deployment = workloadManifest(cs, app);
     expect(deployment.kind).toBe("Deployment");
@@ -157,7 +157,7 @@ describe("candidate manifests", () => {
     expect(pod?.containers.map((c) => c.name)).toEqual(["main", "cron"]);
     expect(pod?.containers[1]?.command?.[0]).toBe("sh");
     expect(pod?.automountServiceAccountToken).toBe(false);
-    expect(pod?.serviceAccountName).toBe("moodle");
+    expect(pod?.serviceAccountName).toBe("cron-lms");
     expect(pod?.securityContext?.runAsNonRoot).toBe(true);
     for (const c of pod?.containers ?? []) {
       expect(c.securityContext).toMatchObject({
@@ -173,26 +173,26 @@ describe("candidate manifests", () => {
       "prometheus.io/path": "/metrics",
     });
     expect(volumeClaimManifests(cs, app).map((c) => c.metadata?.name)).toEqual([
-      "moodle-moodle",
-      "moodle-moodledata",
+      "cron-lms-code",
+      "cron-lms-data",
     ]);
   });
 
   it("resolves env templates: secrets from the Secret, dependencies by Service name, self by ingress host", () => {
     if (!app || !db) throw new Error("groups");
-    const env = containerEnv(app.main, moodle, {
-      secretName: "moodle-secrets",
-      selfHost: "moodle.bakeoff.x",
+    const env = containerEnv(app.main, cronLms, {
+      secretName: "cron-lms-secrets",
+      selfHost: "cron-lms.bakeoff.x",
     });
     const byName = Object.fromEntries(env.map((e) => [e.name, e]));
-    expect(byName.MOODLE_DATABASE_HOST?.value).toBe("moodle-database");
-    expect(byName.MOODLE_DATABASE_PORT_NUMBER?.value).toBe("5432");
-    expect(byName.MOODLE_PASSWORD?.valueFrom?.secretKeyRef).toEqual({
-      name: "moodle-secrets",
+    expect(byName.DB_HOST?.value).toBe("cron-lms-database");
+    expect(byName.DB_PORT?.value).toBe("5432");
+    expect(byName.ADMIN_PASSWORD?.valueFrom?.secretKeyRef).toEqual({
+      name: "cron-lms-secrets",
       key: "adminPassword",
     });
-    expect(byName.MOODLE_HOST?.value).toBe("moodle.bakeoff.x");
-    const dbEnv = containerEnv(db.main, moodle, { secretName: "moodle-secrets", selfHost: "h" });
+    expect(byName.SELF_HOST?.value).toBe("cron-lms.bakeoff.x");
+    const dbEnv = containerEnv(db.main, cronLms, { secretName: "cron-lms-secrets", selfHost: "h" });
     expect(dbEnv.find((e) => e.name === "POSTGRES_PASSWORD")?.valueFrom?.secretKeyRef?.key).toBe(
       "dbPassword",
     );
@@ -215,14 +215,14 @@ describe("candidate manifests", () => {
   it("exposes the app by host through the ingress, never the database", () => {
     if (!app || !db) throw new Error("groups");
     const ingress = ingressManifest(cs, app);
-    expect(ingress?.spec?.rules?.[0]?.host).toBe("moodle.bakeoff.sandbox.example.internal");
+    expect(ingress?.spec?.rules?.[0]?.host).toBe("cron-lms.bakeoff.sandbox.example.internal");
     expect(ingress?.spec?.ingressClassName).toBe("nginx");
     expect(ingressManifest(cs, db)).toBeUndefined();
     expect(serviceManifest(cs, db)?.spec?.type).toBe("ClusterIP");
   });
 
   it("renders every object valid against the Kubernetes OpenAPI schema, with the sandbox metadata", () => {
-    const objects = plan("reference-lms", "moodle", "media-nginx").flatMap((candidate) => [
+    const objects = plan("reference-lms", "cron-lms", "media-nginx").flatMap((candidate) => [
       secretManifest(cs, candidate, { dbPassword: "a", adminPassword: "b" }),
       ...podGroups(candidate).flatMap((group) => [
         workloadManifest(cs, group),
@@ -251,7 +251,7 @@ describe("candidate manifests", () => {
     const broken = structuredClone(workloadManifest(cs, app)) as unknown as { spec: { replicas: unknown } };
     broken.spec.replicas = "one";
     expect(() => validateAgainstOpenApi(broken as unknown as Record<string, unknown>)).toThrow(
-      /apps\/v1\/Deployment "moodle" does not match the Kubernetes OpenAPI schema: .*replicas must be integer/,
+      /apps\/v1\/Deployment "cron-lms" does not match the Kubernetes OpenAPI schema: .*replicas must be integer/,
     );
   });
 });

@@ -10,6 +10,7 @@ import { hacpRoutes } from "./routes/hacp.ts";
 import { launchRoutes } from "./routes/launch.ts";
 import { scormRoutes } from "./routes/scorm.ts";
 import { xapiRoutes } from "./routes/xapi.ts";
+import { xapiClientRoutes } from "./routes/xapi-clients.ts";
 
 // @fastify/formbody is CommonJS with a types-only default export: take the function either way.
 const fastifyFormbody = ((formbodyModule as unknown as { default?: FastifyPluginCallback }).default ??
@@ -62,5 +63,6 @@ export async function buildApp(ctx: AppContext, assetsDir: string): Promise<Fast
   scormRoutes(app, ctx);
   hacpRoutes(app, ctx);
   xapiRoutes(app, ctx);
+  xapiClientRoutes(app, ctx);
   return app;
 }

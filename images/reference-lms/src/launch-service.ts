@@ -3,7 +3,9 @@ import type { CourseProfile } from "../../../sandbox-cli/src/course/index.ts";
 import { accountActor, agentKey, mboxActor } from "./agents.ts";
 import type { Db } from "./db.ts";
 import type { SessionUser } from "./sessions.ts";
-import { createXapiToken } from "./xapi-auth.ts";
+import { prepareStatement } from "./xapi/statements.ts";
+import { storeStatements } from "./xapi/store.ts";
+import { createXapiToken, lmsAuthority } from "./xapi-auth.ts";
 
 export interface CourseRow {
   readonly id: string;
@@ -171,28 +173,25 @@ async function startCmi5(
     [activityId, agentKey(actor) ?? "", attemptId, body, `"${sessionId}"`],
   );
   // cmi5 section 9.6.1: the LMS itself records that it launched the AU.
-  const launched = {
-    id: randomUUID(),
-    actor,
-    verb: { id: "http://adlnet.gov/expapi/verbs/launched", display: { "en-US": "Launched" } },
-    object: { id: activityId, objectType: "Activity" },
-    context: {
-      registration: attemptId,
-      extensions: {
-        [sessionExtension]: sessionId,
-        "https://w3id.org/xapi/cmi5/context/extensions/launchmode": "Normal",
-        "https://w3id.org/xapi/cmi5/context/extensions/moveon": launchData.moveOn,
+  const launched = prepareStatement(
+    {
+      actor,
+      verb: { id: "http://adlnet.gov/expapi/verbs/launched", display: { "en-US": "Launched" } },
+      object: { id: activityId, objectType: "Activity" },
+      context: {
+        registration: attemptId,
+        extensions: {
+          [sessionExtension]: sessionId,
+          "https://w3id.org/xapi/cmi5/context/extensions/launchmode": "Normal",
+          "https://w3id.org/xapi/cmi5/context/extensions/moveon": launchData.moveOn,
+        },
+        contextActivities: { category: [{ id: "https://w3id.org/xapi/cmi5/context/categories/cmi5" }] },
       },
-      contextActivities: { category: [{ id: "https://w3id.org/xapi/cmi5/context/categories/cmi5" }] },
+      version: "1.0.3",
     },
-    timestamp: new Date().toISOString(),
-    stored: new Date().toISOString(),
-    version: "1.0.3",
-  };
-  await db.query(
-    `INSERT INTO statements (id, user_id, registration, verb, activity_id, statement) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [launched.id, user.id, attemptId, launched.verb.id, activityId, JSON.stringify(launched)],
+    { now: new Date(), authority: lmsAuthority(origin) },
   );
+  await storeStatements(db, [launched], { userId: user.id, run: null });
   const fetchUrl = `${origin}/cmi5/fetch/${fetchId}`;
   const params = {
     endpoint: `${origin}/xapi/`,

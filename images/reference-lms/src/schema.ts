@@ -78,6 +78,29 @@ CREATE TABLE IF NOT EXISTS statements (
 CREATE INDEX IF NOT EXISTS statements_load_run ON statements (load_run) WHERE load_run IS NOT NULL;
 CREATE INDEX IF NOT EXISTS statements_registration ON statements (registration);
 CREATE INDEX IF NOT EXISTS statements_stored ON statements (stored);
+ALTER TABLE statements ADD COLUMN IF NOT EXISTS seq bigserial;
+ALTER TABLE statements ADD COLUMN IF NOT EXISTS client_key text;
+ALTER TABLE statements ADD COLUMN IF NOT EXISTS agents text[] NOT NULL DEFAULT '{}';
+ALTER TABLE statements ADD COLUMN IF NOT EXISTS related_agents text[] NOT NULL DEFAULT '{}';
+ALTER TABLE statements ADD COLUMN IF NOT EXISTS related_activities text[] NOT NULL DEFAULT '{}';
+CREATE UNIQUE INDEX IF NOT EXISTS statements_seq ON statements (seq);
+CREATE TABLE IF NOT EXISTS xapi_attachments (
+  sha2 text PRIMARY KEY,
+  content_type text NOT NULL,
+  content bytea NOT NULL
+);
+CREATE TABLE IF NOT EXISTS xapi_activities (
+  id text PRIMARY KEY,
+  definition jsonb NOT NULL DEFAULT '{}'::jsonb
+);
+CREATE TABLE IF NOT EXISTS xapi_clients (
+  key text PRIMARY KEY,
+  secret_sha256 text NOT NULL,
+  name text NOT NULL,
+  scopes text[] NOT NULL,
+  created_by bigint REFERENCES users(id) ON DELETE SET NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
 CREATE TABLE IF NOT EXISTS xapi_documents (
   kind text NOT NULL CHECK (kind IN ('state', 'activity_profile', 'agent_profile')),
   activity_id text NOT NULL DEFAULT '',

@@ -18,7 +18,7 @@ export {
   lmsTrafficFromTotals,
   playbackFromLoadRun,
 } from "./lms-traffic.ts";
-export { predictionError, withMeasurement } from "./measured.ts";
+export { predictedForRendition, predictionError, renditionToPin, withMeasurement } from "./measured.ts";
 export {
   type CapacityOptions,
   capacityResult,

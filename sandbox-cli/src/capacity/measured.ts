@@ -1,4 +1,6 @@
+import { usageError } from "../errors.ts";
 import type { CapacitySearchResult } from "./find-capacity.ts";
+import type { MeasuredRendition } from "./hls-peaks.ts";
 import type { SiteCapacity } from "./result-schema.ts";
 
 /** The site's predicted capacity with a capacity search's result beside it (pure). */
@@ -41,4 +43,25 @@ export function predictionError(predicted: number, measured: number): number {
 /** The model's N_max for `rendition` (the settled one when null or unknown). */
 export function predictedForRendition(site: SiteCapacity, rendition: string | null): number {
   return site.renditions.find((r) => r.rendition === rendition)?.predictedNMax ?? site.predictedNMax;
+}
+
+/**
+ * The rendition a capacity probe pins its viewers to. Players that adapt would settle on whatever
+ * fits their share of the link, so the measured N_max would belong to no rendition in particular;
+ * pinned, it is compared with the model's N_max for that same rendition.
+ */
+export function renditionToPin(
+  ladder: readonly MeasuredRendition[],
+  name: string | undefined,
+): MeasuredRendition | undefined {
+  if (name === undefined) return undefined;
+  const found = ladder.find((r) => r.rendition === name);
+  if (!found) {
+    throw usageError(
+      "CAPACITY_UNKNOWN_RENDITION",
+      `the published ladder has no rendition "${name}"`,
+      `use one of: ${ladder.map((r) => r.rendition).join(", ") || "(no rendition published)"}`,
+    );
+  }
+  return found;
 }

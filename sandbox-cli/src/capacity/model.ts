@@ -1,4 +1,4 @@
-import type { ResolvedSite } from "../spec/resolve-sites.ts";
+import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import type { CapacityResult, SiteCapacity } from "./result-schema.ts";
 
 /** What the model needs of a rendition: its measured peak segment bitrate. */

@@ -53,7 +53,7 @@ export function capacityCommand(): Command {
           import("../capacity/hls-peaks.ts"),
           import("../capacity/model.ts"),
           import("../capacity/render.ts"),
-          import("../spec/load-spec.ts"),
+          import("../sandbox-spec/load-spec.ts"),
         ]);
       const loaded = await loadSpecFile(options.spec);
       if (loaded.sites.length === 0) {

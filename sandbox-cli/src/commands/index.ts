@@ -7,6 +7,7 @@ import { doctorCommand } from "./doctor.ts";
 import { initCommand } from "./init.ts";
 import { downCommand, gcCommand, listCommand, statusCommand, upCommand } from "./lifecycle.ts";
 import { loadtestCommand } from "./loadtest.ts";
+import { lrsCommand } from "./lrs.ts";
 import { nightlyCommand } from "./nightly.ts";
 import { reportCommand } from "./report.ts";
 import { setupCommand } from "./setup.ts";
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
     downCommand,
     gcCommand,
     courseCommand,
+    lrsCommand,
     loadtestCommand,
     capacityCommand,
     reportCommand,

@@ -60,9 +60,9 @@ export function initCommand(): Command {
         );
       }
       const [{ SPEC_JSON_SCHEMA_PATH }, { parseSpecText }, { starterSpec }] = await Promise.all([
-        import("../spec/json-schema.ts"),
-        import("../spec/load-spec.ts"),
-        import("../spec/starter.ts"),
+        import("../sandbox-spec/json-schema.ts"),
+        import("../sandbox-spec/load-spec.ts"),
+        import("../sandbox-spec/starter.ts"),
       ]);
       const owner = process.env.SANDBOX_OWNER || userInfo().username || "trainer";
       const schemaPath = relative(dirname(path), join(projectRoot, SPEC_JSON_SCHEMA_PATH));

@@ -11,7 +11,7 @@ async function runScript(options: LoadtestOptions, specGiven: boolean): Promise<
     import("../loadtest/script-outputs.ts"),
   ]);
   const sandbox = specGiven
-    ? (await (await import("../spec/index.ts")).loadSpecFile(options.spec)).spec.name
+    ? (await (await import("../sandbox-spec/index.ts")).loadSpecFile(options.spec)).spec.name
     : undefined;
   const result = await runScriptCommand({
     script: options.script as string,
@@ -97,13 +97,13 @@ export function loadtestCommand(): Command {
       const { parseLoadtestFlags } = await import("../loadtest/options.ts");
       const options = parseLoadtestFlags(flags);
       if (options.script) return runScript(options, flags.spec !== undefined);
-      const { loadSpecFile } = await import("../spec/index.ts");
+      const { loadSpecFile } = await import("../sandbox-spec/index.ts");
       const loaded = await loadSpecFile(options.spec);
       const log = createLogger();
       // Loaded on use: docker and the engine status are not needed by other commands.
       if (options.findCapacity && options.site) {
         const [{ findSiteCapacity }, { describeMeasuredSite }] = await Promise.all([
-          import("../capacity/from-sandbox.ts"),
+          import("../pipeline/find-site-capacity.ts"),
           import("../capacity/render.ts"),
         ]);
         const site = await findSiteCapacity(loaded, options.site, log, {

@@ -20,7 +20,7 @@ export function upCommand(): Command {
         await Promise.all([
           import("../engine/index.ts"),
           import("../engine/render.ts"),
-          import("../spec/index.ts"),
+          import("../sandbox-spec/index.ts"),
         ]);
       const fromFile = await loadSpecFile(options.spec);
       const loaded = options.target ? withTargetKind(fromFile, options.target) : fromFile;

@@ -20,6 +20,7 @@ export const findingCatalog = {
   TOO_MANY_ENTRIES: "error",
   TOO_LARGE: "error",
   COMPRESSION_RATIO: "error",
+  PACKAGE_COMPRESSION_RATIO: "error",
   NESTED_ZIP: "warning",
   // descriptor detection and XML
   UNKNOWN_FORMAT: "error",
@@ -30,6 +31,7 @@ export const findingCatalog = {
   BAD_XML: "error",
   XML_DTD: "warning",
   XML_BOM: "info",
+  XML_ENCODING: "error",
   UNEXPECTED_ROOT: "error",
   // descriptor content
   SCHEMAVERSION_UNKNOWN: "warning",
@@ -37,9 +39,11 @@ export const findingCatalog = {
   DUPLICATE_IDENTIFIER: "error",
   UNKNOWN_RESOURCE_REF: "error",
   DEFAULT_ORGANIZATION: "warning",
+  UNKNOWN_DEFAULT_ORGANIZATION: "error",
   MISSING_LAUNCH: "error",
   NO_LAUNCHABLE: "error",
   MISSING_LAUNCH_FILE: "error",
+  UNSAFE_LAUNCH: "error",
   MISSING_FILE: "warning",
   CASE_MISMATCH: "warning",
   REF_OUTSIDE_PACKAGE: "warning",

@@ -42,6 +42,12 @@ export async function inspectCourse(input: string, options: IntakeOptions = {}):
     maxUncompressedBytes: options.maxUncompressedBytes ?? DEFAULT_INTAKE_CAPS.maxUncompressedBytes,
     maxCompressionRatio: options.maxCompressionRatio ?? DEFAULT_INTAKE_CAPS.maxCompressionRatio,
   };
+  if (input.trim() === "")
+    throw usageError(
+      "COURSE_PATH_EMPTY",
+      "the course path is empty",
+      "pass the path of a course .zip file or of an unpacked course folder (use . for the current folder)",
+    );
   const location = resolve(input);
   const source = await openSource(location, caps);
   try {

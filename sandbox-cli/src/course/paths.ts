@@ -82,12 +82,14 @@ export const extensionOf = (path: string) => {
   return dot <= 0 ? "" : base.slice(dot + 1).toLowerCase();
 };
 
-const PACKAGE_ROOT = "file:///package/";
+// A web origin, so that "//host/x" stays a URL on another host and "file:..." keeps its own scheme.
+const PACKAGE_ORIGIN = "https://package.invalid";
+const PACKAGE_ROOT = `${PACKAGE_ORIGIN}/package/`;
 
 /**
  * Applies a chain of references the way a browser would (xml:base values, then an href), relative
  * to the package root. Returns a package-relative reference (query kept), an absolute URL, or a
- * reference starting with "../" when the chain climbs out of the package.
+ * reference starting with "../" when the chain climbs out of the package (absolute paths included).
  */
 export function combineRefs(parts: readonly string[]): string {
   let current = new URL(PACKAGE_ROOT);
@@ -102,6 +104,6 @@ export function combineRefs(parts: readonly string[]): string {
   }
   const href = current.href;
   if (href.startsWith(PACKAGE_ROOT)) return href.slice(PACKAGE_ROOT.length);
-  if (current.protocol === "file:") return `../${current.pathname.replace(/^\/+/, "")}`;
+  if (current.origin === PACKAGE_ORIGIN) return `../${href.slice(PACKAGE_ORIGIN.length + 1)}`;
   return href;
 }

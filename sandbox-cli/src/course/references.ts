@@ -24,6 +24,9 @@ export interface CheckedRefs {
   externalUrls: ExternalUrl[];
 }
 
+/** javascript:, data:, file:, mailto:... (anything with a scheme other than http and https). */
+const isOtherScheme = (ref: string) => /^\s*[a-z][a-z0-9+.-]*:/i.test(ref) && !/^\s*https?:/i.test(ref);
+
 /** Checks every reference against the package's files: missing, wrong letter case, outside, external. */
 export function checkReferences(refs: readonly FileRef[], files: ReadonlySet<string>): CheckedRefs {
   const findings: Finding[] = [];
@@ -42,6 +45,16 @@ export function checkReferences(refs: readonly FileRef[], files: ReadonlySet<str
     const place = { path: item.from, line: item.line };
     if (resolved.kind === "external") {
       externalUrls.push({ url: resolved.url, path: item.from });
+      continue;
+    }
+    if (item.launch && (resolved.kind === "outside" || isOtherScheme(item.ref))) {
+      findings.push(
+        finding(
+          "UNSAFE_LAUNCH",
+          `${item.from} launches "${item.ref}", which is neither a file inside the package nor an http(s) URL; a launch must be one of those`,
+          place,
+        ),
+      );
       continue;
     }
     if (resolved.kind === "ignored") continue;

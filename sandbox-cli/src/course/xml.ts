@@ -5,6 +5,8 @@ import type { Finding } from "./profile.ts";
 export interface DecodedText {
   text: string;
   bom: boolean;
+  /** UTF-16 recognised from its first character ("<" with a NUL byte) though it has no byte-order mark. */
+  utf16WithoutBom?: "utf-16le" | "utf-16be";
 }
 
 /** Decodes descriptor bytes: byte-order marks (UTF-8, UTF-16), then the XML declaration's encoding, else UTF-8. */
@@ -15,6 +17,13 @@ export function decodeText(bytes: Uint8Array): DecodedText {
     return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), bom: true };
   if (bytes[0] === 0xfe && bytes[1] === 0xff)
     return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), bom: true };
+  const utf16 =
+    bytes[0] === 0x3c && bytes[1] === 0x00
+      ? "utf-16le"
+      : bytes[0] === 0x00 && bytes[1] === 0x3c
+        ? "utf-16be"
+        : undefined;
+  if (utf16) return { text: new TextDecoder(utf16).decode(bytes), bom: false, utf16WithoutBom: utf16 };
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 200));
   const declared = /^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
   if (declared && !/^utf-?8$/i.test(declared)) {
@@ -38,8 +47,16 @@ export interface ParsedXml {
  */
 export function parseXml(bytes: Uint8Array, path: string): ParsedXml {
   const findings: Finding[] = [];
-  const { text, bom } = decodeText(bytes);
+  const { text, bom, utf16WithoutBom } = decodeText(bytes);
   if (bom) findings.push(finding("XML_BOM", `${path} starts with a byte-order mark (accepted)`, { path }));
+  if (utf16WithoutBom)
+    findings.push(
+      finding(
+        "XML_ENCODING",
+        `${path} is ${utf16WithoutBom.toUpperCase()} without a byte-order mark; XML in UTF-16 must start with one, and LMSs read it as garbage: save it as UTF-8 (or UTF-16 with a BOM)`,
+        { path },
+      ),
+    );
   const doctype = /<!DOCTYPE/i.exec(text);
   if (doctype)
     findings.push(

@@ -115,7 +115,27 @@ async function listEntries(zip: ZipFile, caps: SourceCaps, findings: Finding[]):
       ),
     );
   }
+  refuseOverallRatio(listed, declaredTotal, zip.fileSize, caps, findings);
   return listed;
+}
+
+/** Many small entries escape the per-entry ratio check: the whole package's expansion is capped too. */
+function refuseOverallRatio(
+  listed: readonly ListedEntry[],
+  declaredTotal: number,
+  zipBytes: number,
+  caps: SourceCaps,
+  findings: Finding[],
+): void {
+  const ratio = declaredTotal / Math.max(1, zipBytes);
+  if (declaredTotal <= RATIO_CHECK_MIN_BYTES || ratio <= caps.maxCompressionRatio) return;
+  findings.push(
+    finding(
+      "PACKAGE_COMPRESSION_RATIO",
+      `the ${listed.length} entries expand to ${declaredTotal} bytes, ${Math.round(ratio)}x the zip's ${zipBytes} bytes (over the cap of ${caps.maxCompressionRatio}x): a likely zip bomb; nothing was inflated (raise the cap with --max-ratio if the package is genuine)`,
+    ),
+  );
+  for (const item of listed) item.entry.readable = false;
 }
 
 /** Decides whether an entry's bytes may be read; each refusal is a finding. */

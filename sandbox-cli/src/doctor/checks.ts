@@ -2,10 +2,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { statfs } from "node:fs/promises";
 import { pathWithTools, stateDir } from "../paths.ts";
 import { dockerEngineVersion } from "../runtime/docker.ts";
+import {
+  findKubernetesProviderPlugin,
+  KUBERNETES_PROVIDER_VERSION,
+} from "../sandbox-spec/kubernetes-target.ts";
 import { baseRecipeHash, baseRecipePath, installedBaseRecipe } from "../setup/base-image.ts";
 import { readDebianMirrors } from "../setup/debian-mirror.ts";
 import { dynamicProviderLauncher, pulumiLink, pulumiVersionOf } from "../setup/pulumi-cli.ts";
-import { findKubernetesProviderPlugin, KUBERNETES_PROVIDER_VERSION } from "../spec/kubernetes-target.ts";
 import { BASE_IMAGE, MIN_FREE_DISK_GB, MIN_NODE_VERSION, PULUMI_VERSION } from "../toolchain.ts";
 import { runProgram } from "../util/exec.ts";
 

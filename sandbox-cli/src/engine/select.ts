@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { usageError } from "../errors.ts";
-import { loadSpecFile } from "../spec/index.ts";
+import { loadSpecFile } from "../sandbox-spec/index.ts";
 
 const nameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/);
 

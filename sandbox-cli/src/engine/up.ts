@@ -8,7 +8,7 @@ import { EDGE_IMAGE, planDockerSandbox } from "../../../stacks/docker/plan.ts";
 import { dockerSandboxProgram } from "../../../stacks/docker/program.ts";
 import { usageError } from "../errors.ts";
 import { ensureImage } from "../runtime/images.ts";
-import type { LoadedSpec } from "../spec/index.ts";
+import type { LoadedSpec } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";
 import { deployStack, type UpResult } from "./deploy.ts";
 import { describeCandidates } from "./describe.ts";

@@ -1,25 +1,18 @@
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { findCatalogEntry } from "../../../stacks/catalog/index.ts";
+import { type InstalledLms, lmsAdapter, mediaAdapter } from "../candidates/index.ts";
 import { type MeasuredRendition, measureHlsFolder, targetDurationOf } from "../capacity/hls-peaks.ts";
 import { inspectCourse } from "../course/index.ts";
 import type { CourseProfile } from "../course/profile.ts";
 import { sandboxStatus } from "../engine/status.ts";
 import { checkFailedError, infrastructureError, usageError } from "../errors.ts";
-import { lmsRequest } from "../loadtest/lms-admin.ts";
-import { resolveSandboxTargets } from "../loadtest/targets.ts";
-import { publishToContainer } from "../media/index.ts";
 import { cacheDir } from "../paths.ts";
+import { type CandidateTarget, readSandboxView } from "../sandbox/view.ts";
 import { zipFolder } from "../util/files.ts";
 import type { Logger } from "../util/log.ts";
-import { prepareCourseMedia } from "./course-media.ts";
-import { uploadFile } from "./upload.ts";
+import { type PreparedMedia, prepareCourseMedia } from "./course-media.ts";
 
-export interface InstalledLms {
-  readonly candidate: string;
-  readonly courseId: string;
-  readonly launchUrl: string;
-}
+export type { InstalledLms };
 
 export interface PublishedMedia {
   readonly candidate: string;
@@ -84,7 +77,7 @@ export async function installCourse(
     }
   }
   const chosen = status.candidates.filter((c) => c.kind !== "database" && (!wanted || wanted.has(c.name)));
-  const targets = await resolveSandboxTargets(args.sandbox, "loopback");
+  const view = await readSandboxView(args.sandbox, "loopback");
   await mkdir(join(cacheDir(), "install"), { recursive: true });
   const workDir = await mkdtemp(join(cacheDir(), "install", "course-"));
   try {
@@ -93,61 +86,25 @@ export async function installCourse(
       zip = join(workDir, "course.zip");
       await zipFolder(args.coursePath, zip);
     }
+    const courseId = courseIdFor(profile, args.coursePath);
     const lms: InstalledLms[] = [];
     const media: PublishedMedia[] = [];
+    let prepared: PreparedMedia[] | undefined;
     for (const candidate of chosen) {
-      const install = findCatalogEntry(candidate.catalogId)?.install;
-      if (install?.method === "reference-lms-api") {
-        if (!targets.lms?.admin)
-          throw infrastructureError(
-            "INSTALL_NO_ADMIN",
-            `the LMS "${candidate.name}" has no admin account set`,
-            "recreate the sandbox: `sandbox down` then `sandbox up`",
-          );
-        lms.push(
-          await uploadToReferenceLms(
-            candidate.name,
-            targets.lms.loopbackUrl,
-            install.importPath,
-            targets.lms.admin,
-            zip,
-            courseIdFor(profile, args.coursePath),
-            log,
-          ),
-        );
-      } else if (install?.method === "publish-media") {
-        const app = candidate.instances.find((i) => i.role === "app") ?? candidate.instances[0];
-        if (!app || !candidate.url)
-          throw infrastructureError(
-            "INSTALL_MEDIA_DOWN",
-            `media server "${candidate.name}" has no running container`,
-            "run `sandbox status`, then `sandbox up`",
-          );
-        const prepared = await prepareCourseMedia(zip, profile, workDir, log);
-        const courseSlug = courseIdFor(profile, args.coursePath);
-        for (const item of prepared) {
-          const path = `/srv/media/${courseSlug}-${item.slug}`;
-          await publishToContainer({ container: app.container, containerPath: path, folder: item.folder });
-          const renditions = await measureHlsFolder(item.folder);
-          const segmentDurationS =
-            (renditions[0] && (await targetDurationOf(item.folder, renditions[0]))) ?? 6;
-          media.push({
-            candidate: candidate.name,
-            source: item.source,
-            masterUrl: `${candidate.url.replace(/\/$/, "")}${install.urlPrefix}${courseSlug}-${item.slug}/master.m3u8`,
-            packaged: item.packaged,
-            renditions,
-            segmentDurationS,
-          });
-          log.info(`media: published ${item.source} at ${media.at(-1)?.masterUrl}`);
-        }
-      } else if (install?.method === "moodle-cli") {
+      const target = view.candidates.find((t) => t.candidate === candidate.name);
+      if (!target)
         throw infrastructureError(
-          "INSTALL_MOODLE_UNAVAILABLE",
-          `installing into "${candidate.name}" (Moodle) needs its registry image running`,
-          "load the Moodle image into the local Docker Engine, or drop moodle from the spec on this machine",
+          "INSTALL_CANDIDATE_DOWN",
+          `candidate "${candidate.name}" has no running container`,
+          "run `sandbox status`, then `sandbox up`",
         );
+      if (target.kind === "lms") {
+        const { entry, adapter } = await lmsAdapter(target.catalogId);
+        lms.push(await adapter.install({ target, entry, zip, courseId, log }));
+        continue;
       }
+      prepared ??= await prepareCourseMedia(zip, profile, workDir, log);
+      media.push(...(await publishCourseMedia(target, prepared, courseId, log)));
     }
     return {
       course: {
@@ -166,40 +123,33 @@ export async function installCourse(
   }
 }
 
-async function uploadToReferenceLms(
-  candidate: string,
-  baseUrl: string,
-  importPath: string,
-  admin: { username: string; password: string },
-  zip: string,
+/** Publishes each prepared ladder on one media candidate and measures it once (the capacity model's input). */
+async function publishCourseMedia(
+  target: CandidateTarget,
+  prepared: readonly PreparedMedia[],
   courseId: string,
   log: Logger,
-): Promise<InstalledLms> {
-  const login = await lmsRequest("POST", new URL("/api/login", baseUrl), admin, undefined);
-  if (login.status !== 200)
-    throw infrastructureError(
-      "INSTALL_LMS_LOGIN",
-      `admin login on ${candidate} answered ${login.status}`,
-      "check `docker logs` of the LMS container",
-    );
-  const cookie = login.cookies.map((c) => c.split(";")[0]).join("; ");
-  const url = new URL(`${importPath}?id=${courseId}&replace=true`, baseUrl);
-  const reply = await log.step(`install the course into ${candidate}`, () =>
-    uploadFile(url, zip, { "content-type": "application/zip", cookie }),
-  );
-  if (reply.status === 422) {
-    throw checkFailedError(
-      "INSTALL_REJECTED",
-      `${candidate} rejected the course: ${reply.body.slice(0, 400)}`,
-      "run `sandbox course validate` and fix the findings",
-    );
+): Promise<PublishedMedia[]> {
+  const { entry, adapter } = await mediaAdapter(target.catalogId);
+  const published: PublishedMedia[] = [];
+  for (const item of prepared) {
+    const masterUrl = await adapter.publish({
+      target,
+      entry,
+      folder: item.folder,
+      slug: `${courseId}-${item.slug}`,
+    });
+    const renditions = await measureHlsFolder(item.folder);
+    const segmentDurationS = (renditions[0] && (await targetDurationOf(item.folder, renditions[0]))) ?? 6;
+    published.push({
+      candidate: target.candidate,
+      source: item.source,
+      masterUrl,
+      packaged: item.packaged,
+      renditions,
+      segmentDurationS,
+    });
+    log.info(`media: published ${item.source} at ${masterUrl}`);
   }
-  if (reply.status !== 201)
-    throw infrastructureError(
-      "INSTALL_FAILED",
-      `${candidate} answered ${reply.status}: ${reply.body.slice(0, 300)}`,
-      "check the LMS log (`docker logs <container>`)",
-    );
-  const course = (JSON.parse(reply.body) as { course: { id: string } }).course;
-  return { candidate, courseId: course.id, launchUrl: `${baseUrl.replace(/\/$/, "")}/launch/${course.id}` };
+  return published;
 }

@@ -3,7 +3,10 @@ import { chmod, cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { missingToolError } from "../errors.ts";
 import { cacheDir, toolsBinDir } from "../paths.ts";
-import { findKubernetesProviderPlugin, KUBERNETES_PROVIDER_VERSION } from "../spec/kubernetes-target.ts";
+import {
+  findKubernetesProviderPlugin,
+  KUBERNETES_PROVIDER_VERSION,
+} from "../sandbox-spec/kubernetes-target.ts";
 import { runProgram } from "../util/exec.ts";
 import type { Logger } from "../util/log.ts";
 import { GO_BUILD_ENV, goBuild } from "./build-kubernetes.ts";

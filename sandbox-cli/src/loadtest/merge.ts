@@ -11,6 +11,8 @@ import { SAMPLE_FORMAT } from "../../../loadtests/lib/samples.ts";
 import { parseSegment } from "../../../loadtests/lib/schedule.ts";
 import { ValueBuffer } from "../../../loadtests/lib/stats.ts";
 import { infrastructureError } from "../errors.ts";
+import { OutageTracker } from "./outages.ts";
+import type { OutageWindow } from "./result-schema.ts";
 import { type Selector, selectorMatches } from "./selectors.ts";
 
 /**
@@ -52,6 +54,8 @@ export interface MergedRun {
   readonly metrics: Map<string, MergedMetric>;
   readonly bucketS: number;
   readonly timeline: TimelineBucket[];
+  /** stretches in which a scenario's requests kept failing (see outages.ts). */
+  readonly outages?: OutageWindow[];
 }
 
 interface Accumulator {
@@ -105,10 +109,16 @@ export async function mergeSampleFiles(
     return buckets[index] as BucketAccumulator;
   };
   const headers: SampleHeader[] = [];
+  const outages = new OutageTracker();
   let endS = 0;
   let samples = 0;
   for (const [runner, path] of paths.entries()) {
-    const file = await readOne(path, runner, { accumulators, bucket, selectors: options.selectors ?? [] });
+    const file = await readOne(path, runner, {
+      accumulators,
+      bucket,
+      outages,
+      selectors: options.selectors ?? [],
+    });
     headers.push(file.header);
     endS = Math.max(endS, file.endMs / 1000);
     samples += file.samples;
@@ -136,6 +146,7 @@ export async function mergeSampleFiles(
     metrics,
     bucketS,
     timeline,
+    outages: outages.windows(),
   };
 }
 
@@ -150,6 +161,7 @@ function percentile95(sorted: Float64Array): number {
 interface ReadState {
   accumulators: Map<string, Accumulator>;
   bucket: (tMs: number) => BucketAccumulator;
+  outages: OutageTracker;
   selectors: readonly Selector[];
 }
 
@@ -171,7 +183,10 @@ async function readOne(path: string, runner: number, state: ReadState) {
       add(acc, t, v, runner);
       for (const sub of selectorHits[m * 100_000 + g] ?? []) add(sub, t, v, runner);
       if (acc.name === "http_reqs") state.bucket(t).requests += v;
-      else if (acc.name === "http_req_failed") state.bucket(t).errors += v;
+      else if (acc.name === "http_req_failed") {
+        state.bucket(t).errors += v;
+        state.outages.request(tagsById[g]?.scenario, t, v !== 0);
+      } else if (acc.name === "iteration_errors") state.outages.iterationError(tagsById[g]?.scenario, t);
       else if (acc.name === "data_received") state.bucket(t).bytesIn += v;
       else if (acc.name === "http_req_duration") state.bucket(t).durations.push(v);
       count++;

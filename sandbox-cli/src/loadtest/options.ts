@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseHostPort } from "../../../loadtests/lib/interlock.ts";
 import { usageError } from "../errors.ts";
-import { parseDuration } from "../spec/index.ts";
+import { parseDuration } from "../sandbox-spec/index.ts";
 
 /** `sandbox loadtest` flags as commander hands them over (all text). */
 export interface LoadtestFlags {

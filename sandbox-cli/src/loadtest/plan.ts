@@ -1,8 +1,8 @@
 import type { RunnerConfigInput } from "../../../loadtests/lib/config.ts";
 import type { Stage } from "../../../loadtests/lib/schedule.ts";
 import { usageError } from "../errors.ts";
-import type { ResolvedSite, SandboxSpec } from "../spec/index.ts";
-import { formatDuration } from "../spec/index.ts";
+import type { ResolvedSite, SandboxSpec } from "../sandbox-spec/index.ts";
+import { formatDuration } from "../sandbox-spec/index.ts";
 import { type ThresholdSpec, thresholdsFromPolicy } from "./thresholds.ts";
 
 /** What the user asked for on the command line (each overrides the spec's load section). */

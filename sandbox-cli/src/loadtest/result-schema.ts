@@ -78,6 +78,22 @@ export const integritySchema = z.object({
   ok: z.boolean(),
 });
 
+/** A stretch in which a scenario's requests kept failing until they succeeded again (loadtest/outages.ts). */
+export const outageWindowSchema = z.object({
+  /** whose requests failed: learner-journey (the LMS) or hls-viewer (the media server). */
+  scenario: z.string(),
+  /** seconds since the run started: the first failed request. */
+  startS: z.number(),
+  /** the first request that succeeded again; null: still failing when the run ended. */
+  recoveredS: z.number().nullable(),
+  /** recoveredS - startS: how long the learners could not work. */
+  timeToRecoverS: z.number().nullable(),
+  lastFailureS: z.number(),
+  failedRequests: z.number().int(),
+  /** learner iterations that ended with an error inside the window. */
+  failedIterations: z.number().int(),
+});
+
 export const loadRunResultSchema = z.object({
   schemaVersion: z.literal(1),
   runId: z.string(),
@@ -97,6 +113,8 @@ export const loadRunResultSchema = z.object({
   thresholds: z.array(thresholdResultSchema),
   passed: z.boolean(),
   timeline: z.array(timelinePointSchema),
+  /** outage windows seen by the learners (absent in results written before they were measured). */
+  outages: z.array(outageWindowSchema).optional(),
   resources: z.array(containerResourcesSchema),
   integrity: integritySchema.nullable(),
   engine: z.object({ name: z.string(), version: z.string() }),
@@ -105,4 +123,5 @@ export const loadRunResultSchema = z.object({
 export type LoadRunResult = z.infer<typeof loadRunResultSchema>;
 export type MetricSummary = z.infer<typeof metricSummarySchema>;
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
+export type OutageWindow = z.infer<typeof outageWindowSchema>;
 export type ContainerResources = z.infer<typeof containerResourcesSchema>;

@@ -62,6 +62,7 @@ export function buildLoadRunResult(args: {
     thresholds: args.thresholds,
     passed: args.thresholds.every((t) => t.ok) && (args.integrity?.ok ?? true),
     timeline: merged.timeline,
+    outages: merged.outages ?? [],
     resources: args.resources,
     integrity: args.integrity,
     engine: { ...ENGINE },

@@ -1,13 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { type LmsAdmin, lmsAdapter, mediaAdapter } from "../candidates/index.ts";
 import { usageError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 import { docker } from "../runtime/docker.ts";
-import type { SandboxSpec } from "../spec/index.ts";
-import { resolveSites } from "../spec/resolve-sites.ts";
+import {
+  type CandidateTarget,
+  candidatesOfKind,
+  readSandboxView,
+  type SandboxView,
+} from "../sandbox/view.ts";
+import type { SandboxSpec } from "../sandbox-spec/index.ts";
+import { resolveSites } from "../sandbox-spec/resolve-sites.ts";
 import { createLogger, type Logger } from "../util/log.ts";
-import { lmsAdmin } from "./lms-admin.ts";
 import { mergeSampleFiles } from "./merge.ts";
 import { buildLoadPlan, LEARNER_PREFIX, type PlanTargets } from "./plan.ts";
 import { startResourceSampler } from "./resources.ts";
@@ -15,7 +21,6 @@ import { buildLoadRunResult, integrityOf } from "./result.ts";
 import type { ContainerResources, LoadRunResult } from "./result-schema.ts";
 import { runContainerRunners, runLocalRunners } from "./runners.ts";
 import { checkTargets, type OwnedEndpoints } from "./safety.ts";
-import { publishedMasters, resolveSandboxTargets, type SandboxTargets } from "./targets.ts";
 import { evaluateResourceThresholds, evaluateThresholds, thresholdSelectors } from "./thresholds.ts";
 
 export interface RunLoadOptions {
@@ -37,6 +42,8 @@ export interface RunLoadOptions {
   readonly courseId?: string;
   /** hosts ("host:port") the learners may reach besides the sandbox's own (--allow-host). */
   readonly allowHosts?: readonly string[];
+  /** which LMS and media candidate the learners use (a bake-off runs each in turn); default the first of each. */
+  readonly candidates?: { readonly lms?: string; readonly media?: string };
   /** viewers play only the rendition with this nominal bitrate, kbit/s (capacity probes). */
   readonly pinnedRenditionKbps?: number;
   /** only these scenarios (default both): a capacity probe at a site may want only "hls-viewer". */
@@ -62,11 +69,12 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
   const outDir = join(stateDir(), "runs", spec.name, runId);
   const sandbox = options.explicitTarget
     ? undefined
-    : await resolveSandboxTargets(spec.name, mode === "local" ? "loopback" : "network");
+    : await readSandboxView(spec.name, mode === "local" ? "loopback" : "network");
   const chosen = await step(log, "find the targets", () => chooseTargets(options, sandbox));
   const wants = (scenario: "learner-journey" | "hls-viewer") =>
     !options.scenarios || options.scenarios.includes(scenario);
   const { owned, admin } = chosen;
+
   const targets = {
     ...(wants("learner-journey") && chosen.targets.lms ? { lms: chosen.targets.lms } : {}),
     ...(wants("hls-viewer") && chosen.targets.media ? { media: chosen.targets.media } : {}),
@@ -81,11 +89,9 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
   );
   if (options.network && sandbox) await checkNetworkOwned(options.network, spec.name);
   const learnerPassword = randomBytes(12).toString("base64url");
-  const lms = targets.lms && admin ? await lmsAdmin(admin.url, admin.account) : undefined;
+  const lms = targets.lms && admin ? await admin.open() : undefined;
   const courseId = lms ? await pickCourse(lms, options.courseId) : undefined;
-  const masters = targets.media
-    ? (targets.masters ?? (sandbox?.media ? await publishedMasters(sandbox.media.container) : []))
-    : [];
+  const masters = targets.media ? (targets.masters ?? (await chosen.masters?.()) ?? []) : [];
   const planTargets: PlanTargets = {
     ...(targets.lms && courseId ? { lms: { baseUrl: targets.lms, courseId } } : {}),
     ...(targets.media && masters.length ? { media: { baseUrl: targets.media, masters } } : {}),
@@ -189,12 +195,31 @@ function step<T>(log: Logger, title: string, work: () => Promise<T>): Promise<T>
 interface ChosenTargets {
   targets: { lms?: string; media?: string; masters?: string[] };
   owned: OwnedEndpoints;
-  admin?: { url: string; account: { username: string; password: string } | undefined };
+  admin?: { open(): Promise<LmsAdmin> };
+  masters?: () => Promise<string[]>;
+}
+
+function pickCandidate(view: SandboxView, kind: "lms" | "media", wanted: string | undefined) {
+  const all = candidatesOfKind(view, kind);
+  if (wanted === undefined) return all[0];
+  const found = all.find((c) => c.candidate === wanted);
+  if (!found)
+    throw usageError(
+      "LOAD_UNKNOWN_CANDIDATE",
+      `sandbox "${view.sandbox}" has no ${kind} candidate "${wanted}"`,
+      `pick one of: ${all.map((c) => c.candidate).join(", ") || "(none)"}`,
+    );
+  return found;
+}
+
+async function adminOf(target: CandidateTarget, account?: { username: string; password: string }) {
+  const { adapter } = await lmsAdapter(target.catalogId);
+  return { open: () => adapter.admin(target, account) };
 }
 
 async function chooseTargets(
   options: RunLoadOptions,
-  sandbox: SandboxTargets | undefined,
+  sandbox: SandboxView | undefined,
 ): Promise<ChosenTargets> {
   if (options.explicitTarget) {
     const url = new URL(options.explicitTarget.url);
@@ -207,22 +232,39 @@ async function chooseTargets(
       env.SANDBOX_LMS_ADMIN_USER && env.SANDBOX_LMS_ADMIN_PASSWORD
         ? { username: env.SANDBOX_LMS_ADMIN_USER, password: env.SANDBOX_LMS_ADMIN_PASSWORD }
         : undefined;
-    return { targets: { lms: url.origin }, owned, admin: { url: url.origin, account } };
+    // An LMS outside the sandbox is driven as the reference LMS (the only journey the engine speaks).
+    const target: CandidateTarget = {
+      candidate: url.host,
+      catalogId: "reference-lms",
+      kind: "lms",
+      baseUrl: url.origin,
+      loopbackUrl: url.origin,
+      container: "",
+      internal: { host: url.hostname, port: Number(url.port) || 80 },
+    };
+    return { targets: { lms: url.origin }, owned, admin: await adminOf(target, account) };
   }
   if (!sandbox) throw usageError("LOAD_NO_SANDBOX", "no sandbox to load", "start one with `sandbox up`");
-  const lms = options.targetUrls?.lms ?? sandbox.lms?.baseUrl;
-  const media = options.targetUrls?.media ?? sandbox.media?.baseUrl;
+  const lmsTarget = pickCandidate(sandbox, "lms", options.candidates?.lms);
+  const mediaTarget = pickCandidate(sandbox, "media", options.candidates?.media);
+  const lms = options.targetUrls?.lms ?? lmsTarget?.baseUrl;
+  const media = options.targetUrls?.media ?? mediaTarget?.baseUrl;
   return {
     targets: { ...(lms ? { lms } : {}), ...(media ? { media } : {}) },
     owned: sandbox.owned,
-    ...(sandbox.lms ? { admin: { url: sandbox.lms.loopbackUrl, account: sandbox.lms.admin } } : {}),
+    ...(lmsTarget ? { admin: await adminOf(lmsTarget) } : {}),
+    ...(mediaTarget
+      ? {
+          masters: async () => {
+            const { entry, adapter } = await mediaAdapter(mediaTarget.catalogId);
+            return adapter.masters(mediaTarget, entry);
+          },
+        }
+      : {}),
   };
 }
 
-async function pickCourse(
-  lms: Awaited<ReturnType<typeof lmsAdmin>>,
-  wanted: string | undefined,
-): Promise<string | undefined> {
+async function pickCourse(lms: LmsAdmin, wanted: string | undefined): Promise<string | undefined> {
   const courses = await lms.courses();
   if (wanted === undefined) return courses[0]?.id;
   if (!courses.some((c) => c.id === wanted)) {

@@ -5,7 +5,7 @@ import type { Logger } from "../util/log.ts";
 import { checkBreakdown, type OutputSpec, writeOutput } from "./script-outputs.ts";
 import { runScriptLoad, type ScriptRunResult } from "./script-run.ts";
 import { renderSummary, type SummaryData, summaryData } from "./script-summary.ts";
-import { resolveSandboxTargets } from "./targets.ts";
+import { readSandboxView } from "../sandbox/view.ts";
 
 export interface ScriptCommandOptions {
   readonly script: string;
@@ -37,8 +37,8 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
 
 async function sandboxHosts(name: string | undefined): Promise<string[]> {
   if (name === undefined) return [];
-  const targets = await resolveSandboxTargets(name, "loopback");
-  return targets.owned.loopbackPorts.map((port) => `127.0.0.1:${port}`);
+  const view = await readSandboxView(name, "loopback");
+  return view.owned.loopbackPorts.map((port) => `127.0.0.1:${port}`);
 }
 
 /** Calls the script's handleSummary(data) and writes what it returns (stdout, stderr or file paths). */

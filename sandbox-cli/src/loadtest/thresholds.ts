@@ -1,4 +1,4 @@
-import type { Thresholds } from "../spec/index.ts";
+import type { Thresholds } from "../sandbox-spec/index.ts";
 import type { MergedRun } from "./merge.ts";
 import type { ContainerResources, ThresholdResult } from "./result-schema.ts";
 import { parseSelector, type Selector } from "./selectors.ts";

@@ -1,7 +1,8 @@
 import { stat } from "node:fs/promises";
 import { posix } from "node:path";
+import { pipeline } from "node:stream/promises";
 import type Docker from "dockerode";
-import { pack } from "tar-fs";
+import { extract, pack } from "tar-fs";
 import { infrastructureError, usageError } from "../errors.ts";
 import { docker } from "../runtime/docker.ts";
 
@@ -147,4 +148,43 @@ export async function publishToVolume(args: {
   } finally {
     await helper?.remove({ force: true, v: true }).catch(() => undefined);
   }
+}
+
+/** Paths (relative to `folder`) of files named `fileName` up to three folders below `folder` in a container. */
+export async function findInContainer(
+  container: string,
+  folder: string,
+  fileName: string,
+): Promise<string[]> {
+  const exec = await docker()
+    .getContainer(container)
+    .exec({
+      Cmd: ["find", checkContainerPath(folder), "-maxdepth", "3", "-name", fileName],
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("end", resolve);
+    stream.on("error", reject);
+    setTimeout(resolve, 10_000);
+  });
+  const root = `${checkContainerPath(folder)}/`;
+  // The attached stream is multiplexed (8-byte frame headers); paths are matched out of it.
+  const text = Buffer.concat(chunks).toString("latin1");
+  return [...text.matchAll(/(\/[\w./-]+)/g)]
+    .map((m) => m[1] ?? "")
+    .filter((path) => path.startsWith(root) && path.endsWith(`/${fileName}`))
+    .map((path) => path.slice(root.length))
+    .slice(0, 50);
+}
+
+/** Copies a container folder into `dir` (as `dir/<folder's last name>`) and returns that path. */
+export async function copyFromContainer(container: string, folder: string, dir: string): Promise<string> {
+  const path = checkContainerPath(folder);
+  const archive = await docker().getContainer(container).getArchive({ path });
+  await pipeline(archive, extract(dir));
+  return posix.join(dir, posix.basename(path));
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { buildSampleCourse } from "../../../examples/sample-course/src/build.ts";
 import { stateDir } from "../paths.ts";
-import type { SandboxSpecInput } from "../spec/index.ts";
+import type { SandboxSpecInput } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";
 import { type NightlyResult, runNightly } from "./nightly.ts";
 

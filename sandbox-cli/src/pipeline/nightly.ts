@@ -13,7 +13,7 @@ import type { InstallResult } from "../install/course-install.ts";
 import type { LoadRunResult } from "../loadtest/result-schema.ts";
 import { stateDir } from "../paths.ts";
 import { buildReport, type PolicyResult, type WrittenReport, writeReport } from "../report/index.ts";
-import { type LoadedSpec, loadSpecFile, specDir } from "../spec/index.ts";
+import { type LoadedSpec, loadSpecFile, specDir } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";
 import { evaluateItPolicy } from "./policy-check.ts";
 import { collectProvenance, sandboxImages } from "./provenance.ts";
@@ -151,7 +151,7 @@ async function siteCapacities(
     lms,
   });
   if (measureUpTo <= 0) return predicted;
-  const { measureSiteCapacity } = await import("../capacity/measure-site.ts");
+  const { measureSiteCapacity } = await import("./measure-site.ts");
   const { segmentDurationS } = media;
   const sites: SiteCapacity[] = [];
   for (const site of predicted.sites) {

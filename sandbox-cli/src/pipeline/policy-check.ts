@@ -8,7 +8,7 @@ import {
 import { evaluatePolicies } from "../../../stacks/policy/evaluate.ts";
 import { itPolicies } from "../../../stacks/policy/policies.ts";
 import type { PolicyResult } from "../report/input.ts";
-import { type SandboxSpec, targetSchema } from "../spec/schema.ts";
+import { type SandboxSpec, targetSchema } from "../sandbox-spec/schema.ts";
 
 /** "apps/v1" -> "kubernetes:apps/v1:Deployment"; "v1" -> "kubernetes:core/v1:Service" (Pulumi's type tokens). */
 export const pulumiTypeOf = (apiVersion: string, kind: string) =>

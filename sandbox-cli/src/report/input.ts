@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { CapacityResult } from "../capacity/result-schema.ts";
 import type { CourseProfile } from "../course/profile.ts";
 import type { LoadRunResult } from "../loadtest/result-schema.ts";
-import type { ResolvedSite } from "../spec/resolve-sites.ts";
-import type { SandboxSpec } from "../spec/schema.ts";
+import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
+import type { SandboxSpec } from "../sandbox-spec/schema.ts";
 
 /** One rule of the IT policy pack, as evaluated against this sandbox and course. */
 export const policyResultSchema = z.object({

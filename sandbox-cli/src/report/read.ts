@@ -5,7 +5,7 @@ import { capacityResultSchema } from "../capacity/result-schema.ts";
 import { CourseProfileSchema } from "../course/profile.ts";
 import { usageError } from "../errors.ts";
 import { loadRunResultSchema } from "../loadtest/result-schema.ts";
-import { parseSpecText } from "../spec/load-spec.ts";
+import { parseSpecText } from "../sandbox-spec/load-spec.ts";
 import { sha256Hex } from "./canonical.ts";
 import { policyResultSchema, provenanceSchema, type ReportInput, runDirFiles } from "./input.ts";
 import { REPORT_KIND, REPORT_SCHEMA_VERSION, type Report, reportSchema } from "./schema.ts";

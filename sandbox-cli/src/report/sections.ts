@@ -2,7 +2,7 @@ import { predictedForRendition } from "../capacity/measured.ts";
 import type { SiteCapacity } from "../capacity/result-schema.ts";
 import type { CourseProfile } from "../course/profile.ts";
 import type { LoadRunResult, MetricSummary } from "../loadtest/result-schema.ts";
-import type { ResolvedSite } from "../spec/resolve-sites.ts";
+import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import { round } from "./format.ts";
 import type { CourseSection, LoadSection, ResourceSeries, SiteRow } from "./schema.ts";
 

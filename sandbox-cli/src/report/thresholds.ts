@@ -1,5 +1,5 @@
 import type { LoadRunResult } from "../loadtest/result-schema.ts";
-import type { Thresholds } from "../spec/schema.ts";
+import type { Thresholds } from "../sandbox-spec/schema.ts";
 import { fmtMs, fmtPct, fmtSeconds } from "./format.ts";
 import type { LoadSection, ThresholdCheck } from "./schema.ts";
 

@@ -28,7 +28,7 @@ export interface BuiltImage {
 }
 
 /** A `prepare.ts` beside a Dockerfile exports this; it adds generated files (bundles, configs) to the context. */
-export type PrepareContext = (contextDir: string) => Promise<void>;
+export type PrepareContext = (contextDir: string, options: { cacheDir: string }) => Promise<void>;
 
 /** Content hash of a build context: every file's path, mode and bytes, plus the base image it builds FROM. */
 export async function hashContext(
@@ -91,7 +91,7 @@ export async function ensureImage(recipe: ImageRecipe, log: Logger): Promise<Bui
     if (existsSync(preparePath)) {
       await rm(join(contextDir, "prepare.ts"));
       const { prepare } = (await import(pathToFileURL(preparePath).href)) as { prepare: PrepareContext };
-      await prepare(contextDir);
+      await prepare(contextDir, { cacheDir: cacheDir() });
     }
     const { hash, files } = await hashContext(contextDir, await baseImageId());
     const tag = `${recipe.name}:${hash.slice(0, 12)}`;

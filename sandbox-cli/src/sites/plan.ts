@@ -1,4 +1,4 @@
-import type { ResolvedSite } from "../spec/resolve-sites.ts";
+import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 
 /** The labels every sandbox resource carries, so `sandbox down` and `sandbox gc` find it. */
 export interface SandboxIdentity {

@@ -2,7 +2,7 @@ import type Docker from "dockerode";
 import { infrastructureError, usageError } from "../errors.ts";
 import { docker } from "../runtime/docker.ts";
 import { ensureImage } from "../runtime/images.ts";
-import type { ResolvedSite } from "../spec/resolve-sites.ts";
+import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import type { Logger } from "../util/log.ts";
 import { upstreamAddresses, waitForGateway } from "./docker-lookups.ts";
 import {

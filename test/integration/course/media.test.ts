@@ -3,11 +3,10 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectCourse } from "../../../sandbox-cli/src/course/index.ts";
-import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
+import { describeRealCourses, handWrittenCourses, realCourse } from "../../helpers/course-fixtures.ts";
 import { buildZip, scorm12Manifest, scratch } from "../../unit/course/zips.ts";
 
 // Real ffmpeg/ffprobe (installed by `npm run setup`): media durations, bitrates, resolutions, HLS levels.
-const fixtures = join(projectRoot, "..", "shared", "fixtures", "courses");
 let work: Awaited<ReturnType<typeof scratch>>;
 let tempRoot: string;
 
@@ -44,9 +43,9 @@ async function clip(name: string, size: string, seconds: number): Promise<string
   return file;
 }
 
-describe("media analysis with ffprobe", () => {
+describeRealCourses("media analysis of a real package with ffprobe", () => {
   it("probes the cmi5 fixture's deflated 8 s 1280x720 H.264 video", async () => {
-    const profile = await inspectCourse(join(fixtures, "cmi5_single_au_basic_framed.zip"), { tempRoot });
+    const profile = await inspectCourse(realCourse("cmi5_single_au_basic_framed.zip"), { tempRoot });
     expect(profile.media).toEqual([
       expect.objectContaining({
         path: "video/mountains_31175.mp4",
@@ -59,6 +58,31 @@ describe("media analysis with ffprobe", () => {
     ]);
     expect(profile.media[0]?.bitrateKbps).toBeGreaterThan(2000);
     expect(profile.estimatedPeakMbps).toBeCloseTo((profile.media[0]?.bitrateKbps ?? 0) / 1000, 1);
+    expect(await readdir(tempRoot)).toEqual([]);
+  });
+});
+
+describe("media analysis with ffprobe", () => {
+  it("probes a deflated video in the hand-written cmi5 package (extracted to the temp root, then removed)", async () => {
+    const video = await readFile(await clip("deflated.mp4", "640x360", 3));
+    const zip = await buildZip([
+      { name: "cmi5.xml", data: await readFile(join(handWrittenCourses, "cmi5-basic", "cmi5.xml")) },
+      { name: "index.html", data: `<video src="video/clip.mp4"></video>` },
+      { name: "video/clip.mp4", data: video, compress: true },
+    ]);
+    const file = join(work.dir, "cmi5-video.zip");
+    await writeFile(file, zip);
+    const profile = await inspectCourse(file, { tempRoot });
+    expect(profile.format).toBe("cmi5");
+    expect(profile.media).toEqual([
+      expect.objectContaining({
+        path: "video/clip.mp4",
+        kind: "video",
+        durationS: 3,
+        width: 640,
+        height: 360,
+      }),
+    ]);
     expect(await readdir(tempRoot)).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,13 +9,13 @@ import {
   sandboxUp,
 } from "../../../sandbox-cli/src/engine/index.ts";
 import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
-import { loadSpecFile } from "../../../sandbox-cli/src/spec/index.ts";
+import { loadSpecFile } from "../../../sandbox-cli/src/sandbox-spec/index.ts";
 import { silentLogger } from "../../../sandbox-cli/src/util/log.ts";
 import { runCli } from "../../helpers/cli.ts";
 import { descendants, isolatedStateDir, uniqueName, writeSpec } from "./helpers.ts";
 
 // Failure paths with the real engines: a missing daemon, an unknown candidate, an `up` that fails
-// halfway (an image that is not in the local Engine), and an `up` killed halfway.
+// halfway (a container that exits at start), a candidate the catalog cannot run, and an `up` killed halfway.
 const name = uniqueName("it-f");
 let stateDir: string;
 
@@ -44,17 +44,32 @@ describe("docker target failures", () => {
     // The spec loader or the engine may catch it first; either way: exit 2, naming the bad id and the known ones.
     const up = (async () => sandboxUp(await loadSpecFile(spec), silentLogger))();
     await expect(up).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('"wordpress"') });
-    await expect(up).rejects.toThrow(/reference-lms, moodle, media-nginx/);
+    await expect(up).rejects.toThrow(/reference-lms, media-nginx, media-caddy, media-httpd/);
     expect(await sandboxStatus(name)).toBeUndefined();
   });
 
+  it("exits 3 naming what Moodle needs, before anything is created", async () => {
+    const spec = await writeSpec(stateDir, name, ["reference-lms", "moodle"]);
+    const result = await runCli(["up", "--spec", spec, "--json"], { env: { SANDBOX_STATE_DIR: stateDir } });
+    expect(result.exitCode).toBe(3);
+    const error = JSON.parse(result.stdout).error;
+    expect(error.code).toBe("CANDIDATE_UNAVAILABLE");
+    expect(error.message).toContain("it needs a Moodle image in a registry you name");
+    expect(await sandboxStatus(name)).toBeUndefined();
+    expect(await labelledObjects(name)).toEqual({ containers: [], networks: [], volumes: [] });
+  });
+
   it("reports an up that fails halfway, and down after it leaves nothing", async () => {
-    // Moodle's image is a registry reference this machine does not have: PostgreSQL, networks and
-    // volumes get created, then the Moodle image step fails.
-    const spec = await writeSpec(stateDir, name, ["media-nginx", "moodle"]);
+    // A media server whose config does not parse: networks and volumes get created, then its
+    // container exits at start and the up fails.
+    const spec = join(stateDir, `${name}-broken.yaml`);
+    await writeFile(
+      spec,
+      `name: ${name}\nowner: integration-test\nttl: 1h\ncandidates:\n  - catalog: media-nginx\n    env: { NGINX_CONF: "not nginx" }\n`,
+    );
     const failed = sandboxUp(await loadSpecFile(spec), silentLogger);
     await expect(failed).rejects.toMatchObject({ code: "SANDBOX_UP_FAILED", exitCode: 4 });
-    await expect(failed).rejects.toThrow("docker.io/bitnami/moodle:4.5 is not in the local Docker Engine");
+    await expect(failed).rejects.toThrow(/exited/);
     expect((await sandboxStatus(name))?.state).toBe("failed");
     expect((await labelledObjects(name)).networks.length).toBeGreaterThan(0);
     await sandboxDown(name, silentLogger);

@@ -8,7 +8,7 @@ import {
   sandboxUp,
 } from "../../../sandbox-cli/src/engine/index.ts";
 import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
-import { loadSpecFile } from "../../../sandbox-cli/src/spec/index.ts";
+import { loadSpecFile } from "../../../sandbox-cli/src/sandbox-spec/index.ts";
 import { runProgram } from "../../../sandbox-cli/src/util/exec.ts";
 import { silentLogger } from "../../../sandbox-cli/src/util/log.ts";
 import { runCli } from "../../helpers/cli.ts";

@@ -3,19 +3,19 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lmsRequest } from "../../../sandbox-cli/src/loadtest/lms-admin.ts";
 import { loadRunResultSchema } from "../../../sandbox-cli/src/loadtest/result-schema.ts";
 import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
 import { runProgram } from "../../../sandbox-cli/src/util/exec.ts";
+import { jsonRequest } from "../../../sandbox-cli/src/util/http-json.ts";
 import { runCli } from "../../helpers/cli.ts";
-import { FIXTURES } from "../reference-lms/client.ts";
+import { handWrittenCourses, zipFixture } from "../../helpers/course-fixtures.ts";
+import { buildZip } from "../../unit/course/zips.ts";
 import { makeHlsLadder } from "./hls-fixture.ts";
 
-// A real sandbox (docker target: reference LMS + PostgreSQL + media server + edge), a real SCORM 1.2 course
-// from the shared fixtures, a small HLS ladder on the media server, and `sandbox loadtest` through the CLI.
+// A real sandbox (docker target: reference LMS + PostgreSQL + media server + edge), the hand-written SCORM 1.2
+// course of test/fixtures/courses, a small HLS ladder on the media server, and `sandbox loadtest` through the CLI.
 // Traffic goes only to the sandbox's published 127.0.0.1 ports.
 const name = `lt-${randomBytes(3).toString("hex")}`;
-const course = join(FIXTURES, "singlescobasic.zip");
 let stateDir: string;
 let spec: string;
 let lmsUrl: string;
@@ -46,7 +46,7 @@ beforeAll(async () => {
   lmsUrl = status.candidates.find((c) => c.kind === "lms")?.url as string;
   const lmsEnv = (await docker().getContainer(`sandbox-${name}-reference-lms`).inspect()).Config.Env;
   const value = (key: string) => lmsEnv.find((e) => e.startsWith(`${key}=`))?.slice(key.length + 1);
-  const login = await lmsRequest(
+  const login = await jsonRequest(
     "POST",
     new URL("/api/login", lmsUrl),
     { username: value("ADMIN_USER"), password: value("ADMIN_PASSWORD") },
@@ -54,10 +54,10 @@ beforeAll(async () => {
   );
   const cookie = login.cookies.map((c) => c.split(";")[0]).join("; ");
   adminCookie = cookie;
-  const installed = await lmsRequest(
+  const installed = await jsonRequest(
     "POST",
     new URL("/api/courses?id=golf", lmsUrl),
-    await readFile(course),
+    await zipFixture("scorm12-basic"),
     cookie,
     "application/zip",
   );
@@ -74,6 +74,24 @@ afterAll(async () => {
   await runCli(["down", "--spec", spec], { env: env(), timeoutMs: 180_000 });
   await rm(stateDir, { recursive: true, force: true });
 }, 200_000);
+
+/** The hand-written cmi5 course plus a 4 s 1280x720 H.264 video made by ffmpeg (deflated in the zip). */
+async function cmi5CourseWithVideo(): Promise<string> {
+  const video = join(stateDir, "clip.mp4");
+  const lavfi = (source: string) => ["-f", "lavfi", "-i", `${source}:duration=4`];
+  await runProgram("ffmpeg", [
+    ...["-v", "error", "-y", ...lavfi("testsrc2=size=1280x720:rate=25"), ...lavfi("sine=frequency=440")],
+    ...["-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", video],
+  ]);
+  const file = join(stateDir, "cmi5-video.zip");
+  const zip = await buildZip([
+    { name: "cmi5.xml", data: await readFile(join(handWrittenCourses, "cmi5-basic", "cmi5.xml")) },
+    { name: "index.html", data: `<video controls src="video/clip.mp4"></video>` },
+    { name: "video/clip.mp4", data: await readFile(video) },
+  ]);
+  await writeFile(file, zip);
+  return file;
+}
 
 describe("sandbox loadtest against a real sandbox", () => {
   it("runs learner journeys and paced viewers over 2 runners, merges them and checks integrity", async () => {
@@ -114,7 +132,7 @@ describe("sandbox loadtest against a real sandbox", () => {
 
   it("sandbox course install puts a cmi5 course into the LMS and its video on the media server as HLS", async () => {
     const install = await runCli(
-      ["course", "install", join(FIXTURES, "cmi5_single_au_basic_framed.zip"), "--spec", spec, "--json"],
+      ["course", "install", await cmi5CourseWithVideo(), "--spec", spec, "--json"],
       { env: env(), timeoutMs: 240_000 },
     );
     expect(install.exitCode, install.stderr).toBe(0);
@@ -142,7 +160,7 @@ describe("sandbox loadtest against a real sandbox", () => {
     expect(playlist.status).toBe(200);
     expect(await playlist.text()).toContain("#EXT-X-STREAM-INF");
     // the LMS holds it as the cmi5 course the intake described
-    const stored = await lmsRequest(
+    const stored = await jsonRequest(
       "GET",
       new URL(`/api/courses/${result.lms[0]?.courseId}`, lmsUrl),
       undefined,

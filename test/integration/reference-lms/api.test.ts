@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
-import { fixture, LmsClient } from "./client.ts";
+import { zipFixture } from "../../helpers/course-fixtures.ts";
+import { LmsClient } from "./client.ts";
 import { type LmsStack, startLmsStack } from "./stack.ts";
 import { scorm12Package } from "./zip.ts";
 
@@ -99,25 +100,25 @@ describe("images", () => {
 });
 
 describe("course install", () => {
-  it("installs the SCORM 1.2 golf fixture and lists it in the catalog", async () => {
-    const installed = await admin.install(await fixture("singlescobasic.zip"), "?id=golf12");
+  it("installs the hand-written SCORM 1.2 package and lists it in the catalog", async () => {
+    const installed = await admin.install(await zipFixture("scorm12-basic"), "?id=basic12");
     expect(installed.status).toBe(201);
     expect(installed.json.course).toMatchObject({
-      id: "golf12",
+      id: "basic12",
       format: "scorm12",
       launches: [{ id: "item_1", url: "shared/launchpage.html" }],
     });
     const catalog = await admin.request("GET", "/api/courses");
-    expect(catalog.json.courses.map((c: { id: string }) => c.id)).toContain("golf12");
-    expect((await admin.install(await fixture("singlescobasic.zip"), "?id=golf12")).status).toBe(409);
+    expect(catalog.json.courses.map((c: { id: string }) => c.id)).toContain("basic12");
+    expect((await admin.install(await zipFixture("scorm12-basic"), "?id=basic12")).status).toBe(409);
   });
 
   it("rejects invalid packages with the intake findings (HTTP 422)", async () => {
-    const bad = await admin.install(await fixture("badscorm.zip"));
+    const bad = await admin.install(await zipFixture("manifest-in-folder"));
     expect(bad.status).toBe(422);
     expect(bad.json.error).toBe("COURSE_INVALID");
     expect(bad.json.findings.map((f: { code: string }) => f.code)).toContain("MANIFEST_NOT_AT_ROOT");
-    const unknown = await admin.install(await fixture("invalid.zip"));
+    const unknown = await admin.install(await zipFixture("unknown-format"));
     expect(unknown.status).toBe(422);
   });
 
@@ -151,14 +152,14 @@ describe("course install", () => {
 
   it("serves course files only to logged-in users and never outside the course", async () => {
     const anon = new LmsClient(stack.baseUrl);
-    expect((await anon.request("GET", "/content/golf12/shared/launchpage.html")).status).toBe(401);
-    const file = await admin.request("GET", "/content/golf12/shared/launchpage.html");
+    expect((await anon.request("GET", "/content/basic12/shared/launchpage.html")).status).toBe(401);
+    const file = await admin.request("GET", "/content/basic12/shared/launchpage.html");
     expect(file.status).toBe(200);
     expect(file.headers.get("content-type")).toContain("text/html");
     for (const path of [
-      "/content/golf12/..%2F..%2F..%2Fetc%2Fpasswd",
-      "/content/golf12/%2e%2e/%2e%2e/etc/passwd",
-      "/content/golf12/shared/..%2f..%2f..%2fschema.sql",
+      "/content/basic12/..%2F..%2F..%2Fetc%2Fpasswd",
+      "/content/basic12/%2e%2e/%2e%2e/etc/passwd",
+      "/content/basic12/shared/..%2f..%2f..%2fschema.sql",
     ]) {
       const escaped = await admin.request("GET", path);
       expect(escaped.status, path).toBeGreaterThanOrEqual(400);
@@ -171,7 +172,7 @@ describe("SCORM runtime commits", () => {
   it("stores every commit with its cmi data and the load-run id, and restores state on the next launch", async () => {
     const learner = new LmsClient(stack.baseUrl);
     await learner.login("bulk2", "learner-pass");
-    const launch = (await learner.request("POST", "/api/courses/golf12/launch", { json: {} })).json.launch;
+    const launch = (await learner.request("POST", "/api/courses/basic12/launch", { json: {} })).json.launch;
     expect(launch).toMatchObject({ format: "scorm12", scorm: { version: "1.2" } });
     const cmi = {
       core: { lesson_status: "incomplete", lesson_location: "3", score: { raw: "42" } },
@@ -209,7 +210,7 @@ describe("SCORM runtime commits", () => {
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatchObject({ completion_status: "incomplete", score: 42, load_run: "run-api-1" });
     expect(rows[0].cmi.runtimeData.cmi.suspend_data).toBe("page=3");
-    const again = (await learner.request("POST", "/api/courses/golf12/launch", { json: {} })).json.launch;
+    const again = (await learner.request("POST", "/api/courses/basic12/launch", { json: {} })).json.launch;
     expect(again.attemptId).toBe(launch.attemptId);
     expect(again.scorm.state).toEqual({ location: "3", suspendData: "page=3", lessonStatus: "incomplete" });
   });
@@ -217,7 +218,7 @@ describe("SCORM runtime commits", () => {
   it("refuses commits to someone else's attempt", async () => {
     const owner = new LmsClient(stack.baseUrl);
     await owner.login("bulk3", "learner-pass");
-    const launch = (await owner.request("POST", "/api/courses/golf12/launch", { json: {} })).json.launch;
+    const launch = (await owner.request("POST", "/api/courses/basic12/launch", { json: {} })).json.launch;
     const other = new LmsClient(stack.baseUrl);
     await other.login("bulk4", "learner-pass");
     const stolen = await other.request("POST", launch.scorm.commitUrl, { json: { cmi: {} } });

@@ -1,10 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
-
-export const FIXTURES = join(projectRoot, "..", "shared", "fixtures", "courses");
-export const fixture = (name: string) => readFile(join(FIXTURES, name));
-
 /** A tiny HTTP client that keeps the session cookie, as a browser would. */
 export class LmsClient {
   private cookie = "";

@@ -7,8 +7,8 @@ import { agentKey } from "../../../images/reference-lms/src/agents.ts";
 import { aiccStatus, getParamData, parseAiccData } from "../../../images/reference-lms/src/aicc.ts";
 import { hashPassword, verifyPassword } from "../../../images/reference-lms/src/passwords.ts";
 import { summariseScormCommit } from "../../../images/reference-lms/src/runtime-state.ts";
-import { parseStatementBatch } from "../../../images/reference-lms/src/statements.ts";
 import { extractZip, resolveInside, safeEntryPath } from "../../../images/reference-lms/src/unzip.ts";
+import { parseStatementBatch } from "../../../images/reference-lms/src/xapi/statements.ts";
 import { makeZip } from "./zip.ts";
 
 describe("SCORM commit summaries", () => {
@@ -68,6 +68,8 @@ describe("xAPI statements", () => {
     object: { id: "http://x/y" },
   };
 
+  const authority = { objectType: "Agent", account: { homePage: "http://lms", name: "lms" } };
+
   it("completes ids, stored and timestamp, and recognises voiding", () => {
     const now = new Date("2026-01-02T03:04:05.000Z");
     const [s, voiding] = parseStatementBatch(
@@ -79,7 +81,7 @@ describe("xAPI statements", () => {
           object: { objectType: "StatementRef", id: "0b3e4a6c-1a2b-4c3d-8e9f-001122334455" },
         },
       ],
-      now,
+      { now, authority },
     );
     expect(s?.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(s?.statement).toMatchObject({ stored: now.toISOString(), timestamp: now.toISOString() });
@@ -88,13 +90,14 @@ describe("xAPI statements", () => {
   });
 
   it("names the problem in a bad statement", () => {
-    expect(() => parseStatementBatch([valid, { actor: {}, object: {} }], new Date())).toThrow(
-      "statement 1: statement.verb.id is required",
+    const now = new Date();
+    expect(() =>
+      parseStatementBatch([valid, { actor: valid.actor, object: {} }], { now, authority }),
+    ).toThrow("statement 1: statement.verb is required");
+    expect(() => parseStatementBatch({ ...valid, id: "nope" }, { now, authority })).toThrow(
+      "statement.id is not a valid",
     );
-    expect(() => parseStatementBatch({ ...valid, id: "nope" }, new Date())).toThrow(
-      "statement.id must be a UUID",
-    );
-    expect(() => parseStatementBatch([], new Date())).toThrow("the batch is empty");
+    expect(() => parseStatementBatch([], { now, authority })).toThrow("the batch is empty");
   });
 
   it("keys agents by their identifier", () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixture, LmsClient } from "./client.ts";
+import { zipFixture } from "../../helpers/course-fixtures.ts";
+import { LmsClient } from "./client.ts";
 import { type LmsStack, startLmsStack } from "./stack.ts";
 
 let stack: LmsStack;
@@ -12,11 +13,11 @@ beforeAll(async () => {
   admin = new LmsClient(stack.baseUrl);
   await admin.login(stack.admin.username, stack.admin.password);
   for (const [zip, id] of [
-    ["xapi_golf_example.zip", "tincan"],
-    ["cmi5_single_au_basic_framed.zip", "cmi5"],
-    ["aicc_basic.zip", "aicc"],
+    ["xapi-basic", "tincan"],
+    ["cmi5-basic", "cmi5"],
+    ["aicc-basic", "aicc"],
   ]) {
-    const installed = await admin.install(await fixture(zip as string), `?id=${id}`);
+    const installed = await admin.install(await zipFixture(zip as string), `?id=${id}`);
     if (installed.status !== 201) throw new Error(`install ${zip}: ${installed.status} ${installed.text}`);
   }
   await admin.request("POST", "/api/admin/learners", {

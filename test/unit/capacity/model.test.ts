@@ -6,7 +6,7 @@ import {
   siteCapacity,
 } from "../../../sandbox-cli/src/capacity/model.ts";
 import { capacityResultSchema } from "../../../sandbox-cli/src/capacity/result-schema.ts";
-import type { ResolvedSite } from "../../../sandbox-cli/src/spec/resolve-sites.ts";
+import type { ResolvedSite } from "../../../sandbox-cli/src/sandbox-spec/resolve-sites.ts";
 
 const smallBranch: ResolvedSite = {
   name: "lyon",

@@ -14,8 +14,17 @@ import { catalogEntrySchema } from "../../../stacks/catalog/schema.ts";
 describe("catalog", () => {
   it("validates every entry and lists the candidates a spec may name", () => {
     expect(catalog().length).toBeGreaterThanOrEqual(4);
-    expect(listCandidates().map((entry) => entry.id)).toEqual(["reference-lms", "moodle", "media-nginx"]);
-    expect(listCandidates({ kind: "media" }).map((entry) => entry.id)).toEqual(["media-nginx"]);
+    expect(listCandidates().map((entry) => entry.id)).toEqual([
+      "reference-lms",
+      "media-nginx",
+      "media-caddy",
+      "media-httpd",
+    ]);
+    expect(listCandidates({ kind: "media" }).map((entry) => entry.id)).toEqual([
+      "media-nginx",
+      "media-caddy",
+      "media-httpd",
+    ]);
     expect(listCandidates({ includeDependencyOnly: true }).map((entry) => entry.id)).toContain("postgres");
   });
 
@@ -57,18 +66,10 @@ describe("planCandidates", () => {
     expect(lms?.instances[0]?.env.POSTGRES_PASSWORD).toBe("{{secret:dbPassword}}");
   });
 
-  it("adds Moodle's cron worker sharing the app's volumes and a renamed candidate keeps its name", () => {
-    const [moodle] = planCandidates([{ name: "lms-b", catalog: "moodle", env: { MOODLE_SITE_NAME: "B" } }]);
-    const cron = moodle?.instances.find((instance) => instance.role === "cron");
-    expect(cron?.name).toBe("lms-b-cron");
-    expect(cron?.volumes.map((volume) => volume.name)).toEqual(["lms-b-moodle", "lms-b-moodledata"]);
-    expect(moodle?.instances.find((i) => i.role === "app")?.env.MOODLE_SITE_NAME).toBe("B");
-  });
-
   it("names the known ids when a candidate is unknown or dependency-only", () => {
     expect(() => planCandidates([{ catalog: "wordpress" }])).toThrow(CatalogLookupError);
     expect(() => planCandidates([{ catalog: "postgres" }])).toThrow(
-      /unknown catalog id "postgres"; known ids: reference-lms, moodle, media-nginx/,
+      /unknown catalog id "postgres"; known ids: reference-lms, media-nginx, media-caddy, media-httpd/,
     );
   });
 

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { findingCatalog } from "../../../sandbox-cli/src/course/findings.ts";
 import { inspectCourse } from "../../../sandbox-cli/src/course/index.ts";
 import { CourseProfileSchema } from "../../../sandbox-cli/src/course/profile.ts";
@@ -8,8 +8,17 @@ import { renderFindings, renderProfile } from "../../../sandbox-cli/src/course/r
 import { main } from "../../../sandbox-cli/src/main.ts";
 import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
 import { runCli } from "../../helpers/cli.ts";
+import { handWrittenCourses, writeFixtureZip } from "../../helpers/course-fixtures.ts";
+import { buildZip, scorm12Manifest, scratch } from "./zips.ts";
 
-const fixtures = join(projectRoot, "..", "shared", "fixtures", "courses");
+let work: Awaited<ReturnType<typeof scratch>>;
+const zips: Record<string, string> = {};
+beforeAll(async () => {
+  work = await scratch();
+  for (const name of ["manifest-in-folder", "unknown-format", "aicc-basic"])
+    zips[name] = await writeFixtureZip(name, work.dir);
+});
+afterAll(() => work.cleanup());
 
 describe("docs/findings.md", () => {
   it("documents every finding code with its severity, and nothing else", async () => {
@@ -23,7 +32,7 @@ describe("docs/findings.md", () => {
 
 describe("summary rendering", () => {
   it("prints a summary and a findings table", async () => {
-    const profile = await inspectCourse(join(fixtures, "badscorm.zip"), { probeMedia: false });
+    const profile = await inspectCourse(zips["manifest-in-folder"] as string, { probeMedia: false });
     const text = renderProfile(profile);
     expect(text).toMatch(/^course {5}\(no title\)$/m);
     expect(text).toMatch(/^verdict {4}INVALID \(1 errors, 0 warnings, 0 notes\)$/m);
@@ -56,7 +65,7 @@ describe("sandbox course", () => {
     const result = await runCli([
       "course",
       "inspect",
-      join(fixtures, "invalid.zip"),
+      zips["unknown-format"] as string,
       "--json",
       "--no-probe-media",
     ]);
@@ -66,11 +75,11 @@ describe("sandbox course", () => {
   });
 
   it("validate exits 1 for an invalid package and 0 for a valid one", async () => {
-    const invalid = await runInProcess(["course", "validate", join(fixtures, "badscorm.zip")]);
+    const invalid = await runInProcess(["course", "validate", zips["manifest-in-folder"] as string]);
     expect(invalid.exitCode).toBe(1);
     expect(invalid.stdout).toMatch(/^format {5}unknown$/m);
     expect(invalid.stdout).toContain("MANIFEST_NOT_AT_ROOT");
-    const valid = await runInProcess(["course", "validate", join(fixtures, "aicc_basic.zip")]);
+    const valid = await runInProcess(["course", "validate", zips["aicc-basic"] as string]);
     expect(valid.exitCode).toBe(0);
     expect(valid.stdout).toMatch(/^format {5}AICC$/m);
   });
@@ -81,11 +90,77 @@ describe("sandbox course", () => {
     expect(missing.stderr).toBe(
       "error [COURSE_NOT_FOUND]: /nonexistent/course.zip does not exist\n  fix: pass the path of a course .zip file or of an unpacked course folder\n",
     );
-    const notZip = await runInProcess(["course", "validate", join(fixtures, "README.md")]);
+    const notZip = await runInProcess(["course", "validate", join(handWrittenCourses, "README.md")]);
     expect(notZip.exitCode).toBe(2);
     expect(notZip.stderr).toContain("error [COURSE_NOT_A_ZIP]");
     const badFlag = await runInProcess(["course", "inspect", "x.zip", "--max-ratio", "lots"]);
     expect(badFlag.exitCode).toBe(2);
     expect(badFlag.stderr).toContain(`--max-ratio needs a positive number, got "lots"`);
+  });
+
+  it("an empty course path is a usage error, not the current folder (real process)", async () => {
+    const empty = await runCli(["course", "inspect", ""]);
+    expect(empty.exitCode).toBe(2);
+    expect(empty.stderr).toContain("error [COURSE_PATH_EMPTY]: the course path is empty");
+    expect(empty.stdout).toBe("");
+  });
+
+  it("with --json, errors are JSON on stdout too: {error: {code, message, hint}} (real process)", async () => {
+    const missing = await runCli(["course", "inspect", "/nonexistent/course.zip", "--json"]);
+    expect(missing.exitCode).toBe(2);
+    expect(JSON.parse(missing.stdout)).toEqual({
+      error: {
+        code: "COURSE_NOT_FOUND",
+        message: "/nonexistent/course.zip does not exist",
+        hint: "pass the path of a course .zip file or of an unpacked course folder",
+      },
+    });
+    expect(missing.stderr).toContain("error [COURSE_NOT_FOUND]");
+    const badFlag = await runCli(["course", "inspect", "x.zip", "--json", "--max-ratio", "lots"]);
+    expect(badFlag.exitCode).toBe(2);
+    expect(JSON.parse(badFlag.stdout).error).toMatchObject({
+      code: "USAGE",
+      message: expect.stringContaining(`--max-ratio needs a positive number, got "lots"`),
+      hint: expect.stringContaining("--help"),
+    });
+    const unknownOption = await runCli(["status", "--json", "--no-such-flag"]);
+    expect(unknownOption.exitCode).toBe(2);
+    expect(JSON.parse(unknownOption.stdout).error.message).toContain("--no-such-flag");
+  });
+
+  it("validate refuses launches that are not a file in the package or an http(s) URL (UNSAFE_LAUNCH)", async () => {
+    for (const href of [
+      "javascript:alert(1)",
+      "data:text/html,hi",
+      "file:///etc/passwd",
+      "/etc/passwd",
+      "../x.html",
+    ]) {
+      const zip = await work.write(
+        "launch.zip",
+        await buildZip([
+          { name: "imsmanifest.xml", data: scorm12Manifest(href) },
+          { name: "index.html", data: "<p>x</p>" },
+        ]),
+      );
+      const result = await runInProcess(["course", "validate", zip, "--json"]);
+      expect(result.exitCode, href).toBe(1);
+      const profile = JSON.parse(result.stdout);
+      expect(
+        profile.findings
+          .filter((f: { severity: string }) => f.severity === "error")
+          .map((f: { code: string }) => f.code),
+        href,
+      ).toEqual(["UNSAFE_LAUNCH"]);
+    }
+    const protocolRelative = await work.write(
+      "launch.zip",
+      await buildZip([{ name: "imsmanifest.xml", data: scorm12Manifest("//host.example/x.html") }]),
+    );
+    const result = await runInProcess(["course", "inspect", protocolRelative, "--json"]);
+    const profile = JSON.parse(result.stdout);
+    expect(profile.launches.map((l: { url: string }) => l.url)).toEqual(["https://host.example/x.html"]);
+    expect(profile.externalHosts.map((h: { host: string }) => h.host)).toEqual(["host.example"]);
+    expect(profile.findings.map((f: { code: string }) => f.code)).toEqual(["EXTERNAL_HOST"]);
   });
 });

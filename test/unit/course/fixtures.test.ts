@@ -2,15 +2,44 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inspectCourse } from "../../../sandbox-cli/src/course/index.ts";
 import { CourseProfileSchema } from "../../../sandbox-cli/src/course/profile.ts";
-import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
+import {
+  describeRealCourses,
+  handWrittenCourses,
+  realCourse,
+  writeFixtureZip,
+} from "../../helpers/course-fixtures.ts";
+import { scratch } from "./zips.ts";
 
-const fixtures = join(projectRoot, "..", "shared", "fixtures", "courses");
-const inspect = (name: string) => inspectCourse(join(fixtures, name), { probeMedia: false });
+const inspect = (name: string) => inspectCourse(realCourse(name), { probeMedia: false });
 const codes = (profile: { findings: { code: string; severity: string }[] }, severity?: string) =>
   profile.findings.filter((f) => !severity || f.severity === severity).map((f) => f.code);
 
-// Outcomes from ../shared/fixtures/courses/README.md. Media probing (ffprobe) is covered in test/integration/course.
-describe("real course packages", () => {
+describe("hand-written packages (test/fixtures/courses)", () => {
+  it("each folder and its zip give the format and launch its README.md says", async () => {
+    const work = await scratch();
+    const expected = {
+      "scorm12-basic": ["scorm12", "shared/launchpage.html"],
+      "xapi-basic": ["xapi", "index.html"],
+      "cmi5-basic": ["cmi5", "index.html"],
+      "aicc-basic": ["aicc", "default.htm"],
+    };
+    for (const [name, [format, url]] of Object.entries(expected)) {
+      for (const source of [join(handWrittenCourses, name), await writeFixtureZip(name, work.dir)]) {
+        const profile = await inspectCourse(source, { probeMedia: false });
+        expect(profile, source).toMatchObject({ format, valid: true, findings: [] });
+        expect(profile.launches.map((l) => l.url)).toEqual([url]);
+      }
+    }
+    const notAtRoot = await inspectCourse(await writeFixtureZip("manifest-in-folder", work.dir));
+    expect(notAtRoot.findings.map((f) => f.code)).toEqual(["MANIFEST_NOT_AT_ROOT"]);
+    const unknown = await inspectCourse(await writeFixtureZip("unknown-format", work.dir));
+    expect(unknown).toMatchObject({ format: "unknown", valid: false });
+    await work.cleanup();
+  });
+});
+
+// Outcomes from the README.md of the COURSE_FIXTURES folder. Media probing (ffprobe) is covered in test/integration/course.
+describeRealCourses("real course packages", () => {
   it("singlescobasic.zip: valid SCORM 1.2 with one SCO", async () => {
     const profile = await inspect("singlescobasic.zip");
     expect(CourseProfileSchema.parse(profile)).toBeTruthy();

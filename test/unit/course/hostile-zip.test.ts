@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -223,6 +224,27 @@ describe("hostile and broken zips", () => {
     expect(findingsOf(profile, "MEDIA_UNREADABLE")[0]?.message).toMatch(
       /^video\/clip\.mp4 could not be read as media by ffprobe/,
     );
+  });
+  it("caps the whole package's expansion: many small entries under the per-entry check (PACKAGE_COMPRESSION_RATIO)", async () => {
+    const zeros = Buffer.alloc(256 * 1024);
+    const many = Array.from({ length: 200 }, (_, i) => ({ name: `pad/${i}.bin`, data: zeros }));
+    const profile = await inspectBytes(await course(many));
+    expect(findingsOf(profile, "COMPRESSION_RATIO")).toEqual([]);
+    expect(findingsOf(profile, "PACKAGE_COMPRESSION_RATIO")).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        message: expect.stringMatching(
+          /^the 202 entries expand to \d+ bytes, \d+x the zip's \d+ bytes \(over the cap of 200x\): a likely zip bomb; nothing was inflated/,
+        ),
+      }),
+    ]);
+    expect(profile.valid).toBe(false);
+    // a genuine package of the same size but little redundancy passes
+    const noise = Array.from({ length: 4 }, (_, i) => ({
+      name: `pad/${i}.bin`,
+      data: randomBytes(256 * 1024),
+    }));
+    expect(findingsOf(await inspectBytes(await course(noise)), "PACKAGE_COMPRESSION_RATIO")).toEqual([]);
   });
 });
 

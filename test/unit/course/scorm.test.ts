@@ -119,9 +119,16 @@ describe("imsmanifest.xml", () => {
       "<organizations> has no default attribute; the first organization is used",
     );
     const wrong = parse(scorm12Manifest().replace('default="org1"', 'default="orgX"'));
-    expect(wrong.findings[0]?.message).toBe(
-      '<organizations default="orgX"> names no organization; the first one is used',
-    );
+    expect(wrong.findings[0]).toMatchObject({
+      code: "UNKNOWN_DEFAULT_ORGANIZATION",
+      severity: "error",
+      message:
+        '<organizations default="orgX"> names no <organization>; set it to the identifier of one of them',
+    });
+    const wrong2004 = parse(scorm2004("2004 4th Edition").replace('default="o1"', 'default="nothing"'));
+    expect(wrong2004.findings.filter((f) => f.severity === "error").map((f) => f.code)).toEqual([
+      "UNKNOWN_DEFAULT_ORGANIZATION",
+    ]);
     const empty = parse(
       `<manifest identifier="m" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"><metadata><schemaversion>1.2</schemaversion></metadata><organizations/><resources/></manifest>`,
     );
@@ -169,6 +176,18 @@ ${scorm12Manifest()
       Buffer.from(scorm12Manifest().replace('encoding="UTF-8"', 'encoding="UTF-16"'), "utf16le"),
     ]);
     expect(parseScormManifest(utf16, "imsmanifest.xml").launches).toHaveLength(1);
+  });
+
+  it("names the encoding problem of UTF-16 without a byte-order mark (instead of BAD_XML)", () => {
+    const xml = scorm12Manifest().replace('encoding="UTF-8"', 'encoding="UTF-16"');
+    const little = parseScormManifest(Buffer.from(xml, "utf16le"), "imsmanifest.xml");
+    expect(little.findings.map((f) => [f.code, f.severity])).toEqual([["XML_ENCODING", "error"]]);
+    expect(little.findings[0]?.message).toBe(
+      "imsmanifest.xml is UTF-16LE without a byte-order mark; XML in UTF-16 must start with one, and LMSs read it as garbage: save it as UTF-8 (or UTF-16 with a BOM)",
+    );
+    expect(little.launches).toHaveLength(1);
+    const big = Buffer.from(xml, "utf16le").swap16();
+    expect(codes(parseScormManifest(big, "imsmanifest.xml"))).toEqual(["XML_ENCODING"]);
   });
 
   it("maps version strings and parameters", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseRunnerConfig } from "../../../loadtests/lib/config.ts";
 import { isSandboxError } from "../../../sandbox-cli/src/errors.ts";
 import { buildLoadPlan, type PlanInput } from "../../../sandbox-cli/src/loadtest/plan.ts";
-import { sandboxSpecSchema } from "../../../sandbox-cli/src/spec/index.ts";
+import { sandboxSpecSchema } from "../../../sandbox-cli/src/sandbox-spec/index.ts";
 
 const spec = sandboxSpecSchema.parse({
   name: "plan-test",

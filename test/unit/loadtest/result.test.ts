@@ -4,7 +4,7 @@ import { buildLoadPlan } from "../../../sandbox-cli/src/loadtest/plan.ts";
 import { buildLoadRunResult, integrityOf } from "../../../sandbox-cli/src/loadtest/result.ts";
 import { loadRunResultSchema } from "../../../sandbox-cli/src/loadtest/result-schema.ts";
 import { evaluateThresholds } from "../../../sandbox-cli/src/loadtest/thresholds.ts";
-import { sandboxSpecSchema } from "../../../sandbox-cli/src/spec/index.ts";
+import { sandboxSpecSchema } from "../../../sandbox-cli/src/sandbox-spec/index.ts";
 
 const counter = (name: string, sum: number): MergedMetric => ({
   name,

@@ -7,7 +7,7 @@ import {
   parseExpression,
   thresholdsFromPolicy,
 } from "../../../sandbox-cli/src/loadtest/thresholds.ts";
-import { sandboxSpecSchema } from "../../../sandbox-cli/src/spec/index.ts";
+import { sandboxSpecSchema } from "../../../sandbox-cli/src/sandbox-spec/index.ts";
 
 const policy = sandboxSpecSchema.parse({
   name: "t1",

@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { agentKey, parseAgentParam } from "../agents.ts";
+import type pg from "pg";
+import { agentKey } from "../agents.ts";
 import type { AppContext } from "../context.ts";
+import { inTransaction } from "../db.ts";
+import { checkPreconditions } from "../xapi/concurrency.ts";
+import { XapiError } from "../xapi/store.ts";
+import { parseAgent } from "./xapi-resources.ts";
 
 type Kind = "state" | "activity_profile" | "agent_profile";
 
@@ -10,33 +15,51 @@ interface DocumentKey {
   readonly activityId: string;
   readonly agentKey: string;
   readonly registration: string;
-  /** undefined: the whole collection (list ids / delete all). */
+  /** undefined: the whole collection (list ids / delete all states). */
   readonly docId: string | undefined;
+  readonly since?: string;
 }
 
-/** Reads the document's address from the query, or says what is missing. */
-function documentKey(kind: Kind, query: Record<string, string | undefined>): DocumentKey | string {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ALLOWED: Record<Kind, string[]> = {
+  state: ["activityId", "agent", "registration", "stateId", "since"],
+  activity_profile: ["activityId", "profileId", "since"],
+  agent_profile: ["agent", "profileId", "since"],
+};
+
+/** Reads the document's address from the query, or refuses it (400) naming what is wrong. */
+function documentKey(kind: Kind, query: Record<string, string | undefined>): DocumentKey {
+  const unknown = Object.keys(query).filter((name) => !ALLOWED[kind].includes(name));
+  if (unknown.length > 0) throw new XapiError(400, `unknown parameter(s) ${unknown.join(", ")}`);
   const needsActivity = kind !== "agent_profile";
-  const needsAgent = kind !== "activity_profile";
-  if (needsActivity && !query.activityId) return "activityId is required";
-  let key = "";
-  if (needsAgent) {
-    const agent = parseAgentParam(query.agent);
-    const parsedKey = agent ? agentKey(agent) : undefined;
-    if (!parsedKey) return "agent must be a JSON agent with mbox, mbox_sha1sum, openid or account";
-    key = parsedKey;
-  }
+  if (needsActivity && !query.activityId) throw new XapiError(400, "activityId is required");
+  const key = kind === "activity_profile" ? "" : (agentKey(parseAgent(query.agent)) as string);
+  if (query.registration !== undefined && !UUID.test(query.registration))
+    throw new XapiError(400, "registration must be a UUID");
+  if (query.since !== undefined && Number.isNaN(Date.parse(query.since)))
+    throw new XapiError(400, "since must be an ISO 8601 timestamp");
   return {
     kind,
     activityId: needsActivity ? (query.activityId ?? "") : "",
     agentKey: key,
-    registration: kind === "state" ? (query.registration ?? "") : "",
+    registration: kind === "state" ? (query.registration ?? "").toLowerCase() : "",
     docId: kind === "state" ? query.stateId : query.profileId,
+    ...(query.since ? { since: new Date(query.since).toISOString() } : {}),
   };
 }
 
 const etagOf = (content: Buffer) => `"${createHash("sha1").update(content).digest("hex")}"`;
 const isJson = (type: string) => /^application\/json\b/i.test(type);
+const WHERE = "kind = $1 AND activity_id = $2 AND agent_key = $3 AND registration = $4";
+const params = (key: DocumentKey) => [key.kind, key.activityId, key.agentKey, key.registration];
+const keyOf = (kind: Kind, request: FastifyRequest) =>
+  documentKey(kind, request.query as Record<string, string | undefined>);
+const preconditionsOf = (request: FastifyRequest) => ({
+  ...(typeof request.headers["if-match"] === "string" ? { ifMatch: request.headers["if-match"] } : {}),
+  ...(typeof request.headers["if-none-match"] === "string"
+    ? { ifNoneMatch: request.headers["if-none-match"] }
+    : {}),
+});
 
 export function documentRoutes(xapi: FastifyInstance, ctx: AppContext): void {
   const kinds: [string, Kind][] = [
@@ -45,37 +68,18 @@ export function documentRoutes(xapi: FastifyInstance, ctx: AppContext): void {
     ["/xapi/agents/profile", "agent_profile"],
   ];
   for (const [path, kind] of kinds) {
-    xapi.get(path, (request, reply) => getDocument(ctx, kind, request, reply));
-    xapi.put(path, (request, reply) => putDocument(ctx, kind, request, reply, false));
-    xapi.post(path, (request, reply) => putDocument(ctx, kind, request, reply, true));
-    xapi.delete(path, (request, reply) => deleteDocument(ctx, kind, request, reply));
+    xapi.get(path, (request, reply) => getDocument(ctx, keyOf(kind, request), reply));
+    xapi.put(path, (request, reply) => writeDocument(ctx, keyOf(kind, request), request, reply));
+    xapi.post(path, (request, reply) => writeDocument(ctx, keyOf(kind, request), request, reply));
+    xapi.delete(path, (request, reply) => deleteDocument(ctx, keyOf(kind, request), request, reply));
   }
-  xapi.get("/xapi/activities", async (request, reply) => {
-    const { activityId } = request.query as { activityId?: string };
-    if (!activityId) return reply.code(400).send({ error: "BAD_REQUEST", message: "activityId is required" });
-    return { objectType: "Activity", id: activityId };
-  });
 }
 
-const keyOrFail = (kind: Kind, request: FastifyRequest, reply: FastifyReply) => {
-  const key = documentKey(kind, request.query as Record<string, string | undefined>);
-  if (typeof key === "string") {
-    reply.code(400).send({ error: "BAD_REQUEST", message: key });
-    return undefined;
-  }
-  return key;
-};
-
-const WHERE = "kind = $1 AND activity_id = $2 AND agent_key = $3 AND registration = $4";
-const params = (key: DocumentKey) => [key.kind, key.activityId, key.agentKey, key.registration];
-
-async function getDocument(ctx: AppContext, kind: Kind, request: FastifyRequest, reply: FastifyReply) {
-  const key = keyOrFail(kind, request, reply);
-  if (!key) return reply;
+async function getDocument(ctx: AppContext, key: DocumentKey, reply: FastifyReply) {
   if (key.docId === undefined) {
     const { rows } = await ctx.db.query<{ doc_id: string }>(
-      `SELECT doc_id FROM xapi_documents WHERE ${WHERE} ORDER BY doc_id`,
-      params(key),
+      `SELECT doc_id FROM xapi_documents WHERE ${WHERE} AND ($5::timestamptz IS NULL OR updated > $5) ORDER BY doc_id`,
+      [...params(key), key.since ?? null],
     );
     return rows.map((row) => row.doc_id);
   }
@@ -84,7 +88,7 @@ async function getDocument(ctx: AppContext, kind: Kind, request: FastifyRequest,
     [...params(key), key.docId],
   );
   const row = rows[0];
-  if (!row) return reply.code(404).send({ error: "NOT_FOUND" });
+  if (!row) return reply.code(404).send({ error: "NOT_FOUND", message: "no such document" });
   return reply
     .header("ETag", row.etag)
     .header("Last-Modified", row.updated.toUTCString())
@@ -92,75 +96,84 @@ async function getDocument(ctx: AppContext, kind: Kind, request: FastifyRequest,
     .send(row.content);
 }
 
-async function putDocument(
+async function currentDocument(client: pg.PoolClient, key: DocumentKey) {
+  const { rows } = await client.query<{ content: Buffer; content_type: string; etag: string }>(
+    `SELECT content, content_type, etag FROM xapi_documents WHERE ${WHERE} AND doc_id = $5 FOR UPDATE`,
+    [...params(key), key.docId],
+  );
+  return rows[0];
+}
+
+/** POST merges JSON objects (xAPI 1.0.3 part 3, 1.5.2 "JSON Procedure with Requirements"). */
+function merged(existing: { content: Buffer; content_type: string } | undefined, type: string, body: Buffer) {
+  if (!existing) return body;
+  const parse = (buffer: Buffer) => {
+    try {
+      return JSON.parse(buffer.toString("utf8")) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  const [before, incoming] = [
+    isJson(existing.content_type) ? parse(existing.content) : undefined,
+    parse(body),
+  ];
+  const objects = [before, incoming].every((v) => v && typeof v === "object" && !Array.isArray(v));
+  if (!isJson(type) || !objects)
+    throw new XapiError(
+      400,
+      "POST merges JSON objects only: both documents must be application/json objects",
+    );
+  return Buffer.from(JSON.stringify({ ...(before as object), ...(incoming as object) }));
+}
+
+async function writeDocument(
   ctx: AppContext,
-  kind: Kind,
+  key: DocumentKey,
   request: FastifyRequest,
   reply: FastifyReply,
-  merge: boolean,
 ) {
-  const key = keyOrFail(kind, request, reply);
-  if (!key) return reply;
   if (key.docId === undefined)
-    return reply
-      .code(400)
-      .send({ error: "BAD_REQUEST", message: `${kind === "state" ? "stateId" : "profileId"} is required` });
+    throw new XapiError(400, `${key.kind === "state" ? "stateId" : "profileId"} is required`);
   const type = request.headers["content-type"] ?? "application/octet-stream";
-  let content = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  if (merge) {
-    // POST merges JSON objects (xAPI 1.0.3 section 2.2, "JSON Procedure with Requirements").
-    if (!isJson(type))
-      return reply.code(400).send({
-        error: "BAD_REQUEST",
-        message: "POST merges JSON documents only: use Content-Type application/json",
-      });
-    let incoming: unknown;
-    try {
-      incoming = JSON.parse(content.toString("utf8"));
-    } catch {
-      return reply.code(400).send({ error: "BAD_REQUEST", message: "the body is not valid JSON" });
-    }
-    const { rows } = await ctx.db.query<{ content: Buffer; content_type: string }>(
-      `SELECT content, content_type FROM xapi_documents WHERE ${WHERE} AND doc_id = $5`,
-      [...params(key), key.docId],
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const merge = request.method === "POST";
+  await inTransaction(ctx.db, async (client) => {
+    const existing = await currentDocument(client, key);
+    checkPreconditions(preconditionsOf(request), existing?.etag, {
+      method: request.method,
+      profile: key.kind !== "state",
+    });
+    const content = merge ? merged(existing, type, body) : body;
+    await client.query(
+      `INSERT INTO xapi_documents (kind, activity_id, agent_key, registration, doc_id, content_type, content, etag)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (kind, activity_id, agent_key, registration, doc_id)
+       DO UPDATE SET content_type = $6, content = $7, etag = $8, updated = now()`,
+      [...params(key), key.docId, merge && existing ? existing.content_type : type, content, etagOf(content)],
     );
-    if (rows[0]) {
-      let existing: unknown;
-      try {
-        existing = isJson(rows[0].content_type) ? JSON.parse(rows[0].content.toString("utf8")) : undefined;
-      } catch {
-        existing = undefined;
-      }
-      const objects = [existing, incoming].every((v) => v && typeof v === "object" && !Array.isArray(v));
-      if (!objects)
-        return reply
-          .code(400)
-          .send({ error: "BAD_REQUEST", message: "both documents must be JSON objects to merge" });
-      content = Buffer.from(JSON.stringify({ ...(existing as object), ...(incoming as object) }));
-    }
-  }
-  await ctx.db.query(
-    `INSERT INTO xapi_documents (kind, activity_id, agent_key, registration, doc_id, content_type, content, etag)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (kind, activity_id, agent_key, registration, doc_id)
-     DO UPDATE SET content_type = $6, content = $7, etag = $8, updated = now()`,
-    [...params(key), key.docId, type, content, etagOf(content)],
-  );
+  });
   return reply.code(204).send();
 }
 
-async function deleteDocument(ctx: AppContext, kind: Kind, request: FastifyRequest, reply: FastifyReply) {
-  const key = keyOrFail(kind, request, reply);
-  if (!key) return reply;
+async function deleteDocument(
+  ctx: AppContext,
+  key: DocumentKey,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   if (key.docId === undefined) {
-    if (kind !== "state")
-      return reply.code(400).send({ error: "BAD_REQUEST", message: "profileId is required" });
+    if (key.kind !== "state") throw new XapiError(400, "profileId is required");
     await ctx.db.query(`DELETE FROM xapi_documents WHERE ${WHERE}`, params(key));
-  } else {
-    await ctx.db.query(`DELETE FROM xapi_documents WHERE ${WHERE} AND doc_id = $5`, [
+    return reply.code(204).send();
+  }
+  await inTransaction(ctx.db, async (client) => {
+    const existing = await currentDocument(client, key);
+    checkPreconditions(preconditionsOf(request), existing?.etag, { method: "DELETE", profile: false });
+    await client.query(`DELETE FROM xapi_documents WHERE ${WHERE} AND doc_id = $5`, [
       ...params(key),
       key.docId,
     ]);
-  }
+  });
   return reply.code(204).send();
 }

@@ -193,16 +193,20 @@ function readOrganizations(
   for (const organization of organizations) ids.add(attr(organization, "identifier"), lineOf(organization));
   const defaultId = organizationsElement ? attr(organizationsElement, "default") : undefined;
   let chosen = organizations.find((organization) => attr(organization, "identifier") === defaultId);
-  if (!chosen && organizations.length > 0) {
+  if (!chosen && defaultId)
+    // xs:IDREF in the IMS CP schema of both SCORM editions: a reference to nothing is invalid
     at(
-      "DEFAULT_ORGANIZATION",
-      defaultId
-        ? `<organizations default="${defaultId}"> names no organization; the first one is used`
-        : "<organizations> has no default attribute; the first organization is used",
+      "UNKNOWN_DEFAULT_ORGANIZATION",
+      `<organizations default="${defaultId}"> names no <organization>; set it to the identifier of one of them`,
       organizationsElement ? lineOf(organizationsElement) : undefined,
     );
-    chosen = organizations[0];
-  }
+  else if (!chosen && organizations.length > 0)
+    at(
+      "DEFAULT_ORGANIZATION",
+      "<organizations> has no default attribute; the first organization is used",
+      organizationsElement ? lineOf(organizationsElement) : undefined,
+    );
+  chosen ??= organizations[0];
   const launches: Launch[] = [];
   for (const organization of organizations) {
     for (const item of descendants(organization, "item")) {

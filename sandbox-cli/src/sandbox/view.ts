@@ -1,0 +1,104 @@
+import { findCatalogEntry } from "../../../stacks/catalog/index.ts";
+import { type SandboxStatus, sandboxStatus } from "../engine/status.ts";
+import { infrastructureError, usageError } from "../errors.ts";
+import type { ContainerToSample } from "../loadtest/resources.ts";
+import type { OwnedEndpoints } from "../loadtest/safety.ts";
+
+/** Where the CLI and the learners reach one candidate of a running sandbox. */
+export interface CandidateTarget {
+  readonly candidate: string;
+  readonly catalogId: string;
+  readonly kind: "lms" | "media";
+  /** the learners' base URL: loopback (runners on the host) or internal hostname (runners on a network). */
+  readonly baseUrl: string;
+  /** where the CLI itself reaches it (admin calls), on 127.0.0.1. */
+  readonly loopbackUrl: string;
+  /** the app instance's container (docker) or pod (kubernetes). */
+  readonly container: string;
+  /** the service's hostname and port inside the sandbox network (for site gateways). */
+  readonly internal: { readonly host: string; readonly port: number };
+  /** the admin account its catalog entry gives it (install.adminUserEnv / adminPasswordSecret). */
+  readonly credentials?: { readonly username: string; readonly password: string };
+}
+
+/** The sandbox's state read once (record, live status, targets, credentials) and handed on. */
+export interface SandboxView {
+  readonly sandbox: string;
+  readonly owner: string;
+  readonly expiresAt: string;
+  readonly status: SandboxStatus;
+  readonly network?: string;
+  readonly owned: OwnedEndpoints;
+  /** every LMS and media candidate, in spec order. */
+  readonly candidates: readonly CandidateTarget[];
+  /** every container of the sandbox, for resource sampling. */
+  readonly containers: readonly ContainerToSample[];
+}
+
+export type Via = "loopback" | "network";
+
+/** What a target kind contributes to the view; the docker target reads the Engine, kubernetes the API server. */
+export interface TargetLookups {
+  read(status: SandboxStatus, via: Via): Promise<Pick<SandboxView, "owned" | "candidates" | "containers">>;
+}
+
+const lookupsByTarget: Record<SandboxStatus["target"], (() => Promise<TargetLookups>) | undefined> = {
+  docker: async () => (await import("./docker-lookups.ts")).dockerLookups,
+  kubernetes: undefined,
+};
+
+/**
+ * Reads a running sandbox once. `via`: "loopback" for runners on the host, "network" for runner
+ * containers on the sandbox's own network.
+ */
+export async function readSandboxView(name: string, via: Via): Promise<SandboxView> {
+  const status = await sandboxStatus(name);
+  if (!status)
+    throw usageError(
+      "SANDBOX_UNKNOWN",
+      `no sandbox named "${name}" on this machine`,
+      "start it with `sandbox up --spec <file>`, or pass --spec for the right one",
+    );
+  if (status.state !== "up" || !status.healthy) {
+    throw infrastructureError(
+      "SANDBOX_NOT_READY",
+      `sandbox "${name}" is ${status.state}${status.healthy ? "" : " and not healthy"}`,
+      "run `sandbox status` and `sandbox up` again",
+    );
+  }
+  const lookups = await lookupsByTarget[status.target]?.();
+  if (!lookups)
+    throw usageError(
+      "SANDBOX_TARGET_UNSUPPORTED",
+      `sandbox "${name}" runs on the ${status.target} target, which this command cannot reach yet`,
+      "run it against a sandbox on the docker target",
+    );
+  return {
+    sandbox: name,
+    owner: status.owner,
+    expiresAt: status.expiresAt,
+    status,
+    ...(status.network ? { network: status.network } : {}),
+    ...(await lookups.read(status, via)),
+  };
+}
+
+export const candidatesOfKind = (view: SandboxView, kind: "lms" | "media") =>
+  view.candidates.filter((candidate) => candidate.kind === kind);
+
+/** The admin account a catalog entry names, read from its app's environment (name=value lines). */
+export function credentialsFromEnv(
+  catalogId: string,
+  env: readonly string[],
+): CandidateTarget["credentials"] {
+  const install = findCatalogEntry(catalogId)?.install;
+  if (install?.method !== "reference-lms-api") return undefined;
+  const template = `{{secret:${install.adminPasswordSecret}}}`;
+  const entryEnv = findCatalogEntry(catalogId)?.env ?? {};
+  const passwordKey = Object.keys(entryEnv).find((key) => entryEnv[key] === template);
+  const value = (key: string | undefined) =>
+    key ? env.find((line) => line.startsWith(`${key}=`))?.slice(key.length + 1) : undefined;
+  const username = value(install.adminUserEnv);
+  const password = value(passwordKey);
+  return username && password ? { username, password } : undefined;
+}
