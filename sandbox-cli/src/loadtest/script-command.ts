@@ -1,11 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import { initInstance } from "../../../loadtests/script/prepare.ts";
 import { usageError } from "../errors.ts";
+import { readSandboxView } from "../sandbox/view.ts";
 import type { Logger } from "../util/log.ts";
 import { checkBreakdown, type OutputSpec, writeOutput } from "./script-outputs.ts";
 import { runScriptLoad, type ScriptRunResult } from "./script-run.ts";
 import { renderSummary, type SummaryData, summaryData } from "./script-summary.ts";
-import { readSandboxView } from "../sandbox/view.ts";
 
 export interface ScriptCommandOptions {
   readonly script: string;
