@@ -5,7 +5,7 @@
 import { check, sleep } from "k6";
 import http from "k6/http";
 import { Counter, Trend } from "k6/metrics";
-import { isMasterPlaylist, parseMaster, parseMedia, pickVariant, type Variant } from "../lib/hls.ts";
+import { isMasterPlaylist, parseMaster, parseMedia, pickVariant, type Variant } from "../lib/hls/index.ts";
 
 const ttff = new Trend("hls_time_to_first_frame", true);
 const segmentTime = new Trend("hls_segment_fetch_time", true);

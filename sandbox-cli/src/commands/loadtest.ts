@@ -133,6 +133,8 @@ export function loadtestCommand(): Command {
           : {}),
         log,
       });
+      const { recordLoadRun } = await import("../pipeline/provenance.ts");
+      await recordLoadRun(loaded, result.outDir, result.engine);
       if (options.json) printJson(result);
       else process.stdout.write(`${renderLoadRun(result)}\n`);
       if (!result.passed) process.exitCode = ExitCode.checkFailed;
