@@ -1,6 +1,11 @@
 import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands/index.ts";
 import { ExitCode, isSandboxError } from "./errors.ts";
+import { stateDir } from "./paths.ts";
+import { asDiskFull, requireFreeSpace, STATE_ROOM_BYTES } from "./util/disk-space.ts";
+
+/** Commands that write into the state folder: they check it has room before they start. */
+const WRITES_STATE = new Set(["up", "loadtest", "nightly", "demo", "course install"]);
 
 export function buildProgram(): Command {
   const program = new Command("sandbox")
@@ -11,6 +16,10 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage and examples)")
     .exitOverride();
   registerCommands(program);
+  program.hook("preAction", async (_program, action) => {
+    const path = [action.parent?.parent ? action.parent.name() : "", action.name()].filter(Boolean).join(" ");
+    if (WRITES_STATE.has(path)) await requireFreeSpace(stateDir(), STATE_ROOM_BYTES);
+  });
   applyToEveryCommand(program, (command) =>
     command.exitOverride().showHelpAfterError("(run with --help for usage and examples)"),
   );
@@ -42,7 +51,8 @@ function wantsJson(argv: readonly string[]): boolean {
 const USAGE_HINT = "run the command with --help for its options and examples";
 const BUG_HINT = "this is a bug in elearning-sandbox; please report it with the command you ran";
 
-function reportError(error: unknown, json: boolean): number {
+function reportError(thrown: unknown, json: boolean): number {
+  const error = asDiskFull(thrown, stateDir()) ?? thrown;
   const printJson = (code: string, message: string, hint: string) => {
     if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, hint } }, null, 2)}\n`);
   };

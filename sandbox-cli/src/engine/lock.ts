@@ -1,9 +1,10 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { ExitCode, SandboxError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
+import { writeFileAtomic } from "../util/disk-space.ts";
 
 const ownerSchema = z.object({
   pid: z.number(),
@@ -68,9 +69,10 @@ export async function withSandboxLock<T>(
     command,
     startedAt: new Date().toISOString(),
   };
-  await writeFile(join(path, "owner.json"), JSON.stringify(owner));
   const release = () => rm(path, { recursive: true, force: true });
   try {
+    // inside the try: a full disk failing this write must not leave the lock held by nobody
+    await writeFileAtomic(join(path, "owner.json"), JSON.stringify(owner));
     return await work();
   } finally {
     await release();

@@ -1,7 +1,8 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { stateDir } from "../paths.ts";
+import { writeFileAtomic } from "../util/disk-space.ts";
 
 export const instanceRecordSchema = z.object({
   instance: z.string(),
@@ -59,9 +60,7 @@ export async function readRecord(name: string): Promise<SandboxRecord | undefine
 
 export async function writeRecord(record: SandboxRecord): Promise<void> {
   await mkdir(recordsDir(), { recursive: true });
-  const temporary = `${recordPath(record.name)}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(temporary, recordPath(record.name));
+  await writeFileAtomic(recordPath(record.name), `${JSON.stringify(record, null, 2)}\n`);
 }
 
 export async function removeRecord(name: string): Promise<void> {

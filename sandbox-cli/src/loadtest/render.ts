@@ -37,6 +37,10 @@ export function renderLoadRun(result: LoadRunResult & { outDir?: string }): stri
       `integrity: ${i.ok ? "ok" : "LOSS"} (commits ${i.commitsStored}/${i.commitsSent} stored, statements ${i.statementsStored}/${i.statementsSent})`,
     );
   }
+  for (const o of result.outages ?? [])
+    lines.push(
+      `outage: ${o.scenario} failing from ${o.startS}s, ${o.recoveredS === null ? "not recovered by the end" : `back at ${o.recoveredS}s (${o.timeToRecoverS}s to recover)`}; ${o.failedRequests} failed requests, ${o.failedIterations} failed iterations`,
+    );
   if (result.outDir) lines.push(`raw samples and result: ${result.outDir}`);
   return lines.join("\n");
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type LmsAdmin, lmsAdapter, mediaAdapter } from "../candidates/index.ts";
 import { usageError } from "../errors.ts";
@@ -13,6 +13,7 @@ import {
 } from "../sandbox/view.ts";
 import type { SandboxSpec } from "../sandbox-spec/index.ts";
 import { resolveSites } from "../sandbox-spec/resolve-sites.ts";
+import { requireFreeSpace, STATE_ROOM_BYTES, writeFileAtomic } from "../util/disk-space.ts";
 import { createLogger, type Logger } from "../util/log.ts";
 import { mergeSampleFiles } from "./merge.ts";
 import { buildLoadPlan, LEARNER_PREFIX, type PlanTargets } from "./plan.ts";
@@ -120,6 +121,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
       lms.provisionLearners(LEARNER_PREFIX, plan.learners, learnerPassword),
     );
   }
+  await requireFreeSpace(join(stateDir(), "runs"), STATE_ROOM_BYTES + samplesRoom(plan));
   await mkdir(outDir, { recursive: true });
   const sampler = startResourceSampler(sandbox?.containers ?? []);
   const set = {
@@ -182,9 +184,14 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
     resources,
     integrity,
   });
-  await writeFile(join(outDir, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFileAtomic(join(outDir, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
   return { ...result, outDir };
 }
+
+/** raw sample bytes a learner writes per second, with room to spare (a journey sends about 1 request/s). */
+const SAMPLE_BYTES_PER_LEARNER_S = 1000;
+const samplesRoom = (plan: { learners: number; rampUpS: number; durationS: number }) =>
+  plan.learners * (plan.rampUpS + plan.durationS + 30) * SAMPLE_BYTES_PER_LEARNER_S;
 
 const bucketFor = (totalS: number) => (totalS <= 120 ? 1 : totalS <= 900 ? 5 : 15);
 

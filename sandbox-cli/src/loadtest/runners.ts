@@ -4,6 +4,7 @@ import { bundleRunner } from "../../../loadtests/bundle.ts";
 import type { EngineSummary } from "../../../loadtests/lib/engine.ts";
 import { infrastructureError } from "../errors.ts";
 import { docker } from "../runtime/docker.ts";
+import { demuxDockerLogs } from "../runtime/docker-logs.ts";
 import { ensureImage } from "../runtime/images.ts";
 import { startProgram } from "../util/exec.ts";
 import type { Logger } from "../util/log.ts";
@@ -140,7 +141,7 @@ export async function runContainerRunners(
         try {
           const result = (await container.wait()) as { StatusCode?: number };
           const logs = await container.logs({ stdout: true, stderr: true, follow: false });
-          await writeFile(files(set.outDir, index + 1).log, demux(logs as unknown as Buffer));
+          await writeFile(files(set.outDir, index + 1).log, demuxDockerLogs(logs as unknown as Buffer));
           if (result.StatusCode !== 0)
             log.warn(`load runner container ${index + 1}/${set.runners} exited ${result.StatusCode}`);
         } finally {
@@ -152,16 +153,4 @@ export async function runContainerRunners(
     await Promise.all(containers.map((c) => c.remove({ force: true, v: true }).catch(() => undefined)));
   }
   return readSummaries(set, startAtMs);
-}
-
-/** Docker's multiplexed log stream (8-byte frame headers) as plain text. */
-function demux(buffer: Buffer): string {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return Buffer.concat(parts).toString("utf8");
 }

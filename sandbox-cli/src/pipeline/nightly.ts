@@ -15,6 +15,7 @@ import { stateDir } from "../paths.ts";
 import { buildReport, type PolicyResult, type WrittenReport, writeReport } from "../report/index.ts";
 import type { Bakeoff } from "../report/schema.ts";
 import { type LoadedSpec, loadSpecFile } from "../sandbox-spec/index.ts";
+import { writeFileAtomic } from "../util/disk-space.ts";
 import type { Logger } from "../util/log.ts";
 import { candidatesByKind, runBakeoff } from "./bakeoff.ts";
 import { evaluateItPolicy } from "./policy-check.ts";
@@ -145,7 +146,7 @@ async function loadTest(
   const result = await runLoad({ spec: loaded.spec, log, ...loadBase(installs) });
   const { outDir: _outDir, ...plain } = result;
   await mkdir(runDir, { recursive: true });
-  await writeFile(join(runDir, "load-result.json"), `${JSON.stringify(plain, null, 2)}\n`);
+  await writeFileAtomic(join(runDir, "load-result.json"), `${JSON.stringify(plain, null, 2)}\n`);
   return plain;
 }
 

@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { isSandboxError, SandboxError } from "../errors.ts";
+import { writeFileAtomic } from "../util/disk-space.ts";
 import type { Logger } from "../util/log.ts";
 
 const stepRecordSchema = z.object({
@@ -101,9 +102,7 @@ export class ResumableSteps {
   private async record(entry: StepRecord): Promise<void> {
     this.state.steps = [...this.state.steps.filter((s) => s.name !== entry.name), entry];
     await mkdir(dirname(this.statePath), { recursive: true });
-    const tmp = `${this.statePath}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(this.state, null, 2)}\n`);
-    await rename(tmp, this.statePath);
+    await writeFileAtomic(this.statePath, `${JSON.stringify(this.state, null, 2)}\n`);
   }
 }
 

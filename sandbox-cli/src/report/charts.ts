@@ -2,6 +2,7 @@ import * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import * as vegaLite from "vega-lite";
 import { bakeoffCharts } from "./bakeoff.ts";
+import { bystanderCharts } from "./bystander-chart.ts";
 import type { Report } from "./schema.ts";
 
 export interface Chart {
@@ -163,6 +164,7 @@ export function chartSpecs(report: Report): Chart[] {
       },
     });
   }
+  charts.push(...bystanderCharts(report.sites, base));
   const series = load?.resources.filter((r) => r.samples.length > 0 && r.role !== "load-runner") ?? [];
   if (series.length > 0) {
     // one line per container: two containers of one role (the LMS and its proxy) are not one series

@@ -4,11 +4,15 @@ import { fmtBytes, fmtInt, fmtMbps, fmtMs, fmtPct, fmtSeconds } from "./format.t
 import { glossary } from "./glossary.ts";
 import { reportCss } from "./html-style.ts";
 import { toolsLine } from "./render-md.ts";
-import type { Report, SiteRow } from "./schema.ts";
+import type { LoadSection, Report, SiteRow } from "./schema.ts";
+import { bystanderCell } from "./site-bystander.ts";
 import { wordsFor } from "./thresholds.ts";
 import {
   fitLabel,
   measuredCell,
+  NO_OUTAGE,
+  OUTAGE_COLUMNS,
+  outageCells,
   predictedCell,
   renditionLabel,
   reportTitle,
@@ -114,12 +118,13 @@ function sitesSection(report: Report): string {
 <td class="num">${esc(fmtPct(s.trainingShare))}</td><td class="num">${esc(fmtInt(s.expectedLearners))}</td>
 <td class="num">${esc(predictedCell(s))}</td>
 <td class="num">${s.measuredNMax === null ? '<span class="note">not measured</span>' : esc(measuredCell(s))}</td>
+<td>${s.bystander ? esc(bystanderCell(s.bystander, s.expectedLearners)) : '<span class="note">not measured</span>'}</td>
 <td>${fitPill(s)}</td></tr>`,
   );
   return `<h2>Sites: learners at once</h2>
-<table data-testid="sites"><thead><tr><th>Site</th><th>Link (down / up)</th><th class="num">Training share</th><th class="num">Expected</th><th class="num">Predicted</th><th class="num">Measured</th><th>Verdict</th></tr></thead>
+<table data-testid="sites"><thead><tr><th>Site</th><th>Link (down / up)</th><th class="num">Training share</th><th class="num">Expected</th><th class="num">Predicted</th><th class="num">Measured</th><th>Other applications</th><th>Verdict</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
-<p class="note">Predicted: the capacity model at the top video quality. Measured: a load test over the site's shaped link with every viewer held at the quality named, beside the model's figure for that quality.</p>`;
+<p class="note">Predicted: the capacity model at the top video quality. Measured: a load test over the site's shaped link with every viewer held at the quality named, beside the model's figure for that quality. Other applications: a business application (short requests and an interactive flow) sharing that link, its p95 alone and with the learners, and the most learners at once before it was harmed.</p>`;
 }
 
 function figure(c: Chart & { svg: string }): string {
@@ -223,7 +228,20 @@ function loadSection(report: Report): string {
 <dt>Video start (p95)</dt><dd>${esc(na(s.timeToFirstFrameP95S, fmtSeconds))}</dd>
 <dt>Peak throughput</dt><dd>${esc(na(s.peakThroughputMbps, fmtMbps))}</dd>
 <dt>Learner data</dt><dd>${esc(integrity)}</dd>
-</dl>`;
+</dl>${outagesTable(load.outages)}`;
+}
+
+function outagesTable(outages: LoadSection["outages"]): string {
+  if (!outages) return "";
+  if (!outages.length) return `<h3>Outages during the load test</h3><p class="note">${esc(NO_OUTAGE)}</p>`;
+  const head = OUTAGE_COLUMNS.map((c) => `<th>${esc(c)}</th>`).join("");
+  const rows = outages.map(
+    (o) =>
+      `<tr>${outageCells(o)
+        .map((c) => `<td>${esc(c)}</td>`)
+        .join("")}</tr>`,
+  );
+  return `<h3>Outages during the load test</h3><table data-testid="outages"><thead><tr>${head}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 function provenanceSection(report: Report): string {

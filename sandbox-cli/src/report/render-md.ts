@@ -2,10 +2,14 @@ import { bakeoffColumns, bakeoffOf, bakeoffSummary } from "./bakeoff.ts";
 import { fmtBytes, fmtInt, fmtMbps, fmtMs, fmtPct, fmtSeconds } from "./format.ts";
 import { glossary } from "./glossary.ts";
 import type { Report } from "./schema.ts";
+import { bystanderCell } from "./site-bystander.ts";
 import { wordsFor } from "./thresholds.ts";
 import {
   fitLabel,
   measuredCell,
+  NO_OUTAGE,
+  OUTAGE_COLUMNS,
+  outageCells,
   predictedCell,
   renditionLabel,
   reportTitle,
@@ -51,7 +55,16 @@ export function renderMarkdown(report: Report): string {
   out.push(
     report.sites.length
       ? table(
-          ["Site", "Link (down/up, RTT)", "Training share", "Expected", "Predicted", "Measured", "Verdict"],
+          [
+            "Site",
+            "Link (down/up, RTT)",
+            "Training share",
+            "Expected",
+            "Predicted",
+            "Measured",
+            "Other applications",
+            "Verdict",
+          ],
           report.sites.map((s) => [
             s.site,
             `${fmtMbps(s.downlinkMbps)} / ${fmtMbps(s.uplinkMbps)}, ${fmtMs(s.rttMs)}`,
@@ -59,6 +72,7 @@ export function renderMarkdown(report: Report): string {
             fmtInt(s.expectedLearners),
             predictedCell(s),
             measuredCell(s),
+            bystanderCell(s.bystander, s.expectedLearners),
             fitLabel(s),
           ]),
         )
@@ -187,6 +201,11 @@ export function renderMarkdown(report: Report): string {
         ],
       ),
     );
+    const outages = report.load.outages;
+    if (outages) {
+      out.push("### Outages during the load test", "");
+      out.push(outages.length ? table(OUTAGE_COLUMNS, outages.map(outageCells)) : `${NO_OUTAGE}\n`);
+    }
   }
 
   const p = report.provenance;

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { outageWindowSchema } from "../loadtest/result-schema.ts";
 import { policyResultSchema, provenanceSchema } from "./input.ts";
+import { capacityBounds, siteBystanderSchema } from "./site-bystander.ts";
 
 /**
  * report.json, the one source every rendering (html, md, junit) and `report diff` reads.
@@ -67,6 +69,10 @@ export const siteRowSchema = z.object({
   /** the rendition capacity is for (the top one when it fits, else the one the fit was judged on). */
   capacityRendition: z.string().nullable().optional(),
   measuredThroughputMbps: z.number().nullable(),
+  /** what set capacity: playback through the link, or harm to the other applications on it (bystander). */
+  capacityBound: z.enum(capacityBounds).optional(),
+  /** the business application that shared the measured link (null when no probe ran). */
+  bystander: siteBystanderSchema.nullable().optional(),
   fit: z.enum(siteFits),
   /** the highest rendition that lets every expected learner in, when the top one does not. */
   fittingRendition: z.string().nullable(),
@@ -175,6 +181,8 @@ export const loadSectionSchema = z.object({
       ok: z.boolean(),
     })
     .nullable(),
+  /** stretches in which learners' requests kept failing (absent when the load result predates them). */
+  outages: z.array(outageWindowSchema).optional(),
   resources: z.array(resourceSeriesSchema),
 });
 export type LoadSection = z.infer<typeof loadSectionSchema>;

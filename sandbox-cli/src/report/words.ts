@@ -1,4 +1,5 @@
-import { fmtInt } from "./format.ts";
+import type { OutageWindow } from "../loadtest/result-schema.ts";
+import { fmtInt, fmtSeconds } from "./format.ts";
 import type { CourseSection, Report, SiteRow } from "./schema.ts";
 
 /** Phrases shared by the html and markdown renderings. */
@@ -6,6 +7,11 @@ export const reportTitle = (report: Report) =>
   `Promotion report: ${report.course?.title ?? report.sandbox.name}`;
 
 export function fitLabel(site: SiteRow): string {
+  const label = fitWords(site);
+  return site.capacityBound === "harm" ? `${label}, bound by harm to other applications` : label;
+}
+
+function fitWords(site: SiteRow): string {
   switch (site.fit) {
     case "fits":
       return "fits";
@@ -58,3 +64,30 @@ export function verdictFor(candidates: { lms: string | null; media: string | nul
   const names = [candidates.lms, candidates.media].filter((n): n is string => n !== null);
   return names.length ? names.join(" with ") : "no candidate";
 }
+const outageSubjects: Record<string, string> = {
+  "learner-journey": "LMS (learner journeys)",
+  "hls-viewer": "media server (video viewers)",
+};
+
+export const OUTAGE_COLUMNS = [
+  "What failed",
+  "From",
+  "Back at",
+  "Time to recover",
+  "Failed requests",
+  "Failed learner iterations",
+];
+
+/** One outage window as table cells, in the order of OUTAGE_COLUMNS (times since the run started). */
+export function outageCells(o: OutageWindow): string[] {
+  return [
+    outageSubjects[o.scenario] ?? o.scenario,
+    fmtSeconds(o.startS),
+    o.recoveredS === null ? "not recovered by the end of the run" : fmtSeconds(o.recoveredS),
+    o.timeToRecoverS === null ? "did not recover" : fmtSeconds(o.timeToRecoverS),
+    fmtInt(o.failedRequests),
+    fmtInt(o.failedIterations),
+  ];
+}
+
+export const NO_OUTAGE = "No outage: the learners' requests never kept failing.";

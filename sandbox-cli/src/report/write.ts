@@ -1,6 +1,7 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { usageError } from "../errors.ts";
+import { writeFileAtomic } from "../util/disk-space.ts";
 import { canonicalJson, sha256Hex } from "./canonical.ts";
 import { renderHtml } from "./render-html.ts";
 import { renderJunit } from "./render-junit.ts";
@@ -48,8 +49,6 @@ export async function writeReport(report: Report, outDir: string): Promise<Writt
 
 // A reader (CI, a browser) never sees half a file: write beside it, then rename over it.
 async function writeAtomically(path: string, content: string): Promise<string> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, content, "utf8");
-  await rename(temporary, path);
+  await writeFileAtomic(path, content);
   return path;
 }
