@@ -8,9 +8,8 @@ import { type LoadRunResult, loadRunResultSchema } from "../../sandbox-cli/src/l
 import { projectRoot } from "../../sandbox-cli/src/paths.ts";
 import { buildReport, renderMarkdown } from "../../sandbox-cli/src/report/index.ts";
 import { docker } from "../../sandbox-cli/src/runtime/docker.ts";
-import { jsonRequest } from "../../sandbox-cli/src/util/http-json.ts";
 import { runCli } from "../helpers/cli.ts";
-import { zipFixture } from "../helpers/course-fixtures.ts";
+import { upWithGolfCourse } from "../helpers/lms-sandbox.ts";
 import { uniqueName } from "../integration/docker-target/helpers.ts";
 import { fixtureInput } from "../unit/report/fixture.ts";
 
@@ -38,33 +37,7 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   );
-  const up = await runCli(["up", "--spec", spec, "--json"], { env: env(), timeoutMs: 500_000 });
-  if (up.exitCode !== 0) throw new Error(`sandbox up failed: ${up.stderr}`);
-  const lmsUrl = (
-    JSON.parse(up.stdout).status as { candidates: { kind: string; url: string }[] }
-  ).candidates.find((c) => c.kind === "lms")?.url as string;
-  const lmsEnv = (
-    await docker()
-      .getContainer(await containerOf("reference-lms"))
-      .inspect()
-  ).Config.Env;
-  const value = (key: string) => lmsEnv.find((e) => e.startsWith(`${key}=`))?.slice(key.length + 1);
-  const login = await jsonRequest(
-    "POST",
-    new URL("/api/login", lmsUrl),
-    { username: value("ADMIN_USER"), password: value("ADMIN_PASSWORD") },
-    undefined,
-  );
-  const cookie = login.cookies.map((c) => c.split(";")[0]).join("; ");
-  const installed = await jsonRequest(
-    "POST",
-    new URL("/api/courses?id=golf", lmsUrl),
-    await zipFixture("scorm12-basic"),
-    cookie,
-    "application/zip",
-  );
-  if (installed.status !== 201)
-    throw new Error(`course upload failed: ${installed.status} ${installed.body}`);
+  await upWithGolfCourse(name, spec, env(), 500_000);
 }, 600_000);
 
 afterAll(async () => {
