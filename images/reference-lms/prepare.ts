@@ -1,11 +1,32 @@
 import { realpathSync } from "node:fs";
-import { cp, mkdir, rm } from "node:fs/promises";
+import { cp, mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = join(here, "..", "..");
+
+/** Packages that load their own files with computed require() paths: shipped as they are, beside the bundle. */
+const UNBUNDLED = ["xapi-validation"];
+
+/** Copies packages and their dependencies (npm's flat node_modules) into `target`. */
+async function copyPackages(
+  names: readonly string[],
+  target: string,
+  seen = new Set<string>(),
+): Promise<void> {
+  for (const name of names) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const source = join(projectRoot, "node_modules", name);
+    await cp(source, join(target, name), { recursive: true });
+    const manifest = JSON.parse(await readFile(join(source, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+    };
+    await copyPackages(Object.keys(manifest.dependencies ?? {}), target, seen);
+  }
+}
 
 /**
  * Bundles the server (and the course intake module it imports) into one ESM file, puts the browser
@@ -24,13 +45,14 @@ export async function prepare(contextDir: string): Promise<void> {
     target: "node20",
     format: "esm",
     sourcemap: true,
-    external: ["pg-native"],
+    external: ["pg-native", ...UNBUNDLED],
     // CommonJS dependencies call require() on Node built-ins; give the ESM bundle one.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
     logLevel: "warning",
   });
+  await copyPackages(UNBUNDLED, join(dist, "node_modules"));
   await cp(join(here, "public"), join(dist, "public"), { recursive: true });
   const scormAgain = join(projectRoot, "node_modules", "scorm-again", "dist");
   for (const file of ["scorm12.min.js", "scorm2004.min.js"])

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import type { ScriptScenario } from "../script/options.ts";
 import { parseSegment } from "./schedule.ts";
 
 /** What one runner process is told to do: the whole plan plus its own execution segment. */
@@ -61,10 +62,25 @@ export const runnerConfigSchema = z.strictObject({
     .number()
     .positive()
     .max(24 * 3600),
-  scenarios: z.strictObject({
-    "hls-viewer": hlsViewerConfigSchema.optional(),
-    "learner-journey": learnerJourneyConfigSchema.optional(),
-  }),
+  scenarios: z
+    .strictObject({
+      "hls-viewer": hlsViewerConfigSchema.optional(),
+      "learner-journey": learnerJourneyConfigSchema.optional(),
+    })
+    .default({}),
+  /** a user's k6-style script, compiled by the CLI (loadtests/script), instead of the built-in scenarios. */
+  script: z
+    .strictObject({
+      body: z.string().min(1),
+      env: z.record(z.string(), z.string()).default({}),
+      scenarios: z.array(z.custom<ScriptScenario>((v) => typeof v === "object" && v !== null)).min(1),
+      maxRedirects: z.number().int().min(0).default(10),
+      tags: z.record(z.string(), z.string()).default({}),
+      hasSetup: z.boolean().default(false),
+      hasTeardown: z.boolean().default(false),
+      setupTimeoutS: z.number().positive().default(60),
+    })
+    .optional(),
 });
 export type RunnerConfig = z.output<typeof runnerConfigSchema>;
 export type RunnerConfigInput = z.input<typeof runnerConfigSchema>;
@@ -109,7 +125,11 @@ export function parseRunnerConfig(raw: unknown): RunnerConfig {
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
-  if (!parsed.data.scenarios["hls-viewer"] && !parsed.data.scenarios["learner-journey"]) {
+  if (
+    !parsed.data.script &&
+    !parsed.data.scenarios["hls-viewer"] &&
+    !parsed.data.scenarios["learner-journey"]
+  ) {
     throw new ConfigError(
       "bad load configuration: scenarios names none; give hls-viewer and/or learner-journey",
     );

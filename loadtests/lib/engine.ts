@@ -85,6 +85,10 @@ export interface EngineOptions {
   /** the hosts every VU may reach (the network interlock). */
   readonly allow: HostAllowList;
   readonly onError?: (scenario: string, vu: number, error: unknown) => void;
+  /** runs before every scenario (a script's setup); resolves to the run-clock ms the scenarios start at. */
+  readonly setup?: (shared: RunShared) => Promise<number>;
+  /** runs after every scenario (a script's teardown). */
+  readonly teardown?: (shared: RunShared) => Promise<void>;
   /** a hard wall: aborts every VU at once (whatever the plan says) when it fires. */
   readonly wall?: AbortSignal;
 }
@@ -134,14 +138,16 @@ export async function runEngine(options: EngineOptions): Promise<EngineSummary> 
     learnersGauge.add(state.learners, {});
   };
   const gaugeTimer = setInterval(sampleGauges, 1000);
-  const shared: RunShared = { ...options, registry, clock, state };
+  const prepared: RunShared = { ...options, registry, clock, state, originMs: 0 };
+  sampleGauges();
+  const shared = { ...prepared, originMs: options.setup ? await options.setup(prepared) : 0 };
   let vus = 0;
   const tasks = options.scenarios.map((scenario) => {
     vus += segmentVus(options.segment, maxVusOf(scenario.executor)).length;
     return runScenario(scenario, shared);
   });
-  sampleGauges();
   await Promise.all(tasks);
+  if (options.teardown) await options.teardown(shared);
   ballast.length = 0;
   clearInterval(gaugeTimer);
   sampleGauges();
@@ -170,4 +176,6 @@ export interface RunShared extends EngineOptions {
   readonly registry: MetricRegistry;
   readonly clock: () => number;
   readonly state: { active: number; learners: number };
+  /** run-clock ms at which scenarios start (after a script's setup). */
+  readonly originMs: number;
 }

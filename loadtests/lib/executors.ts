@@ -44,7 +44,8 @@ export function runScenario(scenario: Scenario, shared: RunShared): Promise<void
   }
 }
 
-const offsetMs = (scenario: Scenario) => (scenario.startTimeS ?? 0) * 1000;
+const offsetMs = (scenario: Scenario, shared: RunShared) =>
+  shared.originMs + (scenario.startTimeS ?? 0) * 1000;
 
 async function rampingVu(
   scenario: Scenario,
@@ -54,9 +55,9 @@ async function rampingVu(
 ): Promise<void> {
   const planEndS = totalDurationS(e.stages);
   for (const interval of vuIntervals(e.stages, vu, e.startVus)) {
-    if (!(await waitUntil(shared, offsetMs(scenario) + interval.startS * 1000))) return;
+    if (!(await waitUntil(shared, offsetMs(scenario, shared) + interval.startS * 1000))) return;
     const graceS = interval.stopS >= planEndS ? scenario.gracefulStopS : e.gracefulRampDownS;
-    const stopAtMs = offsetMs(scenario) + interval.stopS * 1000;
+    const stopAtMs = offsetMs(scenario, shared) + interval.stopS * 1000;
     const handle = openVu(scenario, vu, shared, stopAtMs, stopAtMs + graceS * 1000);
     try {
       while (!handle.ctx.stopping()) {
@@ -76,8 +77,8 @@ async function iterationsScenario(
   e: Extract<Executor, { type: "per-vu-iterations" | "shared-iterations" }>,
   shared: RunShared,
 ): Promise<void> {
-  if (!(await waitUntil(shared, offsetMs(scenario)))) return;
-  const stopAtMs = offsetMs(scenario) + e.maxDurationS * 1000;
+  if (!(await waitUntil(shared, offsetMs(scenario, shared)))) return;
+  const stopAtMs = offsetMs(scenario, shared) + e.maxDurationS * 1000;
   const pool = { left: sharedIterationsOf(shared.segment, e.vus, e.iterations) };
   const more = (done: number) => (e.type === "per-vu-iterations" ? done < e.iterations : pool.left-- > 0);
   await Promise.all(
@@ -99,7 +100,7 @@ async function arrivalScenario(
   e: Extract<Executor, { type: "arrival-rate" }>,
   shared: RunShared,
 ): Promise<void> {
-  const start = offsetMs(scenario);
+  const start = offsetMs(scenario, shared);
   const stopAtMs = start + totalDurationS(e.stages) * 1000;
   const killAtMs = stopAtMs + scenario.gracefulStopS * 1000;
   const times = arrivalTimes(e);

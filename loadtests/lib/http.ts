@@ -15,6 +15,8 @@ export interface HttpRequest {
   /** keep the body (playlists, JSON); segments are only counted. */
   readonly keepBody?: boolean;
   readonly timeoutMs?: number;
+  /** tags of this request besides the client's (a script's group and user tags): an interned, frozen object. */
+  readonly tags?: Tags;
   /** statuses counted as success for http_req_failed (default 200-399). */
   readonly expectedStatus?: (status: number) => boolean;
 }
@@ -106,6 +108,7 @@ export class HttpClient {
   private readonly metrics: HttpMetrics;
   /** tag sets by name/method/status, reused: a fresh object per request is garbage the runner pays for. */
   private readonly tagCache = new Map<string, Map<string, Map<number, Tags>>>();
+  private readonly extraTagCache = new WeakMap<Tags, Map<string, Map<string, Map<number, Tags>>>>();
   /** requests in flight, aborted together when the VU's lifetime ends (one listener, not one per request). */
   private readonly inflight = new Set<InFlight>();
 
@@ -156,12 +159,17 @@ export class HttpClient {
     }
   }
 
-  private tags(name: string, method: string, status: number, ok: boolean): Tags {
+  private tags(name: string, method: string, status: number, ok: boolean, extra?: Tags): Tags {
     // nested maps on the (interned) name and method and a numeric key: no key string built per request
-    let byMethod = this.tagCache.get(name);
+    let cache = this.tagCache;
+    if (extra) {
+      cache = this.extraTagCache.get(extra) ?? new Map();
+      this.extraTagCache.set(extra, cache);
+    }
+    let byMethod = cache.get(name);
     if (!byMethod) {
       byMethod = new Map();
-      this.tagCache.set(name, byMethod);
+      cache.set(name, byMethod);
     }
     let byStatus = byMethod.get(method);
     if (!byStatus) {
@@ -173,6 +181,7 @@ export class HttpClient {
     if (!tags) {
       tags = Object.freeze({
         ...this.baseTags,
+        ...extra,
         name,
         method,
         status: String(status),
@@ -192,7 +201,7 @@ export class HttpClient {
   async request(req: HttpRequest): Promise<HttpResponse> {
     const response = await this.send(req);
     const ok = (req.expectedStatus ?? defaultExpected)(response.status);
-    const tags = this.tags(req.name, req.method ?? "GET", response.status, ok);
+    const tags = this.tags(req.name, req.method ?? "GET", response.status, ok, req.tags);
     this.metrics.reqs.add(1, tags);
     this.metrics.duration.add(response.durationMs, tags);
     this.metrics.waiting.add(response.waitingMs, tags);
@@ -267,7 +276,7 @@ export class HttpClient {
             start = performance.now();
             this.metrics.connecting.add(
               start - connectStart,
-              this.tags(req.name, req.method ?? "GET", 0, true),
+              this.tags(req.name, req.method ?? "GET", 0, true, req.tags),
             );
           });
         }
@@ -282,7 +291,8 @@ export class HttpClient {
       request.on("error", (error) => finish(0, "", undefined, error.message));
       this.inflight.add(entry);
       request.end(body);
-      if (body) this.metrics.sent.add(body.length, this.tags(req.name, req.method ?? "GET", 0, true));
+      if (body)
+        this.metrics.sent.add(body.length, this.tags(req.name, req.method ?? "GET", 0, true, req.tags));
     });
   }
 }

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { hlsViewerScenario } from "../scenarios/hls-viewer/viewer.ts";
 import { learnerJourneyScenario } from "../scenarios/learner-journey/journey.ts";
+import { coordinationDirOf, scriptParts } from "../script/run-script.ts";
 import type { RunnerConfig } from "./config.ts";
 import { ENGINE, type EngineSummary, runEngine, type Scenario } from "./engine.ts";
 import { HostAllowList } from "./interlock.ts";
@@ -49,7 +50,10 @@ export async function runFromConfig(
     startAtMs,
     engine: { ...ENGINE },
   });
-  const scenarios = scenariosOf(config);
+  const script = config.script
+    ? scriptParts(config.script, { runId: config.runId, dir: coordinationDirOf(config.samplesPath), segment })
+    : undefined;
+  const scenarios = script ? script.scenarios : scenariosOf(config);
   const wall = AbortSignal.timeout(Math.max(0, startAtMs - Date.now()) + config.maxRunS * 1000);
   // every VU listens on the wall: thousands of listeners are expected, not a leak
   setMaxListeners(0, wall);
@@ -60,6 +64,7 @@ export async function runFromConfig(
     scenarios,
     sink,
     allow: allowListOf(config),
+    ...(script ? { setup: script.setup, teardown: script.teardown } : {}),
     wall,
     ...(onError ? { onError } : {}),
   });

@@ -15,6 +15,13 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, "elearning-sandbox");
 }
 
+/** Settings kept apart from the state (the stack passphrase): SANDBOX_CONFIG_DIR, else XDG config. */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SANDBOX_CONFIG_DIR) return resolve(env.SANDBOX_CONFIG_DIR);
+  const base = env.XDG_CONFIG_HOME || join(homedir(), ".config");
+  return join(base, "elearning-sandbox");
+}
+
 /** Build caches shared by every checkout on the machine (tool builds): SANDBOX_CACHE_DIR, else XDG cache. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SANDBOX_CACHE_DIR) return resolve(env.SANDBOX_CACHE_DIR);

@@ -15,7 +15,6 @@ export const catalogEntries: readonly CatalogEntryInput[] = [
       "The project's own small SCORM 1.2/2004, xAPI and cmi5 LMS (images/reference-lms) on PostgreSQL: the yardstick other LMSs are compared with.",
     image: {
       docker: { recipe: { name: "sandbox/reference-lms", folder: "reference-lms" } },
-      kubernetes: "registry.sandbox.internal/elearning-sandbox/reference-lms:latest",
     },
     ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
     env: {
@@ -51,7 +50,6 @@ export const catalogEntries: readonly CatalogEntryInput[] = [
       "nginx from Debian serving HLS (m3u8 + ts) with CORS, correct MIME types and range requests, from a content volume the course video is published into.",
     image: {
       docker: { recipe: { name: "sandbox/media-nginx", folder: "media-nginx" } },
-      kubernetes: "registry.sandbox.internal/elearning-sandbox/media-nginx:latest",
     },
     ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
     health: { kind: "http", path: "/healthz", port: 8080 },
@@ -100,7 +98,6 @@ export const catalogEntries: readonly CatalogEntryInput[] = [
     description: "PostgreSQL 15 from Debian (images/postgres), the database behind the LMS candidates.",
     image: {
       docker: { recipe: { name: "sandbox/postgres", folder: "postgres" } },
-      kubernetes: "registry.sandbox.internal/elearning-sandbox/postgres:latest",
     },
     ports: [{ name: "postgres", port: 5432, protocol: "tcp", expose: false }],
     env: { POSTGRES_USER: "postgres", POSTGRES_DB: "postgres" },

@@ -11,15 +11,20 @@ export const catalogLabel = z
 /**
  * Where a candidate's image comes from on each target. Docker builds `images/<folder>` locally
  * (no registry is reachable) or uses an image reference that must already be in the local Engine;
- * Kubernetes pulls a registry reference.
+ * Kubernetes pulls the recipe's image from the spec's registry, or the `kubernetes` reference.
  */
-export const imageSchema = z.strictObject({
-  docker: z.union([
-    z.strictObject({ recipe: z.strictObject({ name: z.string().min(1), folder: z.string().min(1) }) }),
-    z.strictObject({ reference: z.string().min(1) }),
-  ]),
-  kubernetes: z.string().min(1),
-});
+export const imageSchema = z
+  .strictObject({
+    docker: z.union([
+      z.strictObject({ recipe: z.strictObject({ name: z.string().min(1), folder: z.string().min(1) }) }),
+      z.strictObject({ reference: z.string().min(1) }),
+    ]),
+    /** only for images without a recipe: a recipe is pushed to the spec's `target.registry`. */
+    kubernetes: z.string().min(1).optional(),
+  })
+  .refine((image) => "recipe" in image.docker || image.kubernetes !== undefined, {
+    message: "an image without a recipe needs a kubernetes reference",
+  });
 
 export const portSchema = z.strictObject({
   name: catalogLabel,

@@ -1,7 +1,7 @@
 import { DockerSandbox } from "./components.ts";
 import type { DockerSandboxInput } from "./plan.ts";
 
-/** The docker target's Pulumi program for one sandbox; the engine runs it inline, stacks/index.ts from the CLI. */
+/** The docker target's Pulumi program for one sandbox; the engine runs it inline (Automation API). */
 export function dockerSandboxProgram(input: DockerSandboxInput) {
   return async () => {
     const sandbox = new DockerSandbox(input.name, { input });

@@ -8,6 +8,7 @@ import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { ISecret } from "kubernetes-models/v1/Secret";
 import type { IService } from "kubernetes-models/v1/Service";
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { kubernetesImage } from "../catalog/images.ts";
 import type { PlannedCandidate, PlannedInstance } from "../catalog/plan.ts";
 import type { CatalogHealth } from "../catalog/schema.ts";
 import { containerEnv } from "./candidate-env.ts";
@@ -18,6 +19,8 @@ export interface CandidateSettings {
   readonly identity: SandboxIdentity;
   readonly namespace: string;
   readonly ingressDomain: string;
+  /** HOST[:PORT][/PREFIX] the project's images are pulled from. */
+  readonly registry: string;
   readonly ingressClassName: string | undefined;
   readonly storageClassName: string | undefined;
   readonly volumeSize: string;
@@ -78,7 +81,7 @@ function container(
   const command = instance.command ? [...instance.command] : undefined;
   return {
     name,
-    image: instance.image.kubernetes,
+    image: kubernetesImage(instance.image, s.registry),
     ...(command ? (commandOverridesEntrypoint ? { command } : { args: command }) : {}),
     ports: instance.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
     env: containerEnv(instance, group.candidate, {

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_IMAGE_REGISTRY } from "../catalog/images.ts";
 import type { PlannedCandidate } from "../catalog/plan.ts";
 import { placeholdersIn } from "../catalog/template.ts";
 import {
@@ -25,6 +26,8 @@ export interface CandidateArgs {
   readonly secretValues: Readonly<Record<string, pulumi.Input<string>>>;
   /** default "sandbox.local": hosts are <candidate>.<sandbox>.<ingressDomain>. */
   readonly ingressDomain?: string;
+  /** default DEFAULT_IMAGE_REGISTRY: where the project's images are pulled from. */
+  readonly registry?: string;
   /** default: the cluster's default IngressClass. */
   readonly ingressClassName?: string;
   /** default: the cluster's default StorageClass. */
@@ -43,6 +46,7 @@ export function candidateSettings(args: CandidateArgs): CandidateSettings {
     identity: args.identity,
     namespace: args.namespace,
     ingressDomain: args.ingressDomain ?? "sandbox.local",
+    registry: args.registry ?? DEFAULT_IMAGE_REGISTRY,
     ingressClassName: args.ingressClassName,
     storageClassName: args.storageClassName,
     volumeSize: args.volumeSize ?? "5Gi",

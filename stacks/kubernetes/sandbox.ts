@@ -94,6 +94,7 @@ export function planKubernetesSandbox(args: KubernetesSandboxArgs): {
       ]),
     ),
     ingressDomain: target.ingressDomain,
+    registry: target.registry,
     ...(target.ingressClassName ? { ingressClassName: target.ingressClassName } : {}),
     ...(target.storageClassName ? { storageClassName: target.storageClassName } : {}),
     ...provider,

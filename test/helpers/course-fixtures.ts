@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { describe } from "vitest";
 import { projectRoot } from "../../sandbox-cli/src/paths.ts";
+import { listFiles } from "../../sandbox-cli/src/util/files.ts";
 import { buildZip } from "../unit/course/zips.ts";
 
 /** The hand-written packages of test/fixtures/courses (see its README.md). */
@@ -11,14 +12,10 @@ export const handWrittenCourses = join(projectRoot, "test", "fixtures", "courses
 /** Zips a hand-written package folder (its contents at the zip root), in memory. */
 export async function zipFixture(name: string): Promise<Buffer> {
   const root = join(handWrittenCourses, name);
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-  const items = await Promise.all(
-    files
-      .sort()
-      .map(async (file) => ({ name: relative(root, file).split(sep).join("/"), data: await readFile(file) })),
+  const files = await listFiles(root);
+  return buildZip(
+    await Promise.all(files.map(async (file) => ({ name: file, data: await readFile(join(root, file)) }))),
   );
-  return buildZip(items);
 }
 
 /** Writes `zipFixture(name)` to `dir/<name>.zip` and returns its path. */

@@ -1,6 +1,8 @@
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { type RunningControlPlane, startControlPlane } from "../../sandbox-cli/src/k8s-tier/control-plane.ts";
-import { ensureTierToolchain } from "../../sandbox-cli/src/k8s-tier/toolchain.ts";
+import { clusterDown, clusterStatus, clusterUp } from "../../sandbox-cli/src/k8s-tier/cluster.ts";
+import { nodePaths } from "../../sandbox-cli/src/k8s-tier/cluster-layout.ts";
+import { kubernetesProviderPluginStatus } from "../../sandbox-cli/src/k8s-tier/provider-plugin.ts";
 import { createLogger } from "../../sandbox-cli/src/util/log.ts";
 
 export interface K8sTierContext {
@@ -11,8 +13,10 @@ export interface K8sTierContext {
   readonly adminCert: string;
   readonly adminKey: string;
   readonly controllerManager: boolean;
-  /** the kwok node's name when kube-scheduler and kwok run; empty otherwise. */
-  readonly kwokNode: string;
+  /** the real node's name (kubelet + containerd). */
+  readonly node: string;
+  /** HOST:PORT of the registry the node pulls from. */
+  readonly registry: string;
   readonly providerInstalled: boolean;
   readonly providerReason: string;
 }
@@ -23,26 +27,31 @@ declare module "vitest" {
   }
 }
 
-let plane: RunningControlPlane | undefined;
-
-/** One control plane for the whole tier: starting kube-apiserver costs tens of seconds on two cores. */
+/**
+ * The local one-node cluster for the whole tier (`npm run k8s:cluster -- up`): reused when it already
+ * runs, else started here and taken down afterwards.
+ */
 export default async function setup(project: TestProject) {
   const log = createLogger();
-  const toolchain = await ensureTierToolchain(log);
-  plane = await startControlPlane(toolchain.binaries, log);
+  const wasRunning = (await clusterStatus()).running;
+  const cluster = await clusterUp(log);
+  const provider = await kubernetesProviderPluginStatus(log);
+  if (!provider.installed) log.warn(`Pulumi-driven k8s tests will be skipped: ${provider.reason}`);
+  const pki = nodePaths("").pki;
   project.provide("k8sTier", {
-    server: plane.server,
-    kubeconfig: plane.kubeconfig,
-    context: plane.context,
-    caCert: plane.pki.caCert,
-    adminCert: plane.pki.adminCert,
-    adminKey: plane.pki.adminKey,
-    controllerManager: plane.controllerManager,
-    kwokNode: plane.kwokNode ?? "",
-    providerInstalled: toolchain.provider.installed,
-    providerReason: toolchain.provider.reason ?? "",
+    server: cluster.server ?? "",
+    kubeconfig: cluster.kubeconfig ?? "",
+    context: cluster.context ?? "",
+    caCert: join(pki, "ca.crt"),
+    adminCert: join(pki, "admin.crt"),
+    adminKey: join(pki, "admin.key"),
+    controllerManager: true,
+    node: cluster.node ?? "",
+    registry: cluster.registry ?? "",
+    providerInstalled: provider.installed,
+    providerReason: provider.reason ?? "",
   });
   return async () => {
-    await plane?.stop();
+    if (!wasRunning) await clusterDown(log);
   };
 }

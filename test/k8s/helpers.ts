@@ -1,7 +1,11 @@
+import { chown, mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { inject } from "vitest";
+import { nodePaths } from "../../sandbox-cli/src/k8s-tier/cluster-layout.ts";
 import { KubeClient } from "../../sandbox-cli/src/k8s-tier/kube-client.ts";
 import { parseSpecText } from "../../sandbox-cli/src/sandbox-spec/load-spec.ts";
 import type { SandboxSpec } from "../../sandbox-cli/src/sandbox-spec/schema.ts";
+import { SANDBOX_UID } from "../../stacks/kubernetes/pod-security.ts";
 
 export function tierClient(): KubeClient {
   const tier = inject("k8sTier");
@@ -26,6 +30,7 @@ export function tierSpec(name: string, candidates = ["reference-lms", "media-ngi
     `  kubeconfig: ${tier.kubeconfig}`,
     `  context: ${tier.context}`,
     "  ingressDomain: sandbox.example.internal",
+    `  registry: ${tier.registry}/elearning-sandbox`,
     "candidates:",
     ...candidates.map((c) => `  - catalog: ${c}`),
   ].join("\n");
@@ -46,10 +51,14 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, ms: number
 }
 
 /**
- * No storage provisioner exists here: a pool of volumes that nothing ever mounts (kwok runs no
- * containers) lets the PV controller bind the stack's claims, as a cluster's storage class would.
+ * No storage provisioner runs on the local node: a pool of hostPath volumes (folders under the
+ * cluster's own, owned by the sandbox UID) lets the PV controller bind the stack's claims, as a
+ * cluster's storage class would. Returns the PersistentVolume; the folder is made here.
  */
-export function persistentVolume(name: string, poolLabel: string) {
+export async function persistentVolume(name: string, poolLabel: string) {
+  const path = join(nodePaths("").dir, "volumes", name);
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  await chown(path, SANDBOX_UID, SANDBOX_UID);
   return {
     apiVersion: "v1",
     kind: "PersistentVolume",
@@ -57,15 +66,20 @@ export function persistentVolume(name: string, poolLabel: string) {
     spec: {
       capacity: { storage: "200Gi" },
       accessModes: ["ReadWriteOnce"],
-      persistentVolumeReclaimPolicy: "Delete",
-      nfs: { server: "127.0.0.1", path: `/unused/${name}` },
+      persistentVolumeReclaimPolicy: "Retain",
+      hostPath: { path, type: "Directory" },
     },
   };
 }
 
+/** Removes a volume of the pool and its folder. */
+export async function removePersistentVolume(client: KubeClient, name: string) {
+  await client.request("DELETE", `/api/v1/persistentvolumes/${name}`);
+  await rm(join(nodePaths("").dir, "volumes", name), { recursive: true, force: true });
+}
+
 /**
- * The tier has no ingress controller, and Pulumi waits until an Ingress has an address. Like kwok for
- * the kubelet, this plays the controller's one visible part: every Ingress of `namespace` gets the
+ * The tier has no ingress controller, and Pulumi waits until an Ingress has an address. This plays the controller's one visible part: every Ingress of `namespace` gets the
  * loopback address in its status. Returns the function that stops it.
  */
 export function emulateIngressController(client: KubeClient, namespace: string): () => void {

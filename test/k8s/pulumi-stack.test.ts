@@ -13,6 +13,7 @@ import { runCli } from "../helpers/cli.ts";
 import {
   emulateIngressController,
   persistentVolume,
+  removePersistentVolume,
   tierClient,
   tierSpec,
   uniqueName,
@@ -27,7 +28,7 @@ const client = tierClient();
  * (built by the global setup from Go modules); when it could not be built these tests are skipped
  * and the reason is printed.
  */
-describe.skipIf(!tier.providerInstalled || !tier.kwokNode)("sandbox up --target kubernetes", () => {
+describe.skipIf(!tier.providerInstalled || !tier.node)("sandbox up --target kubernetes", () => {
   const name = uniqueName("cli");
   const namespace = `sandbox-${name}`;
   const volumes = Array.from({ length: 4 }, (_, i) => `${namespace}-pv-${i}`);
@@ -54,14 +55,14 @@ describe.skipIf(!tier.providerInstalled || !tier.kwokNode)("sandbox up --target 
     );
     env = { KUBECONFIG: tier.kubeconfig, SANDBOX_STATE_DIR: join(dir, "state") };
     for (const volume of volumes)
-      await client.request("POST", "/api/v1/persistentvolumes", persistentVolume(volume, namespace));
+      await client.request("POST", "/api/v1/persistentvolumes", await persistentVolume(volume, namespace));
     stopIngressController = emulateIngressController(client, namespace);
   });
 
   afterAll(async () => {
     stopIngressController?.();
     await client.request("DELETE", `/api/v1/namespaces/${namespace}`);
-    for (const volume of volumes) await client.request("DELETE", `/api/v1/persistentvolumes/${volume}`);
+    for (const volume of volumes) await removePersistentVolume(client, volume);
     await rm(dir, { recursive: true, force: true });
   });
 

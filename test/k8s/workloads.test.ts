@@ -4,7 +4,14 @@ import { loadRunnerJobManifests, loadScriptsConfigMap } from "../../stacks/kuber
 import { loadRunnerSettings } from "../../stacks/kubernetes/load-runners.ts";
 import { renderKubernetesSandbox } from "../../stacks/kubernetes/render.ts";
 import { sandboxIdentity } from "../../stacks/kubernetes/sandbox.ts";
-import { persistentVolume, tierClient, tierSpec, uniqueName, waitFor } from "./helpers.ts";
+import {
+  persistentVolume,
+  removePersistentVolume,
+  tierClient,
+  tierSpec,
+  uniqueName,
+  waitFor,
+} from "./helpers.ts";
 
 const tier = inject("k8sTier");
 const client = tierClient();
@@ -18,10 +25,10 @@ async function get<T>(path: string): Promise<T> {
   return (await client.get(path)) as T;
 }
 
-describe.skipIf(!tier.kwokNode)("the sandbox's workloads on kwok's simulated node", () => {
+describe.skipIf(!tier.node)("the sandbox's workloads on kwok's simulated node", () => {
   beforeAll(async () => {
     for (const name of volumePool)
-      await client.request("POST", "/api/v1/persistentvolumes", persistentVolume(name, namespace));
+      await client.request("POST", "/api/v1/persistentvolumes", await persistentVolume(name, namespace));
     for (const object of objects) {
       const res = await client.apply(object);
       if (res.status !== 200 && res.status !== 201) {
@@ -34,7 +41,7 @@ describe.skipIf(!tier.kwokNode)("the sandbox's workloads on kwok's simulated nod
 
   afterAll(async () => {
     await client.request("DELETE", `/api/v1/namespaces/${namespace}`);
-    for (const name of volumePool) await client.request("DELETE", `/api/v1/persistentvolumes/${name}`);
+    for (const name of volumePool) await removePersistentVolume(client, name);
   });
 
   it("brings every Deployment and StatefulSet to its ready replicas", async () => {

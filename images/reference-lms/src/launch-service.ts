@@ -3,6 +3,7 @@ import type { CourseProfile } from "../../../sandbox-cli/src/course/index.ts";
 import { accountActor, agentKey, mboxActor } from "./agents.ts";
 import type { Db } from "./db.ts";
 import type { SessionUser } from "./sessions.ts";
+import { recordCmi5Session, satisfyCourse } from "./xapi/cmi5-sessions.ts";
 import { prepareStatement } from "./xapi/statements.ts";
 import { storeStatements } from "./xapi/store.ts";
 import { createXapiToken, lmsAuthority } from "./xapi-auth.ts";
@@ -192,6 +193,20 @@ async function startCmi5(
     { now: new Date(), authority: lmsAuthority(origin) },
   );
   await storeStatements(db, [launched], { userId: user.id, run: null });
+  await recordCmi5Session(db, {
+    id: sessionId,
+    attemptId,
+    auId: activityId,
+    moveOn: launchData.moveOn,
+    ...(au?.masteryScore !== undefined ? { masteryScore: au.masteryScore } : {}),
+  });
+  if (launchData.moveOn === "NotApplicable")
+    await satisfyCourse(
+      db,
+      { id: sessionId, attemptId, userId: user.id, courseId: course.id },
+      actor,
+      lmsAuthority(origin),
+    );
   const fetchUrl = `${origin}/cmi5/fetch/${fetchId}`;
   const params = {
     endpoint: `${origin}/xapi/`,

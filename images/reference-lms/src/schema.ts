@@ -93,6 +93,15 @@ CREATE TABLE IF NOT EXISTS xapi_activities (
   id text PRIMARY KEY,
   definition jsonb NOT NULL DEFAULT '{}'::jsonb
 );
+CREATE TABLE IF NOT EXISTS cmi5_sessions (
+  id text PRIMARY KEY,
+  attempt_id uuid NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+  au_id text NOT NULL,
+  move_on text NOT NULL,
+  mastery_score double precision,
+  state text NOT NULL CHECK (state IN ('launched', 'initialized', 'terminated')),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
 CREATE TABLE IF NOT EXISTS xapi_clients (
   key text PRIMARY KEY,
   secret_sha256 text NOT NULL,

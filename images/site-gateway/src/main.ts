@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { parseArgs } from "node:util";
+import { runBystander } from "./bystander.ts";
 import { parseGatewayConfig } from "./config.ts";
 import { measureRoundTrips, runTransfers } from "./probe-client.ts";
 import { startProbeServer } from "./probe-server.ts";
@@ -15,7 +16,9 @@ const USAGE = `usage: site-gateway <command>
   serve --port P [--root DIR]               probe server: /ping, /bytes/N, POST /sink, /files/PATH
   transfer --url U --count N --concurrency C [--upload-bytes B] [--warmup-url W] [--timeout-s S]
                                             bounded downloads/uploads over warm connections (JSON)
-  rtt --url U [--count N] [--timeout-s S]   times tiny requests over one connection (JSON)`;
+  rtt --url U [--count N] [--timeout-s S]   times tiny requests over one connection (JSON)
+  bystander --url U [--rate R] [--answer-bytes B] [--interval-ms I] [--max-s S] [--timeout-ms T]
+                                            a business application's two flows until SIGTERM or S s (JSON)`;
 
 async function gateway(): Promise<void> {
   const config = parseGatewayConfig(process.env.SITE_GATEWAY_CONFIG);
@@ -48,6 +51,27 @@ async function gateway(): Promise<void> {
   process.on("SIGINT", stop);
 }
 
+/** Runs the bystander until SIGTERM (the CLI stops it when a probe ends) or --max-s, then prints its samples. */
+async function bystander(values: Record<string, unknown>): Promise<void> {
+  if (typeof values.url !== "string") throw new Error("--url is required");
+  const stop = new AbortController();
+  process.on("SIGTERM", () => stop.abort());
+  process.on("SIGINT", () => stop.abort());
+  console.error("bystander running");
+  const samples = await runBystander(
+    {
+      url: values.url,
+      rate: Math.max(0.1, Math.min(numberOption(values, "rate", 5), 50)),
+      answerBytes: Math.min(numberOption(values, "answer-bytes", 4096), 1024 * 1024),
+      intervalMs: Math.max(10, Math.min(numberOption(values, "interval-ms", 200), 10_000)),
+      maxS: Math.max(1, Math.min(numberOption(values, "max-s", 300), 1800)),
+      timeoutMs: Math.max(100, Math.min(numberOption(values, "timeout-ms", 5000), 60_000)),
+    },
+    stop.signal,
+  );
+  console.log(JSON.stringify({ samples }));
+}
+
 function numberOption(values: Record<string, unknown>, name: string, fallback?: number): number {
   const raw = values[name];
   if (raw === undefined && fallback !== undefined) return fallback;
@@ -70,6 +94,11 @@ async function main(argv: string[]): Promise<void> {
       "upload-bytes": { type: "string" },
       "warmup-url": { type: "string" },
       "timeout-s": { type: "string" },
+      rate: { type: "string" },
+      "answer-bytes": { type: "string" },
+      "interval-ms": { type: "string" },
+      "max-s": { type: "string" },
+      "timeout-ms": { type: "string" },
     },
   });
   switch (command) {
@@ -103,6 +132,8 @@ async function main(argv: string[]): Promise<void> {
       console.log(JSON.stringify(result));
       return;
     }
+    case "bystander":
+      return bystander(values);
     default:
       console.error(USAGE);
       process.exitCode = 2;

@@ -8,7 +8,7 @@ import {
   pickVariant,
   segmentAt,
   type Variant,
-} from "../../lib/hls.ts";
+} from "../../lib/hls/index.ts";
 import type { Tags } from "../../lib/samples.ts";
 import type { Stage } from "../../lib/schedule.ts";
 import { PlaybackBuffer } from "./playback.ts";

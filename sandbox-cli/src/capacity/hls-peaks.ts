@@ -1,6 +1,5 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { usageError } from "../errors.ts";
 import {
   isHlsPlaylist,
   isMasterPlaylist,
@@ -8,7 +7,8 @@ import {
   parseMediaPlaylist,
   renditionName,
   segmentBitrates,
-} from "./hls-playlists.ts";
+} from "../../../loadtests/lib/hls/index.ts";
+import { usageError } from "../errors.ts";
 
 /** One rendition of the packaged media, measured from its segment files. */
 export interface MeasuredRendition {
@@ -67,7 +67,8 @@ async function measureMediaPlaylist(path: string, root: string) {
     }
     segments.push({ durationS: segment.durationS, bytes });
   }
-  return segmentBitrates(segments, playlist.targetDurationS);
+  const { peakBps, averageBps } = segmentBitrates(segments, playlist.targetDurationS);
+  return { peakKbps: peakBps / 1000, averageKbps: averageBps / 1000 };
 }
 
 /**
@@ -132,10 +133,10 @@ export async function measureHlsFolder(dir: string): Promise<MeasuredRendition[]
       const measured = await measureMediaPlaylist(mediaPath, root);
       add({
         rendition: renditionName(variant),
-        nominalKbps: variant.bandwidth / 1000,
+        nominalKbps: variant.bandwidthBps / 1000,
         peakKbps: measured.peakKbps,
         averageKbps: measured.averageKbps,
-        height: variant.resolution?.height ?? null,
+        height: variant.height ?? null,
         playlists: [relative(root, mediaPath)],
       });
     }

@@ -10,7 +10,6 @@ export {
   type RunLearners,
 } from "./find-capacity.ts";
 export { type MeasuredRendition, measureHlsFolder, targetDurationOf } from "./hls-peaks.ts";
-export { segmentBitrates } from "./hls-playlists.ts";
 export {
   learnerSeconds,
   lmsTrafficFromCourse,

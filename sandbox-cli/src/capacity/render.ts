@@ -1,3 +1,4 @@
+import { describeBystander } from "./bystander-render.ts";
 import { predictedForRendition, predictionError } from "./measured.ts";
 import type { CapacityResult, SiteCapacity } from "./result-schema.ts";
 
@@ -40,9 +41,10 @@ export function renderCapacity(result: CapacityResult): string {
 
 /** `sandbox loadtest --find-capacity`'s answer: the site and its measured N_max beside the model's. */
 export function describeMeasuredSite(site: SiteCapacity): string {
-  return site.measuredNMax === null
-    ? `site ${site.site}: predicted N_max ${site.predictedNMax}, not measured`
-    : `site ${site.site}: ${measuredBesidePredicted(site)}`;
+  if (site.measuredNMax === null)
+    return `site ${site.site}: predicted N_max ${site.predictedNMax}, not measured`;
+  const bystander = describeBystander(site);
+  return `site ${site.site}: ${measuredBesidePredicted(site)}${bystander ? `\n${bystander}` : ""}`;
 }
 
 /**

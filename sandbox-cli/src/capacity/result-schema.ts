@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bystanderResultSchema } from "./bystander-schema.ts";
 
 /** The capacity model's output for one site: predicted (and, when run, measured) simultaneous learners. */
 export const renditionCapacitySchema = z.object({
@@ -47,6 +48,8 @@ export const siteCapacitySchema = z.object({
     })
     .nullable()
     .optional(),
+  /** the business application that shared the probe's link: its latency per probe and harmlessMax. */
+  bystander: bystanderResultSchema.nullable().optional(),
   whatIf: z.array(
     z.object({
       change: z.string(),

@@ -4,6 +4,7 @@ import { completionCommand } from "./completion.ts";
 import { courseCommand } from "./course.ts";
 import { demoCommand } from "./demo.ts";
 import { doctorCommand } from "./doctor.ts";
+import { imagesCommand } from "./images.ts";
 import { initCommand } from "./init.ts";
 import { downCommand, gcCommand, listCommand, statusCommand, upCommand } from "./lifecycle.ts";
 import { loadtestCommand } from "./loadtest.ts";
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
     listCommand,
     downCommand,
     gcCommand,
+    imagesCommand,
     courseCommand,
     lrsCommand,
     loadtestCommand,

@@ -1,7 +1,32 @@
 import { Command } from "commander";
 import { ExitCode } from "../errors.ts";
-import type { LoadtestFlags } from "../loadtest/options.ts";
+import type { LoadtestFlags, LoadtestOptions } from "../loadtest/options.ts";
 import { createLogger, printJson } from "../util/log.ts";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+async function runScript(options: LoadtestOptions, specGiven: boolean): Promise<void> {
+  const [{ runScriptCommand, parseEnvPairs }, { parseOut }] = await Promise.all([
+    import("../loadtest/script-command.ts"),
+    import("../loadtest/script-outputs.ts"),
+  ]);
+  const sandbox = specGiven
+    ? (await (await import("../sandbox-spec/index.ts")).loadSpecFile(options.spec)).spec.name
+    : undefined;
+  const result = await runScriptCommand({
+    script: options.script as string,
+    env: parseEnvPairs(options.env ?? []),
+    allowHosts: options.allowHost ?? [],
+    runners: options.runners ?? 1,
+    ...(sandbox ? { sandbox } : {}),
+    outputs: (options.out ?? []).map(parseOut),
+    ...(options.summaryExport ? { summaryExport: options.summaryExport } : {}),
+    log: createLogger(),
+  });
+  if (options.json) printJson(result.json);
+  else process.stdout.write(result.text);
+  if (!result.run.passed) process.exitCode = ExitCode.checkFailed;
+}
 
 export function loadtestCommand(): Command {
   return new Command("loadtest")
@@ -38,8 +63,20 @@ export function loadtestCommand(): Command {
     .option(
       "--allow-host <host:port>",
       "a host you own that the learners (or a script) may also reach, e.g. 127.0.0.1:8080; repeat for more",
-      (value: string, previous: string[] = []) => [...previous, value],
+      collect,
     )
+    .option("--script <file>", "run a load script written against k6's API (.ts or .js, typed by @types/k6)")
+    .option(
+      "-e, --env <key=value>",
+      "with --script: a variable the script reads from __ENV; repeat for more",
+      collect,
+    )
+    .option(
+      "--out <kind=file>",
+      "with --script: every sample as json=FILE (k6's lines) or csv=FILE; repeat for both",
+      collect,
+    )
+    .option("--summary-export <file>", "with --script: the end-of-test summary data as JSON")
     .option("--json", "print the LoadRunResult as JSON on stdout")
     .addHelpText(
       "after",
@@ -50,6 +87,8 @@ export function loadtestCommand(): Command {
         "  $ npx sandbox loadtest --learners 200 --runners 4 --mode containers --json > run.json",
         "  $ npx sandbox loadtest --site small-branch --learners 25 --json | jq '.thresholds[] | select(.ok | not)'",
         "  $ npx sandbox loadtest --site branch --find-capacity --rendition 360p",
+        "  $ npx sandbox loadtest --script loadtests/scenarios/smoke.ts --allow-host 127.0.0.1:8080 --env BASE_URL=http://127.0.0.1:8080",
+        "  $ npx sandbox loadtest --script my-test.ts --spec sandbox.yaml --runners 3 --out json=samples.json",
         "  $ npx sandbox loadtest --target-url http://127.0.0.1:9000/media/c/master.m3u8 --i-own-this-target --learners 5 --duration 30s",
       ].join("\n"),
     )
@@ -57,6 +96,7 @@ export function loadtestCommand(): Command {
       // Loaded on use: option parsing needs zod and the spec loader, the run needs docker and the engine.
       const { parseLoadtestFlags } = await import("../loadtest/options.ts");
       const options = parseLoadtestFlags(flags);
+      if (options.script) return runScript(options, flags.spec !== undefined);
       const { loadSpecFile } = await import("../sandbox-spec/index.ts");
       const loaded = await loadSpecFile(options.spec);
       const log = createLogger();
@@ -93,6 +133,8 @@ export function loadtestCommand(): Command {
           : {}),
         log,
       });
+      const { recordLoadRun } = await import("../pipeline/provenance.ts");
+      await recordLoadRun(loaded, result.outDir, result.engine);
       if (options.json) printJson(result);
       else process.stdout.write(`${renderLoadRun(result)}\n`);
       if (!result.passed) process.exitCode = ExitCode.checkFailed;

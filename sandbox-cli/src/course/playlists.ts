@@ -1,3 +1,4 @@
+import { isHlsPlaylist, parseMasterPlaylist } from "../../../loadtests/lib/hls/index.ts";
 import { finding } from "./findings.ts";
 import { dirOf } from "./paths.ts";
 import type { Finding, Playlist, PlaylistLevel } from "./profile.ts";
@@ -12,52 +13,27 @@ export interface ParsedPlaylist {
 
 /** Reads an HLS playlist (.m3u8): a master playlist's variants become levels, highest first. */
 export function parseHls(bytes: Uint8Array, path: string): ParsedPlaylist {
-  const text = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
-  const lines = text.split(/\r\n|\r|\n/);
-  if (lines[0]?.trim() !== "#EXTM3U")
+  const text = new TextDecoder("utf-8").decode(bytes);
+  if (!isHlsPlaylist(text))
     return {
       findings: [
         finding("BAD_PLAYLIST", `${path} does not start with #EXTM3U; it is not an HLS playlist`, { path }),
       ],
       refs: [],
     };
-  const levels: PlaylistLevel[] = [];
   const refs: FileRef[] = [];
-  let pending: PlaylistLevel | undefined;
-  lines.forEach((raw, index) => {
+  text.split(/\r\n|\r|\n/).forEach((raw, index) => {
     const line = raw.trim();
-    if (line.startsWith("#EXT-X-STREAM-INF:")) {
-      pending = levelFromAttributes(parseAttributeList(line.slice("#EXT-X-STREAM-INF:".length)));
-      return;
-    }
-    if (line === "" || line.startsWith("#")) return;
-    refs.push({ ref: line, baseDir: dirOf(path), from: path, line: index + 1, launch: false });
-    if (pending) {
-      levels.push({ ...pending, uri: line });
-      pending = undefined;
-    }
+    if (line !== "" && !line.startsWith("#"))
+      refs.push({ ref: line, baseDir: dirOf(path), from: path, line: index + 1, launch: false });
   });
+  const levels: PlaylistLevel[] = parseMasterPlaylist(text).map((variant) => ({
+    bandwidthBps: variant.bandwidthBps,
+    ...(variant.width && variant.height ? { width: variant.width, height: variant.height } : {}),
+    ...(variant.codecs ? { codecs: variant.codecs } : {}),
+    uri: variant.uri,
+  }));
   return { playlist: { path, protocol: "hls", levels: sortLevels(levels) }, findings: [], refs };
-}
-
-/** Splits `KEY=value,KEY="quoted, value"` into a map with upper-case keys. */
-export function parseAttributeList(text: string): Map<string, string> {
-  const attributes = new Map<string, string>();
-  const pattern = /([A-Z0-9-]+)=("[^"]*"|[^,]*)/gi;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text))
-    attributes.set((match[1] ?? "").toUpperCase(), (match[2] ?? "").replace(/^"|"$/g, ""));
-  return attributes;
-}
-
-function levelFromAttributes(attributes: Map<string, string>): PlaylistLevel {
-  const level: PlaylistLevel = { bandwidthBps: positiveInt(attributes.get("BANDWIDTH")) ?? 0 };
-  const resolution = /^(\d+)x(\d+)$/i.exec(attributes.get("RESOLUTION") ?? "");
-  const width = positiveInt(resolution?.[1]);
-  const height = positiveInt(resolution?.[2]);
-  if (width && height) Object.assign(level, { width, height });
-  const codecs = attributes.get("CODECS");
-  if (codecs) level.codecs = codecs;
-  return level;
 }
 
 /** Reads a DASH manifest (.mpd): every <Representation> with a bandwidth is a level. */

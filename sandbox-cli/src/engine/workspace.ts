@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation/index.js";
 import { missingToolError } from "../errors.ts";
@@ -8,24 +7,13 @@ import { pathWithTools, stateDir, toolsBinDir } from "../paths.ts";
 import { dockerEngineVersion } from "../runtime/docker.ts";
 import { hasProgram } from "../util/exec.ts";
 import type { Logger } from "../util/log.ts";
+import { configPassphrase } from "./passphrase.ts";
 
 export const PROJECT_NAME = "elearning-sandbox";
 
 export const pulumiDir = () => join(stateDir(), "pulumi");
 export const backendUrl = () => `file://${pulumiDir()}`;
 const workspaceDir = (sandbox: string) => join(pulumiDir(), "workspaces", sandbox);
-
-/** The per-machine passphrase that encrypts stack secrets: PULUMI_CONFIG_PASSPHRASE, else a file in the state dir. */
-export async function configPassphrase(): Promise<string> {
-  if (process.env.PULUMI_CONFIG_PASSPHRASE) return process.env.PULUMI_CONFIG_PASSPHRASE;
-  const file = join(stateDir(), "pulumi-passphrase");
-  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
-  await mkdir(stateDir(), { recursive: true });
-  const passphrase = randomBytes(32).toString("base64url");
-  await writeFile(file, `${passphrase}\n`, { mode: 0o600, flag: "wx" }).catch(() => undefined);
-  await chmod(file, 0o600);
-  return (await readFile(file, "utf8")).trim();
-}
 
 export async function pulumiEnv(): Promise<Record<string, string>> {
   return {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { missingToolError } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
 import { hasProgram, runProgram } from "../util/exec.ts";
@@ -9,7 +9,13 @@ import { goDirective, stagingModules, toolsGoFile, versionLdflags, wrapperGoMod 
 import { linkIntoTools } from "./tool-links.ts";
 import { KUBERNETES_VERSION, stagingVersion } from "./versions.ts";
 
-export const KUBE_COMMANDS = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
+export const KUBE_COMMANDS = [
+  "kube-apiserver",
+  "kube-controller-manager",
+  "kube-scheduler",
+  "kubelet",
+  "kube-proxy",
+] as const;
 export type KubeCommand = (typeof KUBE_COMMANDS)[number];
 
 export const kubernetesBuildDir = (version = KUBERNETES_VERSION) =>
@@ -82,7 +88,7 @@ async function prepareWrapperModule(dir: string): Promise<void> {
   );
   await writeFile(join(dir, "tools.go"), toolsGoFile(KUBE_COMMANDS.map((c) => `k8s.io/kubernetes/cmd/${c}`)));
   await rm(join(dir, "go.sum"), { force: true });
-  await runProgram("nice", ["-n", "19", "go", "mod", "tidy"], {
+  await runProgram("nice", ["-n", "10", "go", "mod", "tidy"], {
     cwd: dir,
     env: GO_BUILD_ENV,
     failureHint: GO_HINT,
@@ -112,11 +118,17 @@ export async function goBuild(args: {
   main: string;
   env?: Record<string, string>;
 }): Promise<void> {
+  // /usr/bin/time keeps each build's wall time and peak memory next to the binary (`<binary>.build-stats`).
+  const timed = existsSync("/usr/bin/time")
+    ? ["/usr/bin/time", "-v", "-o", `${args.output}.build-stats`]
+    : [];
+  await mkdir(dirname(args.output), { recursive: true });
   await runProgram(
     "nice",
     [
       "-n",
-      "19",
+      "10",
+      ...timed,
       "go",
       "build",
       "-p",

@@ -1,12 +1,15 @@
-/** `npm run test:k8s` runs this first: builds the tier's toolchain (slow once, then cached). */
+/** `npm run test:k8s` runs this first: builds the local cluster's programs (slow once, then cached). */
 import { isSandboxError } from "../errors.ts";
 import { createLogger } from "../util/log.ts";
-import { ensureTierToolchain } from "./toolchain.ts";
+import { ensureClusterBinaries } from "./node-toolchain.ts";
+import { kubernetesProviderPluginStatus } from "./provider-plugin.ts";
 
 const log = createLogger();
 try {
-  const toolchain = await ensureTierToolchain(log);
-  log.info(`k8s tier toolchain ready: ${JSON.stringify(toolchain.binaries)}`);
+  const binaries = await ensureClusterBinaries(log);
+  log.info(`k8s tier toolchain ready: ${JSON.stringify(binaries)}`);
+  const provider = await kubernetesProviderPluginStatus(log);
+  if (!provider.installed) log.warn(`Pulumi-driven k8s tests will be skipped: ${provider.reason}`);
 } catch (error) {
   if (isSandboxError(error)) {
     log.warn(`${error.message}\n  fix: ${error.hint}`);

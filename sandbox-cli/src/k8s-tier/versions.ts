@@ -1,13 +1,28 @@
 /** Pinned versions of the real-cluster test tier (`npm run test:k8s`). Bump here, nowhere else. */
 
-/** kube-apiserver and kube-controller-manager, built from the k8s.io/kubernetes Go module. */
+/** The control plane, the kubelet and kube-proxy, built from the k8s.io/kubernetes Go module. */
 export const KUBERNETES_VERSION = "1.37.2";
 /** The k8s.io/* staging modules are published as v0.<minor>.<patch> of the same release. */
 export const stagingVersion = (kubernetesVersion: string = KUBERNETES_VERSION) =>
   `v0.${kubernetesVersion.split(".").slice(1).join(".")}`;
 
-/** sigs.k8s.io/kwok: simulated nodes so Deployments and Jobs make progress without a kubelet. */
-export const KWOK_VERSION = "0.8.0";
+/**
+ * The node's other parts, each `go install`ed from the Go module proxy. containerd 2: the 1.37 kubelet
+ * no longer supports containerd 1.x (Debian's is 1.6).
+ */
+export const CONTAINERD_VERSION = "2.4.2";
+export const CNI_PLUGINS_VERSION = "1.10.0";
+export const COREDNS_VERSION = "1.15.0";
+/**
+ * NetworkPolicy enforcement: kube-router's firewall alone (iptables + ipset). sigs.k8s.io/kube-network-policies
+ * cannot run on this kernel: it queues packets with nftables' `queue` statement and the kernel is built
+ * without CONFIG_NFT_QUEUE (`nft add rule ... queue num 100` answers "No such file or directory").
+ */
+export const KUBE_ROUTER_VERSION = "2.1.0";
+export const REGISTRY_VERSION = "3.0.0";
+
+/** Debian's runc (1.1) is the OCI runtime containerd starts containers with. */
+export const RUNC_PACKAGE = "runc";
 
 /** Debian's etcd-server (3.4 on bookworm) is the API server's storage. */
 export const ETCD_PACKAGE = "etcd-server";

@@ -18,6 +18,10 @@ export interface LoadtestFlags {
   findCapacity?: boolean;
   rendition?: string;
   allowHost?: string[];
+  script?: string;
+  env?: string[];
+  out?: string[];
+  summaryExport?: string;
   json?: boolean;
 }
 
@@ -61,6 +65,16 @@ const flagsSchema = z.object({
       }),
     )
     .optional(),
+  script: z
+    .string()
+    .regex(
+      /\.(ts|js|mjs)$/,
+      "--script must name a .ts or .js file, e.g. --script loadtests/scenarios/smoke.ts",
+    )
+    .optional(),
+  env: z.array(z.string()).optional(),
+  out: z.array(z.string()).optional(),
+  summaryExport: z.string().min(1).optional(),
   json: z.boolean().optional(),
 });
 export type LoadtestOptions = z.output<typeof flagsSchema>;
@@ -73,6 +87,14 @@ export function parseLoadtestFlags(flags: LoadtestFlags): LoadtestOptions {
       "LOAD_BAD_FLAG",
       first?.message ?? "bad flags",
       "run `sandbox loadtest --help` for the flags and examples",
+    );
+  }
+  const scriptOnly = (["env", "out", "summaryExport"] as const).find((k) => parsed.data[k] !== undefined);
+  if (scriptOnly && !parsed.data.script) {
+    throw usageError(
+      "LOAD_BAD_FLAG",
+      `--${scriptOnly === "summaryExport" ? "summary-export" : scriptOnly} applies to a --script run, and no --script was given`,
+      "add --script FILE.ts, or leave it out",
     );
   }
   if (parsed.data.iOwnThisTarget && !parsed.data.targetUrl) {

@@ -47,7 +47,9 @@ export interface LoadPlan {
   readonly scenarios: string[];
   readonly thresholds: ThresholdSpec[];
   /** the runner configuration every runner shares (each adds its segment and output paths). */
-  readonly runner: Omit<RunnerConfigInput, "samplesPath" | "segment" | "summaryPath">;
+  readonly runner: Omit<RunnerConfigInput, "samplesPath" | "segment" | "summaryPath" | "scenarios"> & {
+    scenarios: NonNullable<RunnerConfigInput["scenarios"]>;
+  };
 }
 
 export const LEARNER_PREFIX = "load-learner-";
@@ -89,7 +91,7 @@ export function buildLoadPlan(input: PlanInput): LoadPlan {
     { durationS, target },
   ];
   const common = { gracefulRampDownS: GRACEFUL_S, gracefulStopS: GRACEFUL_S };
-  const scenarios: Omit<RunnerConfigInput, "samplesPath" | "segment" | "summaryPath">["scenarios"] = {};
+  const scenarios: LoadPlan["runner"]["scenarios"] = {};
   if (lms) {
     scenarios["learner-journey"] = {
       ...common,

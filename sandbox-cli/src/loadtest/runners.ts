@@ -4,9 +4,11 @@ import { bundleRunner } from "../../../loadtests/bundle.ts";
 import type { EngineSummary } from "../../../loadtests/lib/engine.ts";
 import { infrastructureError } from "../errors.ts";
 import { docker } from "../runtime/docker.ts";
+import { demuxDockerLogs } from "../runtime/docker-logs.ts";
 import { ensureImage } from "../runtime/images.ts";
 import { startProgram } from "../util/exec.ts";
 import type { Logger } from "../util/log.ts";
+import { writeSecretFile } from "../util/secret-file.ts";
 
 export const LOAD_RUNNER_IMAGE = { name: "sandbox/load-runner", folder: "load-runner" } as const;
 
@@ -62,7 +64,8 @@ export async function runLocalRunners(set: RunnerSet, log: Logger): Promise<Runn
   await bundleRunner(bundle);
   const configPath = join(set.outDir, "config.json");
   const startAtMs = Date.now() + set.startDelayMs;
-  await writeFile(configPath, JSON.stringify({ ...set.config, startAtMs }));
+  // the config holds the learners' password
+  await writeSecretFile(configPath, JSON.stringify({ ...set.config, startAtMs }));
   const children = Array.from({ length: set.runners }, (_, index) => {
     const i = index + 1;
     const f = files(set.outDir, i);
@@ -129,7 +132,7 @@ export async function runContainerRunners(
     }
     // The start instant is fixed once the image exists and the containers are created: those can take long.
     startAtMs = Date.now() + set.startDelayMs;
-    await writeFile(join(set.outDir, "config.json"), JSON.stringify({ ...set.config, startAtMs }));
+    await writeSecretFile(join(set.outDir, "config.json"), JSON.stringify({ ...set.config, startAtMs }));
     await Promise.all(containers.map((c) => c.start()));
     const deadline = (startAtMs - Date.now()) / 1000 + set.maxRunS + 60;
     await Promise.all(
@@ -138,7 +141,7 @@ export async function runContainerRunners(
         try {
           const result = (await container.wait()) as { StatusCode?: number };
           const logs = await container.logs({ stdout: true, stderr: true, follow: false });
-          await writeFile(files(set.outDir, index + 1).log, demux(logs as unknown as Buffer));
+          await writeFile(files(set.outDir, index + 1).log, demuxDockerLogs(logs as unknown as Buffer));
           if (result.StatusCode !== 0)
             log.warn(`load runner container ${index + 1}/${set.runners} exited ${result.StatusCode}`);
         } finally {
@@ -150,16 +153,4 @@ export async function runContainerRunners(
     await Promise.all(containers.map((c) => c.remove({ force: true, v: true }).catch(() => undefined)));
   }
   return readSummaries(set, startAtMs);
-}
-
-/** Docker's multiplexed log stream (8-byte frame headers) as plain text. */
-function demux(buffer: Buffer): string {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return Buffer.concat(parts).toString("utf8");
 }

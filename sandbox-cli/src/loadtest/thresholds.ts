@@ -10,10 +10,12 @@ export interface ThresholdSpec {
   readonly expression: string;
   /** true when "no data" passes (e.g. no video in the course, no viewer ran). */
   readonly passWhenNoData?: boolean;
+  /** k6's rule for a script: a metric with no samples is judged as 0 (an empty rate is 0, an empty trend's p(95) is 0). */
+  readonly zeroWhenNoData?: boolean;
 }
 
 const EXPRESSION =
-  /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+  /^\s*(avg|min|max|med|count|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
 export function parseExpression(text: string): { aggregation: string; op: string; bound: number } {
   const match = EXPRESSION.exec(text);
@@ -34,7 +36,7 @@ const compare = (value: number, op: string, bound: number) =>
         ? value > bound
         : op === ">="
           ? value >= bound
-          : op === "=="
+          : op === "==" || op === "==="
             ? value === bound
             : value !== bound;
 
@@ -69,7 +71,8 @@ export function evaluateThresholds(
   return thresholds.map((threshold) => {
     const { aggregation, op, bound } = parseExpression(threshold.expression);
     const metric = merged.metrics.get(parseSelector(threshold.metric).key);
-    const observed = metric ? aggregate(metric, aggregation, merged.elapsedS) : null;
+    const measured = metric ? aggregate(metric, aggregation, merged.elapsedS) : null;
+    const observed = measured === null && threshold.zeroWhenNoData ? 0 : measured;
     const ok = observed === null ? Boolean(threshold.passWhenNoData) : compare(observed, op, bound);
     return { metric: threshold.metric, expression: threshold.expression, observed, ok };
   });

@@ -8,7 +8,6 @@ export {
   type Rendition,
   type RenditionInput,
 } from "./ladder.ts";
-export { type HlsMeasurement, measureHls, type RenditionMeasurement, segmentBitrates } from "./measure.ts";
+export { type HlsMeasurement, measureHls, type RenditionMeasurement } from "./measure.ts";
 export { type PackageHlsResult, packageHls, probeMediaFile, withMeasuredBandwidth } from "./package-hls.ts";
-export { parseMasterPlaylist, parseMediaPlaylist, renderMasterPlaylist } from "./playlist.ts";
 export { checkContainerPath, type PublishResult, publishToContainer, publishToVolume } from "./publish.ts";

@@ -1,7 +1,12 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
+import {
+  parseMasterPlaylist,
+  parseMediaPlaylist,
+  segmentBitrates,
+  type Variant,
+} from "../../../loadtests/lib/hls/index.ts";
 import { usageError } from "../errors.ts";
-import { parseMasterPlaylist, parseMediaPlaylist, type Variant } from "./playlist.ts";
 
 export interface SizedSegment {
   uri: string;
@@ -34,29 +39,13 @@ export interface HlsMeasurement {
   renditions: RenditionMeasurement[];
 }
 
-/** Nominal and peak bit rate of one media playlist's segments (bit/s, rounded). */
-export function segmentBitrates(
+/** Nominal and peak bit rate of one media playlist's segments (bit/s, rounded): the one definition in loadtests/lib/hls. */
+export function roundedBitrates(
   segments: readonly SizedSegment[],
   targetDurationS: number,
 ): { nominalBitrateBps: number; peakBitrateBps: number } {
-  const totalBytes = segments.reduce((sum, s) => sum + s.bytes, 0);
-  const totalDuration = segments.reduce((sum, s) => sum + s.durationS, 0);
-  const nominal = totalDuration > 0 ? (totalBytes * 8) / totalDuration : 0;
-  let peak = 0;
-  for (let start = 0; start < segments.length; start++) {
-    let bytes = 0;
-    let duration = 0;
-    for (let end = start; end < segments.length; end++) {
-      const segment = segments[end] as SizedSegment;
-      bytes += segment.bytes;
-      duration += segment.durationS;
-      if (duration > 1.5 * targetDurationS) break;
-      if (duration >= 0.5 * targetDurationS) peak = Math.max(peak, (bytes * 8) / duration);
-    }
-  }
-  // A playlist too short for any qualifying window (one 2 s segment): its only rate is the nominal one.
-  if (peak === 0) peak = nominal;
-  return { nominalBitrateBps: Math.round(nominal), peakBitrateBps: Math.round(peak) };
+  const { averageBps, peakBps } = segmentBitrates(segments, targetDurationS);
+  return { nominalBitrateBps: Math.round(averageBps), peakBitrateBps: Math.round(peakBps) };
 }
 
 async function readText(path: string, what: string): Promise<string> {
@@ -111,7 +100,7 @@ async function measureVariant(masterDir: string, variant: Variant): Promise<Rend
     durationS: Number(segments.reduce((sum, s) => sum + s.durationS, 0).toFixed(3)),
     bytes: segments.reduce((sum, s) => sum + s.bytes, 0),
     maxSegmentDurationS: Math.max(0, ...segments.map((s) => s.durationS)),
-    ...segmentBitrates(segments, playlist.targetDurationS),
+    ...roundedBitrates(segments, playlist.targetDurationS),
   };
 }
 

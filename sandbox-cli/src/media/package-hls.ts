@@ -1,12 +1,12 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { parseMasterPlaylist, renderMasterPlaylist } from "../../../loadtests/lib/hls/index.ts";
 import { usageError } from "../errors.ts";
 import { runProgram } from "../util/exec.ts";
 import { type Logger, silentLogger } from "../util/log.ts";
 import { buildHlsArgs, type MediaInput, type MediaInputArg } from "./ffmpeg-args.ts";
 import { type HlsOptionsInput, parseHlsOptions } from "./ladder.ts";
 import { type HlsMeasurement, measureHls } from "./measure.ts";
-import { parseMasterPlaylist, renderMasterPlaylist } from "./playlist.ts";
 
 const FFMPEG_INSTALL_HINT = "run `npm run setup` (installs Debian's ffmpeg), then `npx sandbox doctor`";
 

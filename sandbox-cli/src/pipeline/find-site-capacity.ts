@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { mediaAdapter } from "../candidates/index.ts";
 import {
   type LmsTraffic,
@@ -12,7 +12,7 @@ import {
 } from "../capacity/index.ts";
 import { usageError } from "../errors.ts";
 import { candidatesOfKind, readSandboxView } from "../sandbox/view.ts";
-import { type LoadedSpec, specDir } from "../sandbox-spec/index.ts";
+import type { LoadedSpec } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";
 import { measureSiteCapacity } from "./measure-site.ts";
 
@@ -86,5 +86,6 @@ async function lmsTrafficOfSpecCourse(loaded: LoadedSpec): Promise<LmsTraffic> {
   const course = loaded.spec.courses[0];
   if (!course) return { downKbps: 0, upKbps: 0 };
   const { inspectCourse } = await import("../course/index.ts");
-  return lmsTrafficFromCourse(await inspectCourse(resolve(specDir(loaded), course.path)));
+  const { specCoursePath } = await import("./spec-courses.ts");
+  return lmsTrafficFromCourse(await inspectCourse(await specCoursePath(loaded, course)));
 }

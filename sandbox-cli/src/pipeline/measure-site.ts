@@ -1,10 +1,11 @@
+import { type BystanderStep, bystanderResult } from "../capacity/bystander-harm.ts";
+import { refineHarmBoundary } from "../capacity/bystander-search.ts";
 import {
   DEFAULT_FETCH_OVER_DURATION_LIMIT,
   findCapacity,
   type MeasuredRendition,
   playbackFromLoadRun,
   predictedForRendition,
-  type RunLearners,
   renditionToPin,
   type SiteCapacity,
   withMeasurement,
@@ -14,8 +15,15 @@ import { runLoad } from "../loadtest/run.ts";
 import { candidatesOfKind, readSandboxView } from "../sandbox/view.ts";
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import type { SandboxSpec } from "../sandbox-spec/schema.ts";
+import { BYSTANDER_TARGET, startBystanderService } from "../sites/bystander-containers.ts";
+import { bystanderSession } from "../sites/bystander-session.ts";
 import { createSiteLink, removeSiteLink, type SiteTarget, trainingShareOfLink } from "../sites/index.ts";
 import type { Logger } from "../util/log.ts";
+
+/** How long the bystander runs alone on the link before the first probe, seconds. */
+const BASELINE_S = 15;
+/** Runner containers start this long (at most, roughly) after a load run is asked for, seconds. */
+const RUNNER_START_S = 3;
 
 export interface MeasureSiteArgs {
   readonly spec: SandboxSpec;
@@ -55,43 +63,65 @@ export async function measureSiteCapacity(args: MeasureSiteArgs, log: Logger): P
       "site links exist on the docker target only; run `sandbox up` with target kind docker",
     );
   }
+  const identity = { name: spec.name, owner: sandbox.owner, expiresAt: sandbox.expiresAt };
   const targets: SiteTarget[] = [];
   if (lms) targets.push({ name: "lms", ...lms.internal });
   if (media) targets.push({ name: "media", ...media.internal });
-  const link = await createSiteLink(
-    {
-      sandbox: { name: spec.name, owner: sandbox.owner, expiresAt: sandbox.expiresAt },
-      site: trainingShareOfLink(site),
-      sandboxNetwork: sandbox.network,
-      targets,
-    },
-    log,
-  );
   try {
-    const run: RunLearners = async (learners) => {
-      const result = await runLoad({
-        spec,
-        learners,
-        site: site.name,
-        network: link.network,
-        mode: "containers",
-        targetUrls: {
-          ...(lms ? { lms: link.targetHostFor("lms").url } : {}),
-          ...(media ? { media: link.targetHostFor("media").url } : {}),
-        },
-        candidates: { ...(lms ? { lms: lms.candidate } : {}), ...(media ? { media: media.candidate } : {}) },
-        rampS: args.rampS ?? Math.min(30, Math.max(5, learners)),
-        durationS: args.durationS ?? 60,
-        ...(pin?.nominalKbps ? { pinnedRenditionKbps: pin.nominalKbps } : {}),
-        log,
-      });
-      return playbackFromLoadRun(result, args.segmentDurationS);
+    targets.push(await startBystanderService(identity, site.name, sandbox.network, log));
+    const link = await createSiteLink(
+      { sandbox: identity, site: trainingShareOfLink(site), sandboxNetwork: sandbox.network, targets },
+      log,
+    );
+    const bystander = bystanderSession(
+      identity,
+      site.name,
+      link.network,
+      link.targetHostFor(BYSTANDER_TARGET).url,
+      log,
+    );
+    const baseline = await bystander.baseline(BASELINE_S);
+    log.info(
+      `  ${site.name}: bystander alone on the link: p95 ${baseline.p95Ms} ms, ${baseline.errors} error(s)`,
+    );
+    const steps: BystanderStep[] = [];
+    const probe = async (learners: number) => {
+      const rampS = args.rampS ?? Math.min(30, Math.max(5, learners));
+      const durationS = args.durationS ?? 60;
+      const window = { fromS: rampS + RUNNER_START_S, toS: rampS + RUNNER_START_S + durationS };
+      const { value, stats } = await bystander.beside(window, () =>
+        runLoad({
+          spec,
+          learners,
+          site: site.name,
+          network: link.network,
+          mode: "containers",
+          targetUrls: {
+            ...(lms ? { lms: link.targetHostFor("lms").url } : {}),
+            ...(media ? { media: link.targetHostFor("media").url } : {}),
+          },
+          candidates: {
+            ...(lms ? { lms: lms.candidate } : {}),
+            ...(media ? { media: media.candidate } : {}),
+          },
+          rampS,
+          durationS,
+          ...(pin?.nominalKbps ? { pinnedRenditionKbps: pin.nominalKbps } : {}),
+          log,
+        }),
+      );
+      const step = { learners, ...stats };
+      steps.push(step);
+      log.info(
+        `  ${site.name}: bystander with ${learners} learners: p95 ${stats.p95Ms} ms, ${stats.errors} error(s)`,
+      );
+      return { step, playback: playbackFromLoadRun(value, args.segmentDurationS) };
     };
     const predictedForPin = predictedForRendition(args.predicted, pin?.rendition ?? null);
     if (pin)
       log.info(`  ${site.name}: every viewer plays ${pin.rendition} (predicted N_max ${predictedForPin})`);
     const search = await findCapacity({
-      run,
+      run: async (learners) => (await probe(learners)).playback,
       start: Math.max(1, predictedForPin),
       maxLearners: spec.load.maxLearners,
       maxProbes: args.maxProbes ?? 8,
@@ -100,12 +130,24 @@ export async function measureSiteCapacity(args: MeasureSiteArgs, log: Logger): P
         p95SegmentFetchOverDuration: DEFAULT_FETCH_OVER_DURATION_LIMIT,
         errorRate: spec.policy.thresholds.httpErrorRate,
       },
-      onProbe: (probe) =>
+      onProbe: (p) =>
         log.info(
-          `  ${site.name}: ${probe.learners} learners ${probe.degraded ? `degraded (${probe.reasons.join("; ")})` : "play well"}`,
+          `  ${site.name}: ${p.learners} learners ${p.degraded ? `degraded (${p.reasons.join("; ")})` : "play well"}`,
         ),
     });
-    return withMeasurement(args.predicted, search, { rendition: pin?.rendition ?? null });
+    const rule = spec.policy.bystanderHarm;
+    const allSteps = await refineHarmBoundary({
+      steps,
+      baseline,
+      rule,
+      probe: async (learners) => (await probe(learners)).step,
+      expectedLearners: site.learners,
+      maxLearners: spec.load.maxLearners,
+    });
+    return {
+      ...withMeasurement(args.predicted, search, { rendition: pin?.rendition ?? null }),
+      bystander: bystanderResult(baseline, allSteps, rule, site.learners),
+    };
   } finally {
     await removeSiteLink(spec.name, site.name);
   }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, rename } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { copyFile, mkdir, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import {
   type CapacityResult,
   capacityResult,
@@ -13,12 +13,15 @@ import type { InstallResult } from "../install/course-install.ts";
 import type { LoadRunResult } from "../loadtest/result-schema.ts";
 import { stateDir } from "../paths.ts";
 import { buildReport, type PolicyResult, type WrittenReport, writeReport } from "../report/index.ts";
-import { type LoadedSpec, loadSpecFile, specDir } from "../sandbox-spec/index.ts";
+import type { Bakeoff } from "../report/schema.ts";
+import { type LoadedSpec, loadSpecFile } from "../sandbox-spec/index.ts";
 import { writeFileAtomic } from "../util/disk-space.ts";
 import type { Logger } from "../util/log.ts";
+import { candidatesByKind, runBakeoff } from "./bakeoff.ts";
 import { evaluateItPolicy } from "./policy-check.ts";
 import { collectProvenance, sandboxImages } from "./provenance.ts";
 import { ResumableSteps } from "./resumable-steps.ts";
+import { specCoursePath } from "./spec-courses.ts";
 
 export interface NightlyOptions {
   readonly specPath: string;
@@ -68,6 +71,9 @@ export async function runNightly(options: NightlyOptions, log: Logger): Promise<
   const load = await steps.run("loadtest", "load test: learner journeys and HLS viewers", () =>
     loadTest(loaded, installs, runDir, log),
   );
+  const bakeoff = await steps.run("bakeoff", "bake-off: each candidate of a kind on the same plan", () =>
+    bakeoffAll(loaded, installs, runDir, log),
+  );
   const capacity = await steps.run(
     "capacity",
     "capacity per site (predicted, and measured where asked)",
@@ -77,7 +83,7 @@ export async function runNightly(options: NightlyOptions, log: Logger): Promise<
     evaluateItPolicy(spec, new Date()),
   );
   const written = await steps.run("report", "write the promotion report", () =>
-    report(loaded, installs, load, capacity, policy, options.outDir ?? join(runDir, "report")),
+    report(loaded, installs, { load, bakeoff }, capacity, policy, options.outDir ?? join(runDir, "report")),
   );
   if (!options.keep) {
     await steps.run("down", `sandbox down ${spec.name}`, async () => {
@@ -101,7 +107,7 @@ async function installAll(loaded: LoadedSpec, log: Logger): Promise<InstallResul
   const { installCourse } = await import("../install/course-install.ts");
   const results: InstallResult[] = [];
   for (const course of loaded.spec.courses) {
-    const coursePath = resolve(specDir(loaded), course.path);
+    const coursePath = await specCoursePath(loaded, course, log);
     results.push(
       await installCourse(
         {
@@ -116,6 +122,20 @@ async function installAll(loaded: LoadedSpec, log: Logger): Promise<InstallResul
   return results;
 }
 
+/** What every load run of the line shares: the installed course and how long its media lasts. */
+function loadBase(installs: InstallResult[]) {
+  const mediaDurationS = Math.max(0, ...installs.flatMap((i) => i.profile.media.map((m) => m.durationS)));
+  const courseId = installs[0]?.lms[0]?.courseId;
+  return { ...(courseId ? { courseId } : {}), ...(mediaDurationS > 0 ? { mediaDurationS } : {}) };
+}
+
+async function bakeoffAll(loaded: LoadedSpec, installs: InstallResult[], runDir: string, log: Logger) {
+  const bakeoff = await runBakeoff(loaded.spec, loadBase(installs), log);
+  await mkdir(runDir, { recursive: true });
+  await writeFile(join(runDir, "bakeoff.json"), `${JSON.stringify(bakeoff, null, 2)}\n`);
+  return bakeoff;
+}
+
 async function loadTest(
   loaded: LoadedSpec,
   installs: InstallResult[],
@@ -123,14 +143,7 @@ async function loadTest(
   log: Logger,
 ): Promise<LoadRunResult> {
   const { runLoad } = await import("../loadtest/run.ts");
-  const mediaDurationS = Math.max(0, ...installs.flatMap((i) => i.profile.media.map((m) => m.durationS)));
-  const courseId = installs[0]?.lms[0]?.courseId;
-  const result = await runLoad({
-    spec: loaded.spec,
-    log,
-    ...(courseId ? { courseId } : {}),
-    ...(mediaDurationS > 0 ? { mediaDurationS } : {}),
-  });
+  const result = await runLoad({ spec: loaded.spec, log, ...loadBase(installs) });
   const { outDir: _outDir, ...plain } = result;
   await mkdir(runDir, { recursive: true });
   await writeFileAtomic(join(runDir, "load-result.json"), `${JSON.stringify(plain, null, 2)}\n`);
@@ -183,7 +196,7 @@ async function siteCapacities(
 async function report(
   loaded: LoadedSpec,
   installs: InstallResult[],
-  load: LoadRunResult,
+  runs: { load: LoadRunResult; bakeoff: Bakeoff },
   capacity: CapacityResult | null,
   policy: PolicyResult[],
   outDir: string,
@@ -194,13 +207,15 @@ async function report(
     specSha256: loaded.sha256,
     courseSha256: course?.sha256 ?? null,
     images: await sandboxImages(loaded.spec.name),
-    loadEngine: load.engine,
+    loadEngine: runs.load.engine,
   });
   const built = buildReport({
     spec: loaded.spec,
     sites: loaded.sites,
     course,
-    load,
+    load: runs.load,
+    bakeoff: runs.bakeoff,
+    candidates: verdictCandidates(loaded, installs),
     capacity,
     policy,
     provenance,
@@ -212,5 +227,14 @@ async function report(
     decision: built.verdict.decision,
     exitCode: built.verdict.exitCode,
     headline: built.verdict.headline,
+  };
+}
+
+/** The verdict is for the candidates the main load test and the capacity figures used: the first of each kind. */
+function verdictCandidates(loaded: LoadedSpec, installs: InstallResult[]) {
+  const byKind = candidatesByKind(loaded.spec);
+  return {
+    lms: byKind.lms[0] ?? null,
+    media: installs.flatMap((i) => i.media)[0]?.candidate ?? byKind.media[0] ?? null,
   };
 }

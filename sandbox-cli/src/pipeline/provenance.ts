@@ -1,9 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { projectRoot } from "../paths.ts";
-import type { Provenance } from "../report/input.ts";
+import { type Provenance, runDirFiles } from "../report/input.ts";
 import { docker, dockerEngineVersion } from "../runtime/docker.ts";
 import { pulumiLink, pulumiVersionOf } from "../setup/pulumi-cli.ts";
+import type { LoadedSpec } from "../sandbox-spec/index.ts";
 import { runProgram } from "../util/exec.ts";
 
 /** Image reference -> image ID of every container carrying the sandbox's label. */
@@ -50,3 +51,19 @@ export async function collectProvenance(args: {
 
 export const packageVersion = async () =>
   (JSON.parse(await readFile(join(projectRoot, "package.json"), "utf8")) as { version: string }).version;
+
+/** Leaves beside a load run's result.json what `sandbox report --from RUN` needs: the spec as run and its provenance. */
+export async function recordLoadRun(
+  loaded: LoadedSpec,
+  outDir: string,
+  loadEngine: { name: string; version: string } | null,
+): Promise<void> {
+  await copyFile(loaded.path, join(outDir, runDirFiles.spec));
+  const provenance = await collectProvenance({
+    sandbox: loaded.spec.name,
+    specSha256: loaded.sha256,
+    courseSha256: null,
+    loadEngine,
+  });
+  await writeFile(join(outDir, runDirFiles.provenance), `${JSON.stringify(provenance, null, 2)}\n`);
+}

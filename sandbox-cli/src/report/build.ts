@@ -31,12 +31,13 @@ export function buildReport(input: ReportInput): Report {
       target: input.spec.target.kind,
       candidates: input.spec.candidates.map((c) => c.name ?? c.catalog),
     },
-    verdict,
+    verdict: input.candidates ? { ...verdict, candidates: { ...input.candidates } } : verdict,
     thresholds,
     sites,
     course,
     policy,
     load,
+    ...(input.bakeoff?.length ? { bakeoff: structuredClone(input.bakeoff) } : {}),
     provenance: structuredClone(input.provenance),
   };
   // Hand back exactly what report.json will hold (keys sorted, undefined dropped), so rendering a fresh

@@ -1,6 +1,8 @@
 import * as vega from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import * as vegaLite from "vega-lite";
+import { bakeoffCharts } from "./bakeoff.ts";
+import { bystanderCharts } from "./bystander-chart.ts";
 import type { Report } from "./schema.ts";
 
 export interface Chart {
@@ -162,9 +164,15 @@ export function chartSpecs(report: Report): Chart[] {
       },
     });
   }
+  charts.push(...bystanderCharts(report.sites, base));
   const series = load?.resources.filter((r) => r.samples.length > 0 && r.role !== "load-runner") ?? [];
   if (series.length > 0) {
-    const label = (r: (typeof series)[number]) => r.role ?? r.container;
+    // one line per container: two containers of one role (the LMS and its proxy) are not one series
+    const prefix = sharedPrefix(series.map((r) => r.container));
+    const label = (r: (typeof series)[number]) => {
+      const name = r.container.slice(prefix.length);
+      return r.role && r.role !== name ? `${name} (${r.role})` : name;
+    };
     const cpu = series.flatMap((r) =>
       r.samples.map((s) => ({ t: s.t, container: label(r), value: s.cpuCores })),
     );
@@ -194,7 +202,7 @@ export function chartSpecs(report: Report): Chart[] {
       spec: timeSeries(memory, "memory (MB)"),
     });
   }
-  return charts;
+  return [...charts, ...bakeoffCharts(report.bakeoff)];
 }
 
 /**
@@ -251,4 +259,12 @@ export async function renderCharts(report: Report): Promise<(Chart & { svg: stri
   for (const chart of chartSpecs(report))
     out.push({ ...chart, svg: await renderChartSvg(chart.spec, chart.id) });
   return out;
+}
+
+/** The `sandbox-<name>-` every container name starts with (up to a dash), so legends show what differs. */
+function sharedPrefix(names: readonly string[]): string {
+  if (names.length < 2) return "";
+  let prefix = names[0] as string;
+  for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix.slice(0, prefix.lastIndexOf("-") + 1);
 }

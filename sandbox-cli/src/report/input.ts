@@ -4,6 +4,7 @@ import type { CourseProfile } from "../course/profile.ts";
 import type { LoadRunResult } from "../loadtest/result-schema.ts";
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import type { SandboxSpec } from "../sandbox-spec/schema.ts";
+import type { Bakeoff } from "./schema.ts";
 
 /** One rule of the IT policy pack, as evaluated against this sandbox and course. */
 export const policyResultSchema = z.object({
@@ -45,6 +46,10 @@ export interface ReportInput {
   readonly capacity: CapacityResult | null;
   readonly policy: readonly PolicyResult[];
   readonly provenance: Provenance;
+  /** each kind with two or more candidates, measured one candidate at a time (null: no bake-off ran). */
+  readonly bakeoff?: Bakeoff | null;
+  /** the LMS and media candidate the main load test and the capacity figures are for. */
+  readonly candidates?: { readonly lms: string | null; readonly media: string | null };
   /** ISO time the report is stamped with; passed in so building stays pure. */
   readonly generatedAt: string;
 }

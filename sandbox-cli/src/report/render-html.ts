@@ -1,9 +1,11 @@
+import { bakeoffColumns, bakeoffOf, bakeoffSummary, isBakeoffChart } from "./bakeoff.ts";
 import { type Chart, renderCharts } from "./charts.ts";
 import { fmtBytes, fmtInt, fmtMbps, fmtMs, fmtPct, fmtSeconds } from "./format.ts";
 import { glossary } from "./glossary.ts";
 import { reportCss } from "./html-style.ts";
 import { toolsLine } from "./render-md.ts";
 import type { LoadSection, Report, SiteRow } from "./schema.ts";
+import { bystanderCell } from "./site-bystander.ts";
 import { wordsFor } from "./thresholds.ts";
 import {
   fitLabel,
@@ -15,6 +17,7 @@ import {
   renditionLabel,
   reportTitle,
   sentence,
+  verdictFor,
 } from "./words.ts";
 
 /** report.html: one self-contained page (inline CSS and SVG charts, no script, no network). */
@@ -42,7 +45,8 @@ export function renderHtmlWithCharts(report: Report, charts: readonly (Chart & {
 </header>
 ${verdictSection(report)}
 ${sitesSection(report)}
-${chartsSection(charts)}
+${bakeoffSection(report, charts.filter(isBakeoffChart))}
+${chartsSection(charts.filter((c) => !isBakeoffChart(c)))}
 ${thresholdsSection(report)}
 ${courseSection(report)}
 ${policySection(report)}
@@ -84,6 +88,7 @@ ${v.afterChanges ? `<p class="after">With every change above, the verdict would 
 <p class="label">Verdict</p>
 <p class="decision">${esc(v.decision)}</p>
 <p>${esc(v.headline)}</p>
+${v.candidates ? `<p class="note">For ${esc(verdictFor(v.candidates))}.</p>` : ""}
 <p class="note"><code>sandbox nightly</code> exits ${v.exitCode} for this verdict.</p>
 </section>
 ${reasons}
@@ -113,20 +118,38 @@ function sitesSection(report: Report): string {
 <td class="num">${esc(fmtPct(s.trainingShare))}</td><td class="num">${esc(fmtInt(s.expectedLearners))}</td>
 <td class="num">${esc(predictedCell(s))}</td>
 <td class="num">${s.measuredNMax === null ? '<span class="note">not measured</span>' : esc(measuredCell(s))}</td>
+<td>${s.bystander ? esc(bystanderCell(s.bystander, s.expectedLearners)) : '<span class="note">not measured</span>'}</td>
 <td>${fitPill(s)}</td></tr>`,
   );
   return `<h2>Sites: learners at once</h2>
-<table data-testid="sites"><thead><tr><th>Site</th><th>Link (down / up)</th><th class="num">Training share</th><th class="num">Expected</th><th class="num">Predicted</th><th class="num">Measured</th><th>Verdict</th></tr></thead>
+<table data-testid="sites"><thead><tr><th>Site</th><th>Link (down / up)</th><th class="num">Training share</th><th class="num">Expected</th><th class="num">Predicted</th><th class="num">Measured</th><th>Other applications</th><th>Verdict</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
-<p class="note">Predicted: the capacity model at the top video quality. Measured: a load test over the site's shaped link with every viewer held at the quality named, beside the model's figure for that quality.</p>`;
+<p class="note">Predicted: the capacity model at the top video quality. Measured: a load test over the site's shaped link with every viewer held at the quality named, beside the model's figure for that quality. Other applications: a business application (short requests and an interactive flow) sharing that link, its p95 alone and with the learners, and the most learners at once before it was harmed.</p>`;
+}
+
+function figure(c: Chart & { svg: string }): string {
+  return `<figure class="chart" data-chart="${esc(c.id)}"><h3>${esc(c.title)}</h3>${c.svg}<figcaption>${esc(c.caption)}</figcaption></figure>`;
+}
+
+function bakeoffSection(report: Report, charts: readonly (Chart & { svg: string })[]): string {
+  return bakeoffOf(report)
+    .map(({ kind, candidates }) => {
+      const head = bakeoffColumns.map(([title]) => `<th>${esc(title)}</th>`).join("");
+      const rows = candidates.map(
+        (row) => `<tr>${bakeoffColumns.map(([, cell]) => `<td>${esc(cell(row))}</td>`).join("")}</tr>`,
+      );
+      const chart = charts.find((c) => c.id === `bakeoff-${kind}`);
+      return `<h2>${kind === "media" ? "Media" : "LMS"} bake-off</h2>
+<table data-testid="bakeoff-${kind}"><thead><tr>${head}</tr></thead><tbody>${rows.join("\n")}</tbody></table>
+<p class="note">${esc(bakeoffSummary(kind, candidates))}</p>
+${chart ? `<div class="charts">${figure(chart)}</div>` : ""}`;
+    })
+    .join("\n");
 }
 
 function chartsSection(charts: readonly (Chart & { svg: string })[]): string {
   if (!charts.length) return "";
-  const figures = charts.map(
-    (c) =>
-      `<figure class="chart" data-chart="${esc(c.id)}"><h3>${esc(c.title)}</h3>${c.svg}<figcaption>${esc(c.caption)}</figcaption></figure>`,
-  );
+  const figures = charts.map(figure);
   return `<h2>Charts</h2><div class="charts">${figures.join("\n")}</div>`;
 }
 

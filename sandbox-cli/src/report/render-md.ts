@@ -1,6 +1,8 @@
+import { bakeoffColumns, bakeoffOf, bakeoffSummary } from "./bakeoff.ts";
 import { fmtBytes, fmtInt, fmtMbps, fmtMs, fmtPct, fmtSeconds } from "./format.ts";
 import { glossary } from "./glossary.ts";
 import type { Report } from "./schema.ts";
+import { bystanderCell } from "./site-bystander.ts";
 import { wordsFor } from "./thresholds.ts";
 import {
   fitLabel,
@@ -12,6 +14,7 @@ import {
   renditionLabel,
   reportTitle,
   sentence,
+  verdictFor,
 } from "./words.ts";
 
 /** report.md: the same content as report.html, without charts, for a ticket or a pull request. */
@@ -24,6 +27,7 @@ export function renderMarkdown(report: Report): string {
     "",
     verdict.headline,
     "",
+    ...(verdict.candidates ? [`For ${verdictFor(verdict.candidates)}.`, ""] : []),
   );
 
   if (verdict.reasons.length) {
@@ -51,7 +55,16 @@ export function renderMarkdown(report: Report): string {
   out.push(
     report.sites.length
       ? table(
-          ["Site", "Link (down/up, RTT)", "Training share", "Expected", "Predicted", "Measured", "Verdict"],
+          [
+            "Site",
+            "Link (down/up, RTT)",
+            "Training share",
+            "Expected",
+            "Predicted",
+            "Measured",
+            "Other applications",
+            "Verdict",
+          ],
           report.sites.map((s) => [
             s.site,
             `${fmtMbps(s.downlinkMbps)} / ${fmtMbps(s.uplinkMbps)}, ${fmtMs(s.rttMs)}`,
@@ -59,11 +72,23 @@ export function renderMarkdown(report: Report): string {
             fmtInt(s.expectedLearners),
             predictedCell(s),
             measuredCell(s),
+            bystanderCell(s.bystander, s.expectedLearners),
             fitLabel(s),
           ]),
         )
       : "No sites were described in the spec.\n",
   );
+
+  for (const { kind, candidates } of bakeoffOf(report)) {
+    out.push(`## ${kind === "media" ? "Media" : "LMS"} bake-off`, "");
+    out.push(
+      table(
+        bakeoffColumns.map(([title]) => title),
+        candidates.map((row) => bakeoffColumns.map(([, cellOf]) => cellOf(row))),
+      ),
+    );
+    out.push(bakeoffSummary(kind, candidates), "");
+  }
 
   out.push("## Thresholds", "");
   out.push(

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { outageWindowSchema } from "../loadtest/result-schema.ts";
 import { policyResultSchema, provenanceSchema } from "./input.ts";
+import { capacityBounds, siteBystanderSchema } from "./site-bystander.ts";
 
 /**
  * report.json, the one source every rendering (html, md, junit) and `report diff` reads.
@@ -68,6 +69,10 @@ export const siteRowSchema = z.object({
   /** the rendition capacity is for (the top one when it fits, else the one the fit was judged on). */
   capacityRendition: z.string().nullable().optional(),
   measuredThroughputMbps: z.number().nullable(),
+  /** what set capacity: playback through the link, or harm to the other applications on it (bystander). */
+  capacityBound: z.enum(capacityBounds).optional(),
+  /** the business application that shared the measured link (null when no probe ran). */
+  bystander: siteBystanderSchema.nullable().optional(),
   fit: z.enum(siteFits),
   /** the highest rendition that lets every expected learner in, when the top one does not. */
   fittingRendition: z.string().nullable(),
@@ -182,6 +187,24 @@ export const loadSectionSchema = z.object({
 });
 export type LoadSection = z.infer<typeof loadSectionSchema>;
 
+/** One candidate of a bake-off: the same load plan run against it alone (null: the scenario did not measure it). */
+export const bakeoffCandidateSchema = z.object({
+  candidate: z.string(),
+  p95SegmentFetchMs: z.number().nullable(),
+  timeToFirstFrameMs: z.number().nullable(),
+  rebufferRatio: z.number().nullable(),
+  errorRate: z.number().nullable(),
+  cpuCoresPer100: z.number().nullable(),
+  memoryMbPer100: z.number().nullable(),
+  maxLearnersWithinThresholds: z.number().int(),
+});
+export type BakeoffCandidate = z.infer<typeof bakeoffCandidateSchema>;
+
+export const bakeoffSchema = z.array(
+  z.object({ kind: z.enum(["lms", "media"]), candidates: z.array(bakeoffCandidateSchema) }),
+);
+export type Bakeoff = z.infer<typeof bakeoffSchema>;
+
 export const reportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   kind: z.literal(REPORT_KIND),
@@ -201,12 +224,16 @@ export const reportSchema = z.object({
     changes: z.array(changeSchema),
     /** the verdict if every change listed were made (null when the changes do not lift every reason). */
     afterChanges: decisionSchema.nullable(),
+    /** the LMS and media candidate the verdict is for (the ones the load test and capacity measured). */
+    candidates: z.object({ lms: z.string().nullable(), media: z.string().nullable() }).optional(),
   }),
   thresholds: z.array(checkSchema),
   sites: z.array(siteRowSchema),
   course: courseSectionSchema.nullable(),
   policy: z.array(policyResultSchema),
   load: loadSectionSchema.nullable(),
+  /** one table per candidate kind that has two or more candidates in the sandbox. */
+  bakeoff: bakeoffSchema.optional(),
   provenance: provenanceSchema,
 });
 export type Report = z.infer<typeof reportSchema>;

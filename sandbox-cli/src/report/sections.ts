@@ -5,6 +5,7 @@ import type { LoadRunResult, MetricSummary } from "../loadtest/result-schema.ts"
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import { round } from "./format.ts";
 import type { CourseSection, LoadSection, ResourceSeries, SiteRow } from "./schema.ts";
+import { boundedCapacity, type SiteBystander, siteBystander } from "./site-bystander.ts";
 
 /**
  * A site whose expected learners exceed its capacity by more than this factor, with no smaller
@@ -33,8 +34,13 @@ export function buildSiteRows(sites: readonly ResolvedSite[], capacity: readonly
     // a measurement that names no rendition predates pinning: it counts for the top one
     const measuredRendition =
       measured === null ? null : (cap?.measurement?.rendition ?? renditions[0]?.rendition ?? null);
+    const bystander = cap?.bystander ? siteBystander(cap.bystander) : null;
     const judged = cap
-      ? judgeFit(expected, effectiveCapacities(cap, renditions, measured, measuredRendition))
+      ? withHarmBound(
+          judgeFit(expected, effectiveCapacities(cap, renditions, measured, measuredRendition)),
+          expected,
+          bystander,
+        )
       : null;
     return {
       site: name,
@@ -53,6 +59,8 @@ export function buildSiteRows(sites: readonly ResolvedSite[], capacity: readonly
       capacity: judged?.capacity ?? null,
       capacityRendition: judged?.rendition ?? null,
       measuredThroughputMbps: cap?.measuredThroughputMbps ?? null,
+      ...(judged ? { capacityBound: judged.bound } : {}),
+      ...(bystander ? { bystander } : {}),
       fit: judged?.fit ?? "unknown",
       fittingRendition: judged?.fit === "smaller-rendition" ? judged.rendition : null,
       renditions: renditions.map((r) => ({ ...r, perLearnerMbps: round(r.perLearnerMbps) })),
@@ -91,6 +99,18 @@ function judgeFit(
   const best = capacities.reduce((a, b) => (b.nMax > a.nMax ? b : a));
   const fit = expected <= FAR_OVER_CAPACITY_FACTOR * best.nMax ? "fewer-learners" : "over-capacity";
   return { fit, capacity: best.nMax, rendition: best.rendition };
+}
+
+/** The fit again when harm to the bystander allows fewer learners than playback does. */
+function withHarmBound(
+  judged: ReturnType<typeof judgeFit>,
+  expected: number,
+  bystander: SiteBystander | null,
+): ReturnType<typeof judgeFit> & { bound: "playback" | "harm" } {
+  const { capacity, bound } = boundedCapacity(judged.capacity, bystander);
+  if (bound === "playback" || expected <= capacity) return { ...judged, bound };
+  const fit = expected <= FAR_OVER_CAPACITY_FACTOR * capacity ? "fewer-learners" : "over-capacity";
+  return { fit, capacity, rendition: judged.rendition, bound };
 }
 
 export function buildCourseSection(profile: CourseProfile): CourseSection {

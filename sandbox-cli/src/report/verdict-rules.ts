@@ -2,6 +2,7 @@ import { fmtInt, fmtLearners, fmtMbps, fmtPct } from "./format.ts";
 import type { PolicyResult } from "./input.ts";
 import type { CourseSection, LoadSection, Reason, SiteRow, ThresholdCheck } from "./schema.ts";
 import { FAR_OVER_CAPACITY_FACTOR } from "./sections.ts";
+import { bystanderIt } from "./site-bystander.ts";
 
 /** What the verdict is decided from: the report's own sections, so a report can be re-judged from its JSON. */
 export interface VerdictFacts {
@@ -137,7 +138,7 @@ export const verdictRules: readonly Rule[] = [
         reject(
           "site-over-capacity",
           s.site,
-          `site ${s.site} expects ${fmtLearners(s.expectedLearners)} at once but its link carries only ${fmtInt(s.capacity ?? 0)}, and no smaller video quality lets them all in`,
+          `site ${s.site} expects ${fmtLearners(s.expectedLearners)} at once but its link carries only ${fmtInt(s.capacity ?? 0)}${harmWords(s)}, and no smaller video quality lets them all in`,
           siteIt(s),
         ),
       );
@@ -207,7 +208,7 @@ export const verdictRules: readonly Rule[] = [
           condition(
             "site-fewer-learners",
             s.site,
-            `site ${s.site} can take ${fmtInt(capacity)} of its ${fmtLearners(s.expectedLearners)} at once: schedule the course in ${Math.ceil(s.expectedLearners / Math.max(capacity, 1))} waves`,
+            `site ${s.site} can take ${fmtInt(capacity)} of its ${fmtLearners(s.expectedLearners)} at once${harmWords(s)}: schedule the course in ${Math.ceil(s.expectedLearners / Math.max(capacity, 1))} waves`,
             siteIt(s),
           ),
         ];
@@ -227,6 +228,9 @@ export const verdictRules: readonly Rule[] = [
   },
 ];
 
+const harmWords = (s: SiteRow) =>
+  s.capacityBound === "harm" ? " without slowing the other applications on its link" : "";
+
 function siteIt(s: SiteRow): string {
   const rung = s.renditions.find((r) => r.rendition === s.capacityRendition) ?? s.renditions[0];
   const budget = s.downlinkMbps * s.trainingShare;
@@ -234,8 +238,9 @@ function siteIt(s: SiteRow): string {
   return [
     `downlink ${fmtMbps(s.downlinkMbps)} x training share ${fmtPct(s.trainingShare)} = ${fmtMbps(budget)}`,
     rung ? `${fmtMbps(rung.perLearnerMbps)} per learner at ${rung.rendition}` : null,
-    `N_max ${fmtInt(s.capacity ?? 0)} (${measured ? "measured" : "predicted"}) vs ${fmtInt(s.expectedLearners)} expected`,
+    `N_max ${fmtInt(s.capacity ?? 0)} (${measured || s.capacityBound === "harm" ? "measured" : "predicted"}) vs ${fmtInt(s.expectedLearners)} expected`,
     s.fit === "over-capacity" ? `more than ${FAR_OVER_CAPACITY_FACTOR}x over` : null,
+    s.bystander ? bystanderIt(s.bystander, s.capacityBound ?? "playback", s.expectedLearners) : null,
   ]
     .filter(Boolean)
     .join("; ");

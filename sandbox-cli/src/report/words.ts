@@ -7,6 +7,11 @@ export const reportTitle = (report: Report) =>
   `Promotion report: ${report.course?.title ?? report.sandbox.name}`;
 
 export function fitLabel(site: SiteRow): string {
+  const label = fitWords(site);
+  return site.capacityBound === "harm" ? `${label}, bound by harm to other applications` : label;
+}
+
+function fitWords(site: SiteRow): string {
   switch (site.fit) {
     case "fits":
       return "fits";
@@ -54,6 +59,11 @@ export function sentence(text: string): string {
   return `${text[0]?.toUpperCase()}${text.slice(1)}`;
 }
 
+/** "reference-lms with media-nginx": the candidates a verdict is for. */
+export function verdictFor(candidates: { lms: string | null; media: string | null }): string {
+  const names = [candidates.lms, candidates.media].filter((n): n is string => n !== null);
+  return names.length ? names.join(" with ") : "no candidate";
+}
 const outageSubjects: Record<string, string> = {
   "learner-journey": "LMS (learner journeys)",
   "hls-viewer": "media server (video viewers)",

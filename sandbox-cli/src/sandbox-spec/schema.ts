@@ -1,4 +1,9 @@
 import { z } from "zod";
+import {
+  DEFAULT_IMAGE_REGISTRY,
+  IMAGE_REGISTRY_PATTERN,
+  IMAGE_REGISTRY_RULE,
+} from "../../../stacks/catalog/images.ts";
 import { durationSeconds, parseDuration } from "./duration.ts";
 import { SITE_PROFILES } from "./site-profiles.ts";
 
@@ -66,6 +71,13 @@ export const kubernetesTargetSchema = z
       .min(1)
       .optional()
       .describe("StorageClass for volumes; the cluster default when left out."),
+    registry: z
+      .string()
+      .regex(IMAGE_REGISTRY_PATTERN, IMAGE_REGISTRY_RULE)
+      .default(DEFAULT_IMAGE_REGISTRY)
+      .describe(
+        "where the cluster pulls the project's images from: HOST[:PORT][/PREFIX]. Push them there with `sandbox images push --registry`; the default is the registry IT's policy allows.",
+      ),
   })
   .describe("Run the sandbox as a namespace on a Kubernetes cluster that IT owns and watches.");
 
@@ -181,6 +193,29 @@ export const thresholdsSchema = z.strictObject({
     .describe("peak memory of any candidate container, as a share of its memory limit."),
 });
 
+/** When the bystander (a business application sharing a site's link) counts as harmed by the learners. */
+export const harmRuleSchema = z.strictObject({
+  p95Factor: z
+    .number()
+    .min(1)
+    .max(100)
+    .default(2)
+    .describe("harmed when the bystander's p95 latency exceeds this many times its baseline p95 (1-100)."),
+  p95LimitMs: z
+    .number()
+    .positive()
+    .max(60_000)
+    .default(300)
+    .describe("harmed when the bystander's p95 latency exceeds this many ms, whatever the baseline."),
+  maxErrors: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(0)
+    .describe("harmed when more bystander requests than this fail or time out (0: any error harms)."),
+});
+
 export const policySchema = z.strictObject({
   thresholds: thresholdsSchema
     .default(thresholdsSchema.parse({}))
@@ -191,6 +226,11 @@ export const policySchema = z.strictObject({
     .max(1)
     .default(0.1)
     .describe("protocol overhead added to media bitrates in the capacity model (0.1 = 10%)."),
+  bystanderHarm: harmRuleSchema
+    .default(harmRuleSchema.parse({}))
+    .describe(
+      "what harm to the other applications on a site's link means (the bystander's latency and errors).",
+    ),
   rejectExternalHttp: z
     .boolean()
     .default(false)
@@ -224,5 +264,6 @@ export type SiteSpec = z.output<typeof siteSchema>;
 export type CandidateSpec = z.output<typeof candidateSchema>;
 export type LoadSpec = z.output<typeof loadSchema>;
 export type Thresholds = z.output<typeof thresholdsSchema>;
+export type HarmRule = z.output<typeof harmRuleSchema>;
 export type KubernetesTarget = z.output<typeof kubernetesTargetSchema>;
 export type TargetSpec = z.output<typeof targetSchema>;

@@ -34,7 +34,11 @@ const FIRST_REMAPPED_PORT = 20_000;
 export const siteNetworkName = (sandbox: string, site: string) => `sandbox-${sandbox}-site-${site}`;
 export const siteGatewayName = (sandbox: string, site: string) => `sandbox-${sandbox}-site-${site}-gateway`;
 
-export function siteLabels(identity: SandboxIdentity, site: string, role: "site-network" | "site-gateway") {
+export function siteLabels(
+  identity: SandboxIdentity,
+  site: string,
+  role: "site-network" | "site-gateway" | "site-bystander",
+) {
   return {
     "sandbox.name": identity.name,
     "sandbox.owner": identity.owner,

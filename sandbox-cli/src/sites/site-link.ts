@@ -4,6 +4,7 @@ import { docker } from "../runtime/docker.ts";
 import { ensureImage } from "../runtime/images.ts";
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import type { Logger } from "../util/log.ts";
+import { bystanderServiceName } from "./bystander-containers.ts";
 import { upstreamAddresses, waitForGateway } from "./docker-lookups.ts";
 import {
   gatewayConfig,
@@ -152,9 +153,8 @@ async function ignoreMissing(work: () => Promise<unknown>): Promise<void> {
 
 /** Removes one site's gateway and network; missing pieces are fine (idempotent). */
 export async function removeSiteLink(sandboxName: string, siteName: string): Promise<void> {
-  await ignoreMissing(() =>
-    docker().getContainer(siteGatewayName(sandboxName, siteName)).remove({ force: true, v: true }),
-  );
+  for (const name of [siteGatewayName(sandboxName, siteName), bystanderServiceName(sandboxName, siteName)])
+    await ignoreMissing(() => docker().getContainer(name).remove({ force: true, v: true }));
   await ignoreMissing(() => docker().getNetwork(siteNetworkName(sandboxName, siteName)).remove());
 }
 
@@ -165,7 +165,10 @@ export async function removeSiteLinks(
   const byLabel = (role: string) => ({
     label: [`sandbox.name=${sandboxName}`, `${SITE_ROLE_LABEL}=${role}`],
   });
-  const containers = await docker().listContainers({ all: true, filters: byLabel("site-gateway") });
+  const containers = [
+    ...(await docker().listContainers({ all: true, filters: byLabel("site-gateway") })),
+    ...(await docker().listContainers({ all: true, filters: byLabel("site-bystander") })),
+  ];
   for (const info of containers)
     await ignoreMissing(() => docker().getContainer(info.Id).remove({ force: true, v: true }));
   const networks: Docker.NetworkInspectInfo[] = await docker().listNetworks({

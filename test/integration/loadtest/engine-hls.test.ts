@@ -109,7 +109,7 @@ describe("load engine against a real HLS server on 127.0.0.1", () => {
         maxRunS: 20,
         scenarios: {
           "hls-viewer": {
-            ...(viewers(2, 5)["hls-viewer"] as object),
+            ...(viewers(2, 5)?.["hls-viewer"] as object),
             mediaBaseUrl: slow.url,
             startupBufferS: 1,
             maxBufferS: 2,
@@ -150,7 +150,7 @@ describe("load engine against a real HLS server on 127.0.0.1", () => {
         maxRunS: 20,
         scenarios: {
           "hls-viewer": {
-            ...(viewers(2, 4)["hls-viewer"] as object),
+            ...(viewers(2, 4)?.["hls-viewer"] as object),
             mediaBaseUrl: slow.url,
             // nearer the top variant's BANDWIDTH than v1's: the player must not step down to v1
             pinnedBandwidthBps: 900_000,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,6 +96,15 @@ describe("sandbox loadtest against a real sandbox", () => {
     expect(Math.max(...result.timeline.map((b) => b.activeLearners))).toBe(4);
     expect(result.resources.map((r) => r.role).sort()).toEqual(["app", "app", "database", "edge"]);
     expect(result.resources.every((r) => r.samples.length > 0)).toBe(true);
+    // `sandbox report --from` builds the promotion report from the folder this load test just wrote
+    const outDir = (JSON.parse(run.stdout) as { outDir: string }).outDir;
+    // the runners' config holds the learners' password: its owner alone may read it
+    expect((await stat(join(outDir, "config.json"))).mode & 0o777).toBe(0o600);
+    const report = await runCli(["report", "--from", outDir, "--json"], { env: env() });
+    expect([0, 1, 5], report.stderr).toContain(report.exitCode);
+    const written = JSON.parse(report.stdout) as { files: { json: string; html: string } };
+    expect(written.files.json).toBe(join(outDir, "report", "report.json"));
+    expect(existsSync(written.files.html)).toBe(true);
   }, 150_000);
 
   it("refuses loads above the spec's caps and targets outside the sandbox (exit 2)", async () => {

@@ -3,12 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseMediaPlaylist } from "../../../loadtests/lib/hls/index.ts";
 import { SandboxError } from "../../../sandbox-cli/src/errors.ts";
-import {
-  type PackageHlsResult,
-  packageHls,
-  parseMediaPlaylist,
-} from "../../../sandbox-cli/src/media/index.ts";
+import { type PackageHlsResult, packageHls } from "../../../sandbox-cli/src/media/index.ts";
 
 /** Real ffmpeg on a 12 s synthetic 720p clip: two 6 s segments per rendition. */
 describe("packageHls (real ffmpeg)", () => {
@@ -37,7 +34,7 @@ describe("packageHls (real ffmpeg)", () => {
     for (const rendition of result.renditions) {
       const playlist = parseMediaPlaylist(await readFile(join(root, "hls", rendition.playlist), "utf8"));
       expect(playlist.targetDurationS).toBe(6);
-      expect(playlist.endList).toBe(true);
+      expect(playlist.ended).toBe(true);
       expect(playlist.segments.map((s) => s.durationS)).toEqual([6, 6]);
       expect(rendition.durationS).toBeCloseTo(12, 1);
     }

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { type Browser, chromium, type Frame, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSampleCourse, type SampleCourse } from "../../../examples/sample-course/src/build.ts";
+import { parseMediaPlaylist } from "../../../loadtests/lib/hls/index.ts";
 import { inspectCourse } from "../../../sandbox-cli/src/course/index.ts";
-import { parseMediaPlaylist } from "../../../sandbox-cli/src/media/index.ts";
 import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
 import { type PackageServer, servePackage } from "./scorm-harness.ts";
 

@@ -104,7 +104,7 @@ describe("Tin Can (xAPI) launch", () => {
     const launch = (await learner.request("POST", "/api/courses/tincan/launch", { json: {} })).json.launch;
     const bad = await xapi(launch.xapi.auth)("POST", "statements", { actor: {}, object: { id: "x" } });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { message: string }).message).toContain("verb.id");
+    expect(((await bad.json()) as { message: string }).message).toContain("statement.verb is required");
   });
 
   it("keeps state and activity profile documents", async () => {

@@ -1,4 +1,5 @@
 import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
+import { demuxDockerLogs } from "../../../sandbox-cli/src/runtime/docker-logs.ts";
 import { ensureImage } from "../../../sandbox-cli/src/runtime/images.ts";
 import {
   removeSiteLinks,
@@ -90,7 +91,9 @@ export async function runProbe<T>(harness: LinkHarness, network: string, args: s
   try {
     await container.start();
     const exit = (await container.wait()) as { StatusCode: number };
-    const output = demuxLogs(await container.logs({ stdout: true, stderr: true, follow: false })).trim();
+    const output = demuxDockerLogs(
+      await container.logs({ stdout: true, stderr: true, follow: false }),
+    ).trim();
     if (exit.StatusCode !== 0)
       throw new Error(`probe ${args.join(" ")} exited ${exit.StatusCode}: ${output}`);
     try {
@@ -101,16 +104,4 @@ export async function runProbe<T>(harness: LinkHarness, network: string, args: s
   } finally {
     await container.remove({ force: true, v: true });
   }
-}
-
-/** Docker multiplexes stdout/stderr of a non-TTY container in frames: 8-byte header (stream, 0, 0, 0, size). */
-function demuxLogs(raw: Buffer): string {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= raw.length) {
-    const size = raw.readUInt32BE(offset + 4);
-    parts.push(raw.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return Buffer.concat(parts).toString("utf8");
 }

@@ -16,6 +16,7 @@ export const candidateSettings: CandidateSettings = {
   identity,
   namespace,
   ingressDomain: "sandbox.example.internal",
+  registry: "registry.sandbox.internal/elearning-sandbox",
   ingressClassName: "nginx",
   storageClassName: undefined,
   volumeSize: "5Gi",

@@ -2,14 +2,14 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { measureHlsFolder } from "../../../sandbox-cli/src/capacity/hls-peaks.ts";
 import {
   parseAttributes,
   parseMasterPlaylist,
   parseMediaPlaylist,
   renditionName,
   segmentBitrates,
-} from "../../../sandbox-cli/src/capacity/hls-playlists.ts";
+} from "../../../loadtests/lib/hls/index.ts";
+import { measureHlsFolder } from "../../../sandbox-cli/src/capacity/hls-peaks.ts";
 import { isSandboxError } from "../../../sandbox-cli/src/errors.ts";
 
 const master = `#EXTM3U
@@ -44,11 +44,19 @@ describe("HLS playlists", () => {
     expect(variants).toEqual([
       {
         uri: "720p/index.m3u8",
-        bandwidth: 2_800_000,
-        averageBandwidth: 2_400_000,
-        resolution: { width: 1280, height: 720 },
+        bandwidthBps: 2_800_000,
+        averageBandwidthBps: 2_400_000,
+        width: 1280,
+        height: 720,
+        codecs: "avc1.64001f,mp4a.40.2",
       },
-      { uri: "360p/index.m3u8", bandwidth: 900_000, resolution: { width: 640, height: 360 } },
+      {
+        uri: "360p/index.m3u8",
+        bandwidthBps: 900_000,
+        width: 640,
+        height: 360,
+        codecs: "avc1.4d401e,mp4a.40.2",
+      },
     ]);
     expect(variants.map(renditionName)).toEqual(["720p", "360p"]);
     expect(renditionName({ uri: "audio-only/index.m3u8" })).toBe("audio-only");
@@ -63,10 +71,11 @@ describe("HLS playlists", () => {
         { uri: "all.mp4", durationS: 4, byteLength: 1000 },
         { uri: "b.ts", durationS: 3.5 },
       ],
+      ended: false,
     });
   });
 
-  it("peak is the highest segment bytes*8/duration; a short last segment counts only in the average", () => {
+  it("peak is the highest rate over 0.5-1.5 target durations of segments: a short tail counts with its neighbour", () => {
     const result = segmentBitrates(
       [
         { durationS: 6, bytes: 750_000 }, // 1000 kbit/s
@@ -75,9 +84,8 @@ describe("HLS playlists", () => {
       ],
       6,
     );
-    expect(result.peakKbps).toBe(2000);
-    expect(result.averageKbps).toBeCloseTo((2_650_000 * 8) / 13 / 1000, 6);
-    expect(result.segmentsCounted).toBe(2);
+    expect(result.peakBps).toBeCloseTo((1_900_000 * 8) / 7, 6);
+    expect(result.averageBps).toBeCloseTo((2_650_000 * 8) / 13, 6);
   });
 });
 

@@ -5,7 +5,7 @@ import {
   parseMedia,
   pickVariant,
   segmentAt,
-} from "../../../loadtests/lib/hls.ts";
+} from "../../../loadtests/lib/hls/index.ts";
 import { PlaybackBuffer } from "../../../loadtests/scenarios/hls-viewer/playback.ts";
 
 const master = `#EXTM3U

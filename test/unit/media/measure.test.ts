@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SandboxError } from "../../../sandbox-cli/src/errors.ts";
-import { measureHls, segmentBitrates } from "../../../sandbox-cli/src/media/measure.ts";
+import { measureHls, roundedBitrates as segmentBitrates } from "../../../sandbox-cli/src/media/measure.ts";
 import { withMeasuredBandwidth } from "../../../sandbox-cli/src/media/package-hls.ts";
 
 const seg = (durationS: number, bytes: number, uri = "s.ts") => ({ uri, durationS, bytes });

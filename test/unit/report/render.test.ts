@@ -134,6 +134,25 @@ describe("charts", () => {
     expect(chartSpecs(report).map((c) => c.id)).toEqual(["capacity"]);
   });
 
+  it("draws one CPU and memory line per container, not per role (the LMS and its proxy differ)", async () => {
+    const input = await fixtureInput();
+    const load = input.load as NonNullable<typeof input.load>;
+    const lms = load.resources.find((r) => r.role === "lms") as (typeof load.resources)[number];
+    load.resources.push({
+      ...structuredClone(lms),
+      container: lms.container.replace(/reference-lms$/, "lms-proxy"),
+    });
+    const charts = chartSpecs(buildReport(input));
+    for (const id of ["cpu", "memory"]) {
+      const spec = charts.find((c) => c.id === id)?.spec as unknown as {
+        data: { values: { container: string }[] };
+      };
+      expect(new Set(spec.data.values.map((v) => v.container))).toEqual(
+        new Set(["reference-lms (lms)", "lms-proxy (lms)", "postgres (database)", "media"]),
+      );
+    }
+  });
+
   it("renders a chart to SVG headless with its marks and labels", async () => {
     const [capacity] = chartSpecs(buildReport({ ...(await fixtureInput()), load: null }));
     const svg = await renderChartSvg(capacity?.spec ?? ({} as never));

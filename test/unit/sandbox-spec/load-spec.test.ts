@@ -42,6 +42,7 @@ describe("parseSpecText: a valid spec", () => {
       ingressControllerNamespace: "ingress-nginx",
       monitoringNamespace: "monitoring",
       itViewerGroup: "it-sandbox-viewers",
+      registry: "registry.sandbox.internal/elearning-sandbox",
     });
   });
 });
@@ -65,7 +66,7 @@ describe("parseSpecText: every bad-spec message names the path, the line and wha
   it("unknown key in the kubernetes target lists the kubernetes keys", () => {
     const f = failure(`${MINIMAL}target:\n  kind: kubernetes\n  cluster: prod\n`);
     expect(f.message).toMatch(
-      /target: unknown key "cluster"; allowed keys: kind, context, kubeconfig, namespace, ingressDomain, .*itViewerGroup, storageClassName \(line 6\)/,
+      /target: unknown key "cluster"; allowed keys: kind, context, kubeconfig, namespace, ingressDomain, .*itViewerGroup, storageClassName, registry \(line 6\)/,
     );
   });
 

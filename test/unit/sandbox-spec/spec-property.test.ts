@@ -156,6 +156,10 @@ const FLAG_NAMES: Record<keyof LoadtestFlags, string> = {
   findCapacity: "--find-capacity",
   rendition: "--rendition",
   allowHost: "--allow-host",
+  script: "--script",
+  env: "--env",
+  out: "--out",
+  summaryExport: "--summary-export",
   json: "--json",
 };
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type AppContext, loadRunOf, originOf } from "../context.ts";
+import { checkCmi5, settleCmi5 } from "../xapi/cmi5-sessions.ts";
 import { formatStatement } from "../xapi/format.ts";
 import { checkAttachmentParts, multipartAnswer, parseStatementMultipart } from "../xapi/multipart.ts";
 import {
@@ -14,7 +15,7 @@ import {
 import { verifySignatures } from "../xapi/signature.ts";
 import { parseStatementBatch, StatementError } from "../xapi/statements.ts";
 import { type AttachmentPart, storeStatements, XapiError } from "../xapi/store.ts";
-import { readsAll, type XapiPrincipal } from "../xapi-auth.ts";
+import { lmsAuthority, readsAll, type XapiPrincipal } from "../xapi-auth.ts";
 
 type Json = Record<string, unknown>;
 
@@ -48,12 +49,14 @@ async function store(ctx: AppContext, request: FastifyRequest, forcedId?: string
   }
   checkAttachmentParts(batch, parts);
   await verifySignatures(batch, parts);
+  const cmi5 = await checkCmi5(ctx.db, batch);
   const inserted = await storeStatements(ctx.db, batch, {
     userId: principal.userId,
     clientKey: principal.clientKey,
     run: loadRunOf(request.headers),
     parts,
   });
+  await settleCmi5(ctx.db, cmi5, lmsAuthority(originOf(request)));
   ctx.metrics.statements.inc(inserted);
   return batch.map((s) => s.id);
 }

@@ -30,6 +30,11 @@ function resourceOf(url: string): "statements" | "state" | "profile" | "read" {
 async function guard(ctx: AppContext, request: FastifyRequest, reply: FastifyReply) {
   const url = request.routeOptions.url ?? "";
   if (url === "/xapi/about") return;
+  const principal = await xapiPrincipal(ctx.db, request);
+  if (!principal) {
+    reply.header("WWW-Authenticate", 'Basic realm="xAPI"');
+    return fail(reply, 401, "send the launch's Authorization header or an LRS client credential");
+  }
   const version = request.headers["x-experience-api-version"];
   if (typeof version !== "string" || !ACCEPTED_VERSION.test(version.trim()))
     return fail(
@@ -39,11 +44,6 @@ async function guard(ctx: AppContext, request: FastifyRequest, reply: FastifyRep
         ? "send the X-Experience-API-Version header (1.0.3)"
         : `X-Experience-API-Version ${version} is not supported: send 1.0.3`,
     );
-  const principal = await xapiPrincipal(ctx.db, request);
-  if (!principal) {
-    reply.header("WWW-Authenticate", 'Basic realm="xAPI"');
-    return fail(reply, 401, "send the launch's Authorization header or an LRS client credential");
-  }
   const write = !["GET", "HEAD"].includes(request.method);
   if (!allowed(principal, resourceOf(url), write))
     return fail(reply, 403, "this credential's scope does not allow this request");

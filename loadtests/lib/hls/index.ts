@@ -1,0 +1,3 @@
+export * from "./bitrates.ts";
+export * from "./player.ts";
+export * from "./playlist.ts";

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { goInstallArgs, goToolBinaries, NODE_TOOLS } from "../../../sandbox-cli/src/k8s-tier/go-tools.ts";
+import { iptablesCleanup, mountsUnder } from "../../../sandbox-cli/src/k8s-tier/node-cleanup.ts";
+import {
+  cniConflist,
+  containerdConfigToml,
+  kubeletConfigYaml,
+  type NodePaths,
+  POD_BRIDGE,
+  registryHostsToml,
+} from "../../../sandbox-cli/src/k8s-tier/node-config.ts";
+
+const paths: NodePaths = {
+  dir: "/s/k8s-cluster",
+  containerdSocket: "/s/k8s-cluster/containerd/containerd.sock",
+  containerdRoot: "/s/k8s-cluster/containerd/root",
+  containerdState: "/s/k8s-cluster/containerd/state",
+  registryHostsDir: "/s/k8s-cluster/containerd/certs.d",
+  cniConfDir: "/s/k8s-cluster/cni/net.d",
+  cniBinDir: "/c/cni-plugins-v1.10.0/bin",
+  cniDataDir: "/s/k8s-cluster/cni/ipam",
+  kubeletRoot: "/s/k8s-cluster/kubelet",
+  podLogsDir: "/s/k8s-cluster/pod-logs",
+  caCert: "/s/k8s-cluster/pki/ca.crt",
+};
+
+describe("the node's configuration files", () => {
+  it("gives containerd its own socket, the pinned sandbox image and the oom_score_adj restriction", () => {
+    const toml = containerdConfigToml(paths, "127.0.0.1:5050/sandbox/pause:abc", "/usr/bin/runc");
+    expect(toml).toContain('address = "/s/k8s-cluster/containerd/containerd.sock"');
+    expect(toml).toContain('sandbox = "127.0.0.1:5050/sandbox/pause:abc"');
+    expect(toml).toContain("restrict_oom_score_adj = true");
+    expect(toml).toContain('BinaryName = "/usr/bin/runc"');
+  });
+
+  it("lets containerd pull from the local registry over plain HTTP", () => {
+    expect(registryHostsToml("127.0.0.1:5050")).toContain('[host."http://127.0.0.1:5050"]');
+  });
+
+  it("keeps pods on their own bridge, without masquerading out", () => {
+    const bridge = cniConflist(paths).plugins[0] as { bridge: string; ipMasq: boolean };
+    expect(bridge).toMatchObject({ bridge: POD_BRIDGE, ipMasq: false });
+  });
+
+  it("runs the kubelet on cgroup v1 and loopback only", () => {
+    const yaml = kubeletConfigYaml(paths);
+    expect(yaml).toContain("failCgroupV1: false");
+    expect(yaml).toContain("cgroupDriver: cgroupfs");
+    expect(yaml).toContain("address: 127.0.0.1");
+  });
+});
+
+describe("the node's Go tools", () => {
+  it("installs each package of a module at its pinned release", () => {
+    expect(goInstallArgs(NODE_TOOLS.registry)).toContain(
+      "github.com/distribution/distribution/v3/cmd/registry@v3.0.0",
+    );
+    expect(goInstallArgs(NODE_TOOLS.coredns)).toContain("github.com/coredns/coredns@v1.15.0");
+  });
+
+  it("names each binary after its package (the module itself when the main package is its root)", () => {
+    expect(goToolBinaries(NODE_TOOLS.coredns)).toEqual(["coredns"]);
+    expect(goToolBinaries(NODE_TOOLS.networkPolicies)).toEqual(["kube-router"]);
+    expect(goToolBinaries(NODE_TOOLS.containerd)).toEqual(["containerd", "containerd-shim-runc-v2", "ctr"]);
+  });
+});
+
+describe("cleaning up after the node", () => {
+  const save = [
+    "*nat",
+    ":PREROUTING ACCEPT [0:0]",
+    ":DOCKER - [0:0]",
+    ":KUBE-SERVICES - [0:0]",
+    ":CNI-HOSTPORT-DNAT - [0:0]",
+    '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+    "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER",
+    "-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT",
+    "-A KUBE-SERVICES -j RETURN",
+    "COMMIT",
+  ].join("\n");
+
+  it("removes the jumps into the node's chains, then the chains, and leaves Docker's alone", () => {
+    expect(iptablesCleanup(save)).toEqual([
+      [
+        "-t",
+        "nat",
+        "-D",
+        "PREROUTING",
+        "-m",
+        "comment",
+        "--comment",
+        "kubernetes service portals",
+        "-j",
+        "KUBE-SERVICES",
+      ],
+      ["-t", "nat", "-D", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "CNI-HOSTPORT-DNAT"],
+      ["-t", "nat", "-F", "KUBE-SERVICES"],
+      ["-t", "nat", "-F", "CNI-HOSTPORT-DNAT"],
+      ["-t", "nat", "-X", "KUBE-SERVICES"],
+      ["-t", "nat", "-X", "CNI-HOSTPORT-DNAT"],
+    ]);
+  });
+
+  it("unmounts what lies under the cluster's folder, deepest first", () => {
+    const mountinfo = [
+      "1 0 8:1 / / rw - ext4 /dev/vda rw",
+      "2 1 0:5 / /s/k8s-cluster/kubelet rw - tmpfs tmpfs rw",
+      "3 2 0:6 / /s/k8s-cluster/kubelet/pods/x/volumes/token rw - tmpfs tmpfs rw",
+      "4 1 0:7 / /s/k8s-cluster-other rw - tmpfs tmpfs rw",
+    ].join("\n");
+    expect(mountsUnder(mountinfo, ["/s/k8s-cluster"])).toEqual([
+      "/s/k8s-cluster/kubelet/pods/x/volumes/token",
+      "/s/k8s-cluster/kubelet",
+    ]);
+  });
+});
