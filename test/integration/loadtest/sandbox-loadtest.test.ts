@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRunResultSchema } from "../../../sandbox-cli/src/loadtest/result-schema.ts";
-import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
 import { runProgram } from "../../../sandbox-cli/src/util/exec.ts";
 import { jsonRequest } from "../../../sandbox-cli/src/util/http-json.ts";
 import { runCli } from "../../helpers/cli.ts";
-import { handWrittenCourses, zipFixture } from "../../helpers/course-fixtures.ts";
+import { handWrittenCourses } from "../../helpers/course-fixtures.ts";
+import { upWithGolfCourse } from "../../helpers/lms-sandbox.ts";
 import { buildZip } from "../../unit/course/zips.ts";
 import { makeHlsLadder } from "./hls-fixture.ts";
 
@@ -41,29 +41,7 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   );
-  const up = await runCli(["up", "--spec", spec, "--json"], { env: env(), timeoutMs: 280_000 });
-  if (up.exitCode !== 0) throw new Error(`sandbox up failed: ${up.stderr}`);
-  const status = JSON.parse(up.stdout).status as { candidates: { kind: string; url: string }[] };
-  lmsUrl = status.candidates.find((c) => c.kind === "lms")?.url as string;
-  const lmsEnv = (await docker().getContainer(`sandbox-${name}-reference-lms`).inspect()).Config.Env;
-  const value = (key: string) => lmsEnv.find((e) => e.startsWith(`${key}=`))?.slice(key.length + 1);
-  const login = await jsonRequest(
-    "POST",
-    new URL("/api/login", lmsUrl),
-    { username: value("ADMIN_USER"), password: value("ADMIN_PASSWORD") },
-    undefined,
-  );
-  const cookie = login.cookies.map((c) => c.split(";")[0]).join("; ");
-  adminCookie = cookie;
-  const installed = await jsonRequest(
-    "POST",
-    new URL("/api/courses?id=golf", lmsUrl),
-    await zipFixture("scorm12-basic"),
-    cookie,
-    "application/zip",
-  );
-  if (installed.status !== 201)
-    throw new Error(`course upload failed: ${installed.status} ${installed.body}`);
+  ({ lmsUrl, adminCookie } = await upWithGolfCourse(name, spec, env()));
   const ladder = join(process.cwd(), "test-artifacts", "hls-ladder-8s");
   await makeHlsLadder(ladder, 8);
   const media = `sandbox-${name}-media-nginx`;
