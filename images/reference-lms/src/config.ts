@@ -14,6 +14,7 @@ const EnvSchema = z.object({
     .optional(),
   ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD needs at least 8 characters").optional(),
   MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(8192).default(1024),
+  XAPI_VALIDATION: z.enum(["on", "off"]).default("on"),
   SESSION_HOURS: z.coerce
     .number()
     .min(0.1)
@@ -29,6 +30,8 @@ export type Config = {
   readonly admin?: { readonly username: string; readonly password: string };
   readonly maxUploadBytes: number;
   readonly sessionMs: number;
+  /** false only for the validation-cost bench's baseline: statements are then stored unchecked. */
+  readonly validateStatements: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -51,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       : {}),
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     sessionMs: e.SESSION_HOURS * 3600_000,
+    validateStatements: e.XAPI_VALIDATION === "on",
   };
 }

@@ -1,5 +1,6 @@
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import { edgeCacheWhatIf } from "./edge-cache.ts";
+import { trainingBudget } from "./link-share.ts";
 import { multiplexedNMax } from "./multiplexing.ts";
 import type { CapacityResult, SiteCapacity } from "./result-schema.ts";
 
@@ -43,19 +44,17 @@ const floorCount = (value: number) =>
 export const perLearnerKbps = (peakKbps: number, overhead: number, lmsDownKbps: number) =>
   peakKbps * (1 + overhead) + lmsDownKbps;
 
+/** What training may use of the downlink, kbit/s: downlink x training share. */
+export const downlinkBudgetKbps = (link: Link) => trainingBudget(link).downMbps * 1000;
+
 /**
  * N_max = floor(downlink x share / per-learner need), and no more than the uplink carries for the LMS
  * traffic going up (floor(uplink x share / LMS up per learner)).
  */
-/** What training may use of the downlink, kbit/s: downlink x training share. */
-export const downlinkBudgetKbps = (link: Link) => link.downlinkMbps * 1000 * link.trainingShare;
-
 export function nMaxFor(link: Link, peakKbps: number, overhead: number, lms: LmsTraffic): number {
-  const down = floorCount(downlinkBudgetKbps(link) / perLearnerKbps(peakKbps, overhead, lms.downKbps));
-  const up =
-    lms.upKbps > 0
-      ? floorCount((link.uplinkMbps * 1000 * link.trainingShare) / lms.upKbps)
-      : Number.MAX_SAFE_INTEGER;
+  const budget = trainingBudget(link);
+  const down = floorCount((budget.downMbps * 1000) / perLearnerKbps(peakKbps, overhead, lms.downKbps));
+  const up = lms.upKbps > 0 ? floorCount((budget.upMbps * 1000) / lms.upKbps) : Number.MAX_SAFE_INTEGER;
   return Math.min(down, up);
 }
 

@@ -121,10 +121,21 @@ export function clusterDnsManifests(image: string, binDir: string): Record<strin
  * passes connections on to 127.0.0.1.
  */
 export function kubernetesEndpoints(address: string, port: number) {
-  return {
-    apiVersion: "v1",
-    kind: "Endpoints",
-    metadata: { name: "kubernetes", namespace: "default" },
-    subsets: [{ addresses: [{ ip: address }], ports: [{ name: "https", port, protocol: "TCP" }] }],
-  };
+  const meta = { name: "kubernetes", namespace: "default" };
+  return [
+    {
+      apiVersion: "v1",
+      kind: "Endpoints",
+      metadata: meta,
+      subsets: [{ addresses: [{ ip: address }], ports: [{ name: "https", port, protocol: "TCP" }] }],
+    },
+    {
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: { ...meta, labels: { "kubernetes.io/service-name": "kubernetes" } },
+      addressType: "IPv4",
+      endpoints: [{ addresses: [address], conditions: { ready: true } }],
+      ports: [{ name: "https", port, protocol: "TCP" }],
+    },
+  ];
 }

@@ -129,10 +129,11 @@ export async function startControlPlane(s: Starting): Promise<void> {
   ]);
 }
 
-/** The pod bridge exists before the first pod, so CoreDNS can listen on its address. */
+/** The pod bridge exists before the first pod: the node's address and the API forwarder live on it. */
 export async function createBridge(): Promise<void> {
   const ip = (args: string[]) =>
     runProgram("ip", args, { failureHint: "the node needs root and bridge support" });
+  await ip(["link", "delete", POD_BRIDGE]).catch(() => undefined);
   await ip(["link", "add", POD_BRIDGE, "type", "bridge"]);
   await ip(["addr", "add", `${POD_GATEWAY}/24`, "dev", POD_BRIDGE]);
   await ip(["link", "set", POD_BRIDGE, "up"]);
@@ -145,9 +146,11 @@ export async function bridgeApiServer(s: Starting): Promise<void> {
     `TCP-LISTEN:${port},bind=${POD_GATEWAY},fork,reuseaddr`,
     `TCP:127.0.0.1:${port}`,
   ]);
-  const res = await s.client.apply(kubernetesEndpoints(POD_GATEWAY, port) as KubeObject);
-  if (res.status >= 300)
-    throw new Error(`the kubernetes Endpoints: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  for (const object of kubernetesEndpoints(POD_GATEWAY, port)) {
+    const res = await s.client.apply(object as KubeObject);
+    if (res.status >= 300)
+      throw new Error(`the kubernetes ${object.kind}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  }
 }
 
 export async function startDns(s: Starting, baseImage: string): Promise<void> {
@@ -218,7 +221,7 @@ export async function startNode(s: Starting): Promise<void> {
     `--config=${config}`,
     `--kubeconfig=${kubeletConfig}`,
     `--root-dir=${s.paths.kubeletRoot}`,
-    "--node-ip=127.0.0.1",
+    `--node-ip=${POD_GATEWAY}`,
     `--hostname-override=${NODE_NAME}`,
     "--v=1",
   ]);

@@ -1,6 +1,7 @@
 /**
  * The one-node cluster of `npm run k8s:cluster -- up|down|status`: etcd, the control plane, containerd,
- * the kubelet, kube-proxy, CoreDNS and a registry, all on 127.0.0.1, as detached processes recorded
+ * the kubelet, kube-proxy, CoreDNS, NetworkPolicies and a registry on 127.0.0.1 (the node on its pod
+ * bridge), as detached processes recorded
  * in `cluster.json` so a later `down` or `status` finds them.
  */
 import { existsSync } from "node:fs";

@@ -57,6 +57,10 @@ export function controllerManagerArgs(pki: ClusterPki, kubeconfig: string): stri
     `--root-ca-file=${pki.caCert}`,
     "--use-service-account-credentials=true",
     "--controllers=*",
+    // the one node gets 10.244.0.0/24, the range its CNI configuration hands out
+    "--allocate-node-cidrs=true",
+    "--cluster-cidr=10.244.0.0/16",
+    "--node-cidr-mask-size=24",
     "--profiling=false",
     "--v=0",
   ];

@@ -116,5 +116,10 @@ export async function cleanupNode(dir: string, shim?: string): Promise<void> {
     await quiet("ipset", ["destroy", set]);
   }
   await removeCgroups();
+  // libcni caches each attachment's result under /var/lib/cni, named after the network
+  const results = "/var/lib/cni/results";
+  for (const f of await readdir(results).catch(() => [])) {
+    if (f.startsWith("sandbox-pods-")) await rm(join(results, f), { force: true });
+  }
   await rm(dir, { recursive: true, force: true });
 }

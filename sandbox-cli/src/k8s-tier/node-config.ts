@@ -8,7 +8,10 @@ export const NODE_NAME = "sandbox-node-0";
 /** Its own bridge name, so nothing of Docker's (docker0, br-*) is touched. */
 export const POD_BRIDGE = "sbxpods0";
 export const POD_CIDR = "10.244.0.0/24";
-/** The bridge's address: the pods' gateway, where the API server is forwarded to them. */
+/**
+ * The bridge's address: the pods' gateway, the node's InternalIP (the kubelet refuses a loopback one)
+ * and where the API server is forwarded to the pods. Nothing outside this machine can reach it.
+ */
 export const POD_GATEWAY = "10.244.0.1";
 export const SERVICE_CIDR = "10.96.0.0/16";
 export const CLUSTER_DOMAIN = "cluster.local";
@@ -122,7 +125,8 @@ export function kubeletConfigYaml(p: NodePaths): string {
     failCgroupV1: false,
     cgroupDriver: "cgroupfs",
     failSwapOn: false,
-    address: "127.0.0.1",
+    // the node's address (the kubelet refuses a loopback node IP): reachable from this machine and its pods only
+    address: POD_GATEWAY,
     port: 10250,
     readOnlyPort: 0,
     healthzBindAddress: "127.0.0.1",
@@ -157,7 +161,6 @@ export function kubeProxyConfigYaml(kubeconfig: string): string {
     mode: "iptables",
     clusterCIDR: POD_CIDR,
     hostnameOverride: NODE_NAME,
-    bindAddress: "127.0.0.1",
     healthzBindAddress: "127.0.0.1:10256",
     metricsBindAddress: "127.0.0.1:10249",
     nodePortAddresses: ["127.0.0.1/32"],

@@ -7,6 +7,7 @@ import { usageError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 import type { Logger } from "../util/log.ts";
 import { type MergedRun, mergeSampleFiles } from "./merge.ts";
+import { MAX_RUNNERS } from "./plan.ts";
 import type { ThresholdResult } from "./result-schema.ts";
 import { runContainerRunners, runLocalRunners } from "./runners.ts";
 import { evaluateThresholds, type ThresholdSpec, thresholdSelectors } from "./thresholds.ts";
@@ -64,6 +65,13 @@ async function reportScriptErrors(outDir: string, runners: number, log: Logger):
 
 /** Runs a k6-style script on R runners (execution segments), merges their samples exactly, judges thresholds. */
 export async function runScriptLoad(options: ScriptRunOptions): Promise<ScriptRunResult> {
+  if (!Number.isInteger(options.runners) || options.runners < 1 || options.runners > MAX_RUNNERS) {
+    throw usageError(
+      "LOAD_BAD_RUNNERS",
+      `--runners ${options.runners} is out of range`,
+      `pass a whole number from 1 to ${MAX_RUNNERS}`,
+    );
+  }
   const prepared = await prepareOrRefuse(options.script, options.env);
   if (options.allowHosts.length === 0) {
     throw usageError(

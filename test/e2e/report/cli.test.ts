@@ -56,8 +56,10 @@ describe("sandbox report", () => {
     const run = join(dir, "run-reject");
     await cp(fixtureRun, run, { recursive: true });
     const policy = JSON.parse(await readFile(join(run, "policy.json"), "utf8"));
-    policy[1].ok = false;
-    policy[1].message = "the LMS container runs privileged";
+    const privileged = policy.find((p: { rule: string }) => p.rule === "no-privileged-containers");
+    privileged.ok = false;
+    privileged.message =
+      'Deployment "reference-lms": container "main" is privileged; remove securityContext.privileged';
     await writeFile(join(run, "policy.json"), JSON.stringify(policy));
     const result = await runCli(["report", "--from", run], { env });
     expect(result.exitCode).toBe(1);

@@ -36,8 +36,8 @@ export async function createClient(admin: LmsClient, scopes: string[] = ["all"],
   };
 }
 
-export async function startLrs(): Promise<Lrs> {
-  const stack = await startLmsStack();
+export async function startLrs(env: readonly string[] = []): Promise<Lrs> {
+  const stack = await startLmsStack({ env });
   const admin = new LmsClient(stack.baseUrl);
   await admin.login(stack.admin.username, stack.admin.password);
   const { auth } = await createClient(admin);

@@ -13,6 +13,8 @@ export interface LmsStack {
   readonly baseUrl: string;
   readonly db: pg.Pool;
   readonly admin: { readonly username: string; readonly password: string };
+  /** the LMS container (its CPU counters are the bench's measure). */
+  readonly lms: Docker.Container;
   logs(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -40,7 +42,8 @@ async function waitFor(
   throw new Error(`${what} did not become ready within ${timeoutMs} ms\n${await logs()}`);
 }
 
-export async function startLmsStack(): Promise<LmsStack> {
+/** `env`: extra LMS environment (e.g. `XAPI_VALIDATION=off` for the validation-cost bench's baseline). */
+export async function startLmsStack(options: { env?: readonly string[] } = {}): Promise<LmsStack> {
   const [pgImage, lmsImage] = [
     await ensureImage({ name: "sandbox/postgres", folder: "postgres" }, silentLogger),
     await ensureImage({ name: "sandbox/reference-lms", folder: "reference-lms" }, silentLogger),
@@ -77,6 +80,7 @@ export async function startLmsStack(): Promise<LmsStack> {
         `DATABASE_URL=postgres://lms:${dbPassword}@db:5432/lms`,
         `ADMIN_USER=${admin.username}`,
         `ADMIN_PASSWORD=${admin.password}`,
+        ...(options.env ?? []),
       ],
       Labels: LABELS,
       ExposedPorts: { "8080/tcp": {} },
@@ -98,6 +102,7 @@ export async function startLmsStack(): Promise<LmsStack> {
       baseUrl,
       db,
       admin,
+      lms,
       logs,
       async stop() {
         await db.end().catch(() => undefined);

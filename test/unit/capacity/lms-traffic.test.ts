@@ -28,7 +28,7 @@ function run(partial: Partial<LoadRunResult>): LoadRunResult {
     timeline: [],
     resources: [],
     integrity: null,
-    engine: { name: "sandbox-load", version: "1" },
+    engine: { name: "esb-load", version: "1.0.0" },
     ...partial,
   };
 }

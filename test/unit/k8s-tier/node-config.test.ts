@@ -7,6 +7,7 @@ import {
   kubeletConfigYaml,
   type NodePaths,
   POD_BRIDGE,
+  POD_GATEWAY,
   registryHostsToml,
 } from "../../../sandbox-cli/src/k8s-tier/node-config.ts";
 
@@ -42,11 +43,12 @@ describe("the node's configuration files", () => {
     expect(bridge).toMatchObject({ bridge: POD_BRIDGE, ipMasq: false });
   });
 
-  it("runs the kubelet on cgroup v1 and loopback only", () => {
+  it("runs the kubelet on cgroup v1, serving on the pod bridge's address only", () => {
     const yaml = kubeletConfigYaml(paths);
     expect(yaml).toContain("failCgroupV1: false");
     expect(yaml).toContain("cgroupDriver: cgroupfs");
-    expect(yaml).toContain("address: 127.0.0.1");
+    expect(yaml).toContain(`address: ${POD_GATEWAY}`);
+    expect(yaml).toContain("healthzBindAddress: 127.0.0.1");
   });
 });
 

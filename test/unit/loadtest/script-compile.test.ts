@@ -122,3 +122,16 @@ describe("iteration executors split across runners", () => {
     );
   });
 });
+
+describe("the built-in scenarios as scripts", () => {
+  it("compile and plan without a refusal (loadtests/scenarios/*.ts)", async () => {
+    const root = join(import.meta.dirname, "..", "..", "..", "loadtests", "scenarios");
+    const journey = await prepareScript(join(root, "learner-journey.ts"), { LEARNERS: "4", DURATION: "30s" });
+    expect(journey.plan.scenarios.map((s) => s.k6Executor)).toEqual(["ramping-vus"]);
+    expect(journey.plan.thresholds.map((t) => t.metric)).toContain("http_req_duration{name:lms_commit}");
+    const viewer = await prepareScript(join(root, "hls-viewer.ts"), { VIEWERS: "2" });
+    expect(viewer.runner.body).toContain("async function");
+    const smoke = await prepareScript(join(root, "smoke.ts"), {});
+    expect(smoke.plan.scenarios.map((s) => s.name)).toEqual(["browse", "burst"]);
+  });
+});

@@ -18,7 +18,7 @@ describe("buildReport", () => {
     expect(report.verdict.reasons.map((r) => `${r.rule}:${r.subject}`)).toEqual([
       "external-host:fonts.example.com",
       "obsolete-technology:legacy/intro.swf",
-      "policy-advisory:max-video-bitrate",
+      "policy-advisory:images-from-allowed-registries",
       "site-smaller-rendition:lyon",
       "site-smaller-rendition:branch-north",
     ]);
@@ -56,9 +56,11 @@ describe("buildReport", () => {
     expect(metrics.filter((m) => m.startsWith("container_cpu_share{"))).toHaveLength(3);
     expect(metrics).not.toContain("server_cpu_share");
     const lms = report.thresholds.find(
-      (t) => t.metric === "container_cpu_share{container:exec-compliance-reference-lms}",
+      (t) => t.metric === "container_cpu_share{container:sandbox-exec-compliance-reference-lms}",
     );
-    expect(lms?.it).toBe("container_cpu_share{container:exec-compliance-reference-lms} = 64%, limit max<0.8");
+    expect(lms?.it).toBe(
+      "container_cpu_share{container:sandbox-exec-compliance-reference-lms} = 64%, limit max<0.8",
+    );
   });
 
   it("checks server CPU and memory from the resource samples when the engine did not", async () => {
@@ -94,7 +96,7 @@ describe("buildReport", () => {
       requests: 20480,
     });
     expect(report.provenance.specSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(report.provenance.tools.loadEngine).toEqual({ name: "sandbox-load", version: "0.1.0" });
+    expect(report.provenance.tools.loadEngine).toEqual({ name: "esb-load", version: "1.0.0" });
   });
 
   it("is pure: the same input gives the same bytes and sha256", async () => {

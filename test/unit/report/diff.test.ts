@@ -28,7 +28,9 @@ describe("report diff", () => {
       message: "http://cdn",
       path: "a.html",
     });
-    input.policy = input.policy.map((p) => (p.rule === "max-video-bitrate" ? { ...p, ok: true } : p));
+    input.policy = input.policy.map((p) =>
+      p.rule === "images-from-allowed-registries" ? { ...p, ok: true } : p,
+    );
     const newer = buildReport(input);
 
     const diff = diffReports(older, newer);
@@ -39,9 +41,9 @@ describe("report diff", () => {
       "site home: removed",
       "p95 response time: 413 ms -> 950 ms",
       "threshold http_req_duration p(95)<800: pass -> fail",
-      "policy max-video-bitrate: fail -> pass",
+      "policy images-from-allowed-registries: fail -> pass",
       "+ reason reject threshold-failed: http_req_duration p(95)<800",
-      "- reason condition policy-advisory: max-video-bitrate",
+      "- reason condition policy-advisory: images-from-allowed-registries",
       "- reason condition site-smaller-rendition: lyon",
       "+ finding warning EXTERNAL_HTTP a.html",
       "",

@@ -69,7 +69,9 @@ export const passingFacts = (): VerdictFacts => ({
     estimatedPeakMbps: 0,
     findings: [],
   },
-  policy: [{ rule: "sandbox-labels", enforcement: "mandatory", ok: true, message: "labels present" }],
+  policy: [
+    { rule: "sandbox-namespace-guardrails", enforcement: "mandatory", ok: true, message: "no violation" },
+  ],
   sites: [site()],
   rejectExternalHttp: false,
 });

@@ -2,6 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ENGINE } from "../../../loadtests/lib/engine.ts";
 import { isSandboxError, type SandboxError } from "../../../sandbox-cli/src/errors.ts";
 import {
   buildReport,
@@ -11,6 +12,7 @@ import {
   sha256Hex,
   writeReport,
 } from "../../../sandbox-cli/src/report/index.ts";
+import { POLICY_NAMES } from "../../../stacks/policy/config.ts";
 import { FIXTURE_TIME, fixtureInput, fixtureRunDir } from "./fixture.ts";
 
 let dir: string;
@@ -117,7 +119,7 @@ describe("readRunDir", () => {
     const spec = await readFile(join(fixtureRunDir, "sandbox.yaml"), "utf8");
     expect(input.provenance.specSha256).toBe(sha256Hex(spec));
     expect(input.sites.map((s) => s.name)).toEqual(["hq", "lyon", "branch-north", "home"]);
-    expect(input.policy).toHaveLength(4);
+    expect(input.policy).toHaveLength(8);
     expect(input.load?.timeline.length).toBeGreaterThan(10);
   });
 
@@ -163,5 +165,17 @@ describe("readRunDir", () => {
     await writeFile(join(run, "policy.json"), "[{,}]");
     await writeFile(join(run, "load-result.json"), JSON.stringify({ ...load, integrity: null }));
     expect((await failure(readRunDir(run, FIXTURE_TIME))).code).toBe("RUN_FILE_NOT_JSON");
+  });
+});
+
+describe("the fixture run folder", () => {
+  it("holds only names the product writes: policy rules, scenarios, load engine, container names", async () => {
+    const input = await fixtureInput();
+    expect(input.policy.map((p) => p.rule)).toEqual([...POLICY_NAMES]);
+    expect(input.load?.plan.scenarios).toEqual(["learner-journey", "hls-viewer"]);
+    expect(input.load?.engine).toEqual(ENGINE);
+    expect(input.provenance.tools.loadEngine).toEqual(ENGINE);
+    for (const r of input.load?.resources ?? [])
+      expect(r.container.startsWith(`sandbox-${input.spec.name}-`), r.container).toBe(true);
   });
 });

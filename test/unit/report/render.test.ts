@@ -137,7 +137,9 @@ describe("charts", () => {
   it("draws one CPU and memory line per container, not per role (the LMS and its proxy differ)", async () => {
     const input = await fixtureInput();
     const load = input.load as NonNullable<typeof input.load>;
-    const lms = load.resources.find((r) => r.role === "lms") as (typeof load.resources)[number];
+    const lms = load.resources.find((r) =>
+      r.container.endsWith("reference-lms"),
+    ) as (typeof load.resources)[number];
     load.resources.push({
       ...structuredClone(lms),
       container: lms.container.replace(/reference-lms$/, "lms-proxy"),
@@ -148,7 +150,7 @@ describe("charts", () => {
         data: { values: { container: string }[] };
       };
       expect(new Set(spec.data.values.map((v) => v.container))).toEqual(
-        new Set(["reference-lms (lms)", "lms-proxy (lms)", "postgres (database)", "media"]),
+        new Set(["reference-lms (app)", "lms-proxy (app)", "postgres (database)", "media-nginx (app)"]),
       );
     }
   });

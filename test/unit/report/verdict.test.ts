@@ -117,7 +117,7 @@ describe("verdict rules", () => {
       message: "lms runs privileged",
     };
     const advisory = {
-      rule: "max-video-bitrate",
+      rule: "images-from-allowed-registries",
       enforcement: "advisory" as const,
       ok: false,
       message: "2800 > 2500 kbit/s",

@@ -41,6 +41,7 @@ async function store(ctx: AppContext, request: FastifyRequest, forcedId?: string
     batch = parseStatementBatch(body, {
       now: new Date(),
       authority: principal.authority(originOf(request)),
+      validate: ctx.config.validateStatements,
       ...(forcedId ? { forcedId } : {}),
     });
   } catch (error) {
