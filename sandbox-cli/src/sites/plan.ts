@@ -38,7 +38,7 @@ export const siteGatewayName = (sandbox: string, site: string) => `sandbox-${san
 export function siteLabels(
   identity: SandboxIdentity,
   site: string,
-  role: "site-network" | "site-gateway" | "site-bystander" | "site-cache",
+  role: "site-network" | "site-gateway" | "site-bystander",
 ) {
   return {
     "sandbox.name": identity.name,
