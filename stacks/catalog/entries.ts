@@ -5,6 +5,25 @@ import type { CatalogEntryInput } from "./schema.ts";
  * locally FROM sandbox/base:bookworm (no registry is reachable from the sandbox machines); `adapter`
  * names the file under sandbox-cli/src/candidates/<kind>/ that knows how to install into it and load it.
  */
+/**
+ * A media server that serves HLS files from a content volume: image `images/<id>/` (built here), port
+ * 8080 (exposed), `GET /healthz`, half a core and 128 MB, the volume at /srv/media served under /media/.
+ */
+function hlsFileServer(entry: { id: string; adapter: string; title: string; description: string }) {
+  return {
+    ...entry,
+    kind: "media",
+    image: {
+      docker: { recipe: { name: `sandbox/${entry.id}`, folder: entry.id } },
+    },
+    ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
+    health: { kind: "http", path: "/healthz", port: 8080 },
+    resources: { cpu: 0.5, memoryMb: 128 },
+    volumes: [{ name: "content", mountPath: "/srv/media", purpose: "published HLS renditions" }],
+    install: { method: "publish-media", volume: "content", urlPrefix: "/media/" },
+  } satisfies CatalogEntryInput;
+}
+
 export const catalogEntries: readonly CatalogEntryInput[] = [
   {
     id: "reference-lms",
@@ -41,56 +60,27 @@ export const catalogEntries: readonly CatalogEntryInput[] = [
       adminPasswordSecret: "adminPassword",
     },
   },
-  {
+  hlsFileServer({
     id: "media-nginx",
-    title: "HLS media server (nginx)",
-    kind: "media",
     adapter: "nginx",
+    title: "HLS media server (nginx)",
     description:
       "nginx from Debian serving HLS (m3u8 + ts) with CORS, correct MIME types and range requests, from a content volume the course video is published into.",
-    image: {
-      docker: { recipe: { name: "sandbox/media-nginx", folder: "media-nginx" } },
-    },
-    ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
-    health: { kind: "http", path: "/healthz", port: 8080 },
-    resources: { cpu: 0.5, memoryMb: 128 },
-    volumes: [{ name: "content", mountPath: "/srv/media", purpose: "published HLS renditions" }],
-    install: { method: "publish-media", volume: "content", urlPrefix: "/media/" },
-  },
-  {
+  }),
+  hlsFileServer({
     id: "media-caddy",
-    title: "HLS media server (Caddy)",
-    kind: "media",
     adapter: "caddy",
+    title: "HLS media server (Caddy)",
     description:
       "Caddy v2 (built here from its Go module) serving HLS (m3u8 + ts) with CORS, correct MIME types and range requests, from a content volume the course video is published into.",
-    image: {
-      docker: { recipe: { name: "sandbox/media-caddy", folder: "media-caddy" } },
-      kubernetes: "registry.sandbox.internal/elearning-sandbox/media-caddy:latest",
-    },
-    ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
-    health: { kind: "http", path: "/healthz", port: 8080 },
-    resources: { cpu: 0.5, memoryMb: 128 },
-    volumes: [{ name: "content", mountPath: "/srv/media", purpose: "published HLS renditions" }],
-    install: { method: "publish-media", volume: "content", urlPrefix: "/media/" },
-  },
-  {
+  }),
+  hlsFileServer({
     id: "media-httpd",
-    title: "HLS media server (Apache httpd)",
-    kind: "media",
     adapter: "httpd",
+    title: "HLS media server (Apache httpd)",
     description:
       "Apache httpd 2.4 from Debian (event MPM) serving HLS (m3u8 + ts) with CORS, correct MIME types and range requests, from a content volume the course video is published into.",
-    image: {
-      docker: { recipe: { name: "sandbox/media-httpd", folder: "media-httpd" } },
-      kubernetes: "registry.sandbox.internal/elearning-sandbox/media-httpd:latest",
-    },
-    ports: [{ name: "http", port: 8080, protocol: "http", expose: true }],
-    health: { kind: "http", path: "/healthz", port: 8080 },
-    resources: { cpu: 0.5, memoryMb: 128 },
-    volumes: [{ name: "content", mountPath: "/srv/media", purpose: "published HLS renditions" }],
-    install: { method: "publish-media", volume: "content", urlPrefix: "/media/" },
-  },
+  }),
   {
     id: "postgres",
     title: "PostgreSQL 15",

@@ -10,6 +10,7 @@ export {
   type RunLearners,
 } from "./find-capacity.ts";
 export { type MeasuredRendition, measureHlsFolder, targetDurationOf } from "./hls-peaks.ts";
+export { downlinkNeededMbps, type SiteLink, trainingBudget } from "./link-share.ts";
 export {
   learnerSeconds,
   lmsTrafficFromCourse,

@@ -1,4 +1,5 @@
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
+import { trainingBudget } from "./link-share.ts";
 import type { CapacityResult, SiteCapacity } from "./result-schema.ts";
 
 /** What the model needs of a rendition: its measured peak segment bitrate. */
@@ -42,13 +43,9 @@ export const perLearnerKbps = (peakKbps: number, overhead: number, lmsDownKbps: 
  * traffic going up (floor(uplink x share / LMS up per learner)).
  */
 export function nMaxFor(link: Link, peakKbps: number, overhead: number, lms: LmsTraffic): number {
-  const down = floorCount(
-    (link.downlinkMbps * 1000 * link.trainingShare) / perLearnerKbps(peakKbps, overhead, lms.downKbps),
-  );
-  const up =
-    lms.upKbps > 0
-      ? floorCount((link.uplinkMbps * 1000 * link.trainingShare) / lms.upKbps)
-      : Number.MAX_SAFE_INTEGER;
+  const budget = trainingBudget(link);
+  const down = floorCount((budget.downMbps * 1000) / perLearnerKbps(peakKbps, overhead, lms.downKbps));
+  const up = lms.upKbps > 0 ? floorCount((budget.upMbps * 1000) / lms.upKbps) : Number.MAX_SAFE_INTEGER;
   return Math.min(down, up);
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isSandboxError } from "../errors.ts";
-import { runProgram } from "../util/exec.ts";
+import { ffprobe } from "../media/ffprobe.ts";
 import { finding } from "./findings.ts";
 import type { Finding, Media } from "./profile.ts";
 import type { StoredRange } from "./source.ts";
@@ -105,12 +105,7 @@ export async function probeMedia(
   sizeBytes: number,
 ): Promise<ProbeOutcome> {
   try {
-    const result = await runProgram(
-      "ffprobe",
-      ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", ffprobeInput(location)],
-      { timeout: 60_000, installHint: "run `npm run setup` (it installs ffmpeg), then `npx sandbox doctor`" },
-    );
-    const media = mediaFromProbe(JSON.parse(result.stdout), path, sizeBytes);
+    const media = mediaFromProbe(await ffprobe(ffprobeInput(location)), path, sizeBytes);
     if (media) return { media };
     return {
       finding: finding("MEDIA_UNREADABLE", `${path} holds no audio or video stream ffprobe can read`, {

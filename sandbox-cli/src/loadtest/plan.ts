@@ -1,5 +1,6 @@
 import type { RunnerConfigInput } from "../../../loadtests/lib/config.ts";
 import type { Stage } from "../../../loadtests/lib/schedule.ts";
+import { trainingBudget } from "../capacity/link-share.ts";
 import { usageError } from "../errors.ts";
 import type { ResolvedSite, SandboxSpec } from "../sandbox-spec/index.ts";
 import { formatDuration } from "../sandbox-spec/index.ts";
@@ -83,9 +84,7 @@ export function buildLoadPlan(input: PlanInput): LoadPlan {
     );
   }
   const viewers = media && media.masters.length > 0 ? Math.round(learners * load.videoShare) : 0;
-  const bandwidthKbps = site
-    ? Math.floor((site.downlinkMbps * site.trainingShare * 1000) / learners)
-    : undefined;
+  const bandwidthKbps = site ? Math.floor((trainingBudget(site).downMbps * 1000) / learners) : undefined;
   const stages = (target: number): Stage[] => [
     { durationS: rampUpS, target },
     { durationS, target },

@@ -5,6 +5,7 @@ import { usageError } from "../errors.ts";
 import { runProgram } from "../util/exec.ts";
 import { type Logger, silentLogger } from "../util/log.ts";
 import { buildHlsArgs, type MediaInput, type MediaInputArg } from "./ffmpeg-args.ts";
+import { ffprobe } from "./ffprobe.ts";
 import { type HlsOptionsInput, parseHlsOptions } from "./ladder.ts";
 import { type HlsMeasurement, measureHls } from "./measure.ts";
 
@@ -88,16 +89,8 @@ export async function packageHls(args: {
 
 /** Describes a video file for `packageHls` (audio present? frame rate?) using ffprobe. */
 export async function probeMediaFile(path: string): Promise<MediaInput> {
-  const { stdout } = await runProgram(
-    "ffprobe",
-    ["-v", "error", "-show_entries", "stream=codec_type,avg_frame_rate", "-of", "json", path],
-    {
-      installHint: FFMPEG_INSTALL_HINT,
-      failureHint: `check that ${path} is a video file ffmpeg can read`,
-    },
-  );
-  const streams = (JSON.parse(stdout) as { streams?: { codec_type?: string; avg_frame_rate?: string }[] })
-    .streams;
+  const probed = await ffprobe(path, { failureHint: `check that ${path} is a video file ffmpeg can read` });
+  const streams = (probed as { streams?: { codec_type?: string; avg_frame_rate?: string }[] }).streams;
   const video = streams?.find((s) => s.codec_type === "video");
   if (!video)
     throw usageError(

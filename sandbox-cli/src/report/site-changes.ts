@@ -1,3 +1,4 @@
+import { downlinkNeededMbps, trainingBudget } from "../capacity/link-share.ts";
 import { fmtInt, fmtMbps } from "./format.ts";
 import type { Reason, SiteRow, VerdictChange } from "./schema.ts";
 
@@ -72,10 +73,10 @@ export function proposeSiteChanges(
 function linkUpgrade(site: SiteRow): Omit<VerdictChange, "lifts"> | null {
   const top = site.renditions[0];
   if (!top || site.trainingShare <= 0) return null;
-  const needed = (site.expectedLearners * top.perLearnerMbps) / site.trainingShare;
+  const needed = downlinkNeededMbps(site.expectedLearners * top.perLearnerMbps, site.trainingShare);
   const tier = LINK_TIERS_MBPS.find((t) => t >= needed && t > site.downlinkMbps);
   if (tier === undefined) return null;
-  const carries = Math.floor((tier * site.trainingShare) / top.perLearnerMbps);
+  const carries = Math.floor(trainingBudget({ ...site, downlinkMbps: tier }).downMbps / top.perLearnerMbps);
   return {
     change: `upgrade site ${site.site} to ${fmtMbps(tier)}`,
     effect: `${fmtInt(carries)} at once at ${top.rendition} for ${fmtInt(site.expectedLearners)} expected (${fmtMbps(top.perLearnerMbps)} per learner, ${Math.round(site.trainingShare * 100)}% of the link for training)`,

@@ -1,3 +1,4 @@
+import { trainingBudget } from "../capacity/link-share.ts";
 import { fmtInt, fmtLearners, fmtMbps, fmtPct } from "./format.ts";
 import type { PolicyResult } from "./input.ts";
 import type { CourseSection, LoadSection, Reason, SiteRow, ThresholdCheck } from "./schema.ts";
@@ -233,7 +234,7 @@ const harmWords = (s: SiteRow) =>
 
 function siteIt(s: SiteRow): string {
   const rung = s.renditions.find((r) => r.rendition === s.capacityRendition) ?? s.renditions[0];
-  const budget = s.downlinkMbps * s.trainingShare;
+  const budget = trainingBudget(s).downMbps;
   const measured = s.measuredNMax !== null && (s.measuredRendition ?? null) === (rung?.rendition ?? null);
   return [
     `downlink ${fmtMbps(s.downlinkMbps)} x training share ${fmtPct(s.trainingShare)} = ${fmtMbps(budget)}`,

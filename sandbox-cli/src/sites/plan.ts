@@ -1,3 +1,4 @@
+import { trainingBudget } from "../capacity/link-share.ts";
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 
 /** The labels every sandbox resource carries, so `sandbox down` and `sandbox gc` find it. */
@@ -103,9 +104,6 @@ export function gatewayConfig(
 export function trainingShareOfLink<
   T extends Pick<ResolvedSite, "downlinkMbps" | "uplinkMbps" | "trainingShare">,
 >(site: T): T {
-  return {
-    ...site,
-    downlinkMbps: site.downlinkMbps * site.trainingShare,
-    uplinkMbps: site.uplinkMbps * site.trainingShare,
-  };
+  const budget = trainingBudget(site);
+  return { ...site, downlinkMbps: budget.downMbps, uplinkMbps: budget.upMbps };
 }

@@ -21,7 +21,15 @@ describe("the images a cluster pulls", () => {
   });
 
   it("pulls an image without a recipe by the catalog's own reference", () => {
-    expect(kubernetesImage(image("moodle"), DEFAULT_IMAGE_REGISTRY)).toBe("docker.io/bitnami/moodle:4.5");
+    // no default entry is one any more (Moodle left the catalog); a user's entry may be
+    const userImage = {
+      docker: { reference: "registry.example.com/lms/app:4.5" },
+      kubernetes: "registry.example.com/lms/app:4.5",
+    };
+    expect(kubernetesImage(userImage, DEFAULT_IMAGE_REGISTRY)).toBe("registry.example.com/lms/app:4.5");
+    expect(() => kubernetesImage({ docker: { reference: "x:1" } }, DEFAULT_IMAGE_REGISTRY)).toThrow(
+      /needs a kubernetes reference/,
+    );
   });
 
   it("pushes a spec's candidates with their dependencies, the load runner and the site gateway", () => {
