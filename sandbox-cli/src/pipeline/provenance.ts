@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { projectRoot } from "../paths.ts";
 import { type Provenance, runDirFiles } from "../report/input.ts";
 import { docker, dockerEngineVersion } from "../runtime/docker.ts";
-import { pulumiLink, pulumiVersionOf } from "../setup/pulumi-cli.ts";
 import type { LoadedSpec } from "../sandbox-spec/index.ts";
+import { pulumiLink, pulumiVersionOf } from "../setup/pulumi-cli.ts";
 import { runProgram } from "../util/exec.ts";
 
 /** Image reference -> image ID of every container carrying the sandbox's label. */
