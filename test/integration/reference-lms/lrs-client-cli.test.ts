@@ -106,6 +106,6 @@ describe("sandbox lrs client", () => {
     expect(candidate.stderr).toContain("reference-lms");
     const missing = await runCli(["lrs", "client", "--name", "no-such-sandbox"], { env: env() });
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toContain("LRS_NO_SANDBOX");
+    expect(missing.stderr).toContain("SANDBOX_UNKNOWN");
   }, 120_000);
 });
