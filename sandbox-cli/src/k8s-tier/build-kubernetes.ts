@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { missingToolError } from "../errors.ts";
 import { cacheDir } from "../paths.ts";
@@ -22,14 +23,19 @@ export const kubernetesBuildDir = (version = KUBERNETES_VERSION) =>
   join(cacheDir(), "tools", `k8s-v${version}`);
 
 /**
- * Go builds share two cores with everything else on the machine: one package at a time, lowest
- * priority, no cgo (the binaries then run anywhere on this architecture).
+ * How many packages a Go build compiles at once: every core by default (the builds run at the lowest
+ * priority, so the machine stays usable); `SANDBOX_GO_BUILD_JOBS=1` for a machine already busy.
  */
+export const goBuildJobs = (env: NodeJS.ProcessEnv = process.env): string => {
+  const wanted = Number(env.SANDBOX_GO_BUILD_JOBS);
+  return String(Number.isInteger(wanted) && wanted > 0 ? wanted : availableParallelism());
+};
+
+/** Go builds: lowest priority, no cgo (the binaries then run anywhere on this architecture). */
 export const GO_BUILD_ENV = {
   GOTOOLCHAIN: "local",
   GOFLAGS: "-mod=mod",
   CGO_ENABLED: "0",
-  GOMAXPROCS: "1",
 };
 const GO_HINT = "check that the Go module proxy is reachable (`go env GOPROXY`) and that Go is new enough";
 
@@ -107,10 +113,7 @@ async function buildCommand(command: KubeCommand, output: string): Promise<void>
   });
 }
 
-/**
- * `go build` at the lowest priority, one package at a time: on two cores a build of this size must
- * not starve the machine (or run out of memory with parallel compiles).
- */
+/** `go build` at the lowest priority (see `goBuildJobs`). */
 export async function goBuild(args: {
   cwd: string;
   ldflags: string;
@@ -132,7 +135,7 @@ export async function goBuild(args: {
       "go",
       "build",
       "-p",
-      "1",
+      goBuildJobs(),
       "-trimpath",
       "-ldflags",
       args.ldflags,

@@ -4,7 +4,7 @@ import { basename, join } from "node:path";
 import { cacheDir } from "../paths.ts";
 import { runProgram } from "../util/exec.ts";
 import type { Logger } from "../util/log.ts";
-import { GO_BUILD_ENV } from "./build-kubernetes.ts";
+import { GO_BUILD_ENV, goBuildJobs } from "./build-kubernetes.ts";
 import { linkIntoTools } from "./tool-links.ts";
 import {
   CNI_PLUGINS_VERSION,
@@ -76,7 +76,7 @@ export function goInstallArgs(tool: GoTool): string[] {
   const targets = tool.packages.map(
     (pkg) => `${pkg === "" ? tool.module : `${tool.module}/${pkg}`}@v${tool.version}`,
   );
-  return ["go", "install", "-p", "1", "-trimpath", "-ldflags", tool.ldflags ?? "-s -w", ...targets];
+  return ["go", "install", "-p", goBuildJobs(), "-trimpath", "-ldflags", tool.ldflags ?? "-s -w", ...targets];
 }
 
 /**
