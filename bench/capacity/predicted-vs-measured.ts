@@ -15,11 +15,11 @@ import { parseArgs } from "node:util";
 import {
   DEFAULT_FETCH_OVER_DURATION_LIMIT,
   findCapacity,
-  measureHlsFolder,
   predictionError,
   siteCapacity,
   withMeasurement,
 } from "../../sandbox-cli/src/capacity/index.ts";
+import { measureHlsFolder } from "../../sandbox-cli/src/media/measure-folder.ts";
 import { projectRoot } from "../../sandbox-cli/src/paths.ts";
 import type { ResolvedSite } from "../../sandbox-cli/src/sandbox-spec/resolve-sites.ts";
 import { BYSTANDER_TARGET, startBystanderService } from "../../sandbox-cli/src/sites/bystander-containers.ts";

@@ -7,10 +7,16 @@ import {
   type PlannedContainer,
   planDockerSandbox,
 } from "./plan.ts";
+import { dockerProviders, providerModuleProblem } from "./provider.ts";
 import { DockerContainer, DockerImage, DockerNetwork, DockerVolume, Password } from "./resources.ts";
 
 export interface DockerSandboxArgs {
   readonly input: DockerSandboxInput;
+  /**
+   * file: URL of the module that does the docker work (exports providerFor, see DockerProviderModule);
+   * `sandbox up` passes its runtime/docker-provider. The stack itself only declares resources.
+   */
+  readonly providerModule: string;
 }
 
 /** One sandbox on the docker target: its networks, volumes, images, candidate containers and the edge. */
@@ -22,17 +28,28 @@ export class DockerSandbox extends pulumi.ComponentResource {
   readonly secrets: pulumi.Output<Record<string, Record<string, string>>>;
 
   constructor(name: string, args: DockerSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
+    const problem = providerModuleProblem(args.providerModule);
+    if (problem) throw new Error(`DockerSandbox ${name}: ${problem}`);
     super("sandbox:docker:Sandbox", name, {}, opts);
+    const providers = dockerProviders(args.providerModule);
     this.plan = planDockerSandbox(args.input);
     this.endpoints = this.plan.endpoints;
     const { plan } = this;
-    const internal = new DockerNetwork(plan.internalNetwork.name, plan.internalNetwork, { parent: this });
-    const edgeNetwork = new DockerNetwork(plan.edgeNetwork.name, plan.edgeNetwork, { parent: this });
-    const volumes = plan.volumes.map((volume) => new DockerVolume(volume.name, volume, { parent: this }));
+    const internal = new DockerNetwork(providers, plan.internalNetwork.name, plan.internalNetwork, {
+      parent: this,
+    });
+    const edgeNetwork = new DockerNetwork(providers, plan.edgeNetwork.name, plan.edgeNetwork, {
+      parent: this,
+    });
+    const volumes = plan.volumes.map(
+      (volume) => new DockerVolume(providers, volume.name, volume, { parent: this }),
+    );
     const images = Object.fromEntries(
       Object.entries(plan.images).map(([key, image]) => [
         key,
-        new DockerImage(`${name}-image-${key.replace(/[^a-z0-9-]/g, "-")}`, image, { parent: this }),
+        new DockerImage(providers, `${name}-image-${key.replace(/[^a-z0-9-]/g, "-")}`, image, {
+          parent: this,
+        }),
       ]),
     );
     const passwords = args.input.candidates.flatMap((candidate) =>
@@ -40,6 +57,7 @@ export class DockerSandbox extends pulumi.ComponentResource {
         candidate: candidate.name,
         name: secret.name,
         resource: new Password(
+          providers,
           `${name}-${candidate.name}-${secret.name}`,
           { length: secret.length },
           { parent: this },
@@ -67,6 +85,7 @@ export class DockerSandbox extends pulumi.ComponentResource {
         renderEnv(planned.envTemplate, { ...planned.templateContext, secrets: all[planned.candidate] ?? {} }),
       );
       const container = new DockerContainer(
+        providers,
         planned.inputs.name,
         { ...planned.inputs, imageId: image.imageId, env },
         {

@@ -1,22 +1,34 @@
 import * as pulumi from "@pulumi/pulumi";
-import { provider } from "./provider.ts";
+import type { DockerProviders } from "./provider.ts";
 import type { ContainerInputs, ImageInputs, NetworkInputs, PasswordInputs, VolumeInputs } from "./types.ts";
 
 type Args<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+// Each resource takes the providers first: their effects come from the module the component was given.
 
 /** A docker network (sandbox:docker dynamic resource). */
 export class DockerNetwork extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly networkId: pulumi.Output<string>;
-  constructor(name: string, args: Args<NetworkInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(provider("network"), name, { ...args, networkId: undefined }, opts, "sandbox-docker", "Network");
+  constructor(
+    providers: DockerProviders,
+    name: string,
+    args: Args<NetworkInputs>,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(providers.network, name, { ...args, networkId: undefined }, opts, "sandbox-docker", "Network");
   }
 }
 
 export class DockerVolume extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
-  constructor(name: string, args: Args<VolumeInputs>, opts?: pulumi.CustomResourceOptions) {
-    super(provider("volume"), name, { ...args }, opts, "sandbox-docker", "Volume");
+  constructor(
+    providers: DockerProviders,
+    name: string,
+    args: Args<VolumeInputs>,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(providers.volume, name, { ...args }, opts, "sandbox-docker", "Volume");
   }
 }
 
@@ -24,9 +36,14 @@ export class DockerVolume extends pulumi.dynamic.Resource {
 export class DockerImage extends pulumi.dynamic.Resource {
   declare readonly tag: pulumi.Output<string>;
   declare readonly imageId: pulumi.Output<string>;
-  constructor(name: string, args: ImageInputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    providers: DockerProviders,
+    name: string,
+    args: ImageInputs,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     super(
-      provider("image"),
+      providers.image,
       name,
       { ...args, tag: undefined, imageId: undefined },
       opts,
@@ -39,9 +56,14 @@ export class DockerImage extends pulumi.dynamic.Resource {
 export class DockerContainer extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   declare readonly containerId: pulumi.Output<string>;
-  constructor(name: string, args: Args<ContainerInputs>, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    providers: DockerProviders,
+    name: string,
+    args: Args<ContainerInputs>,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     super(
-      provider("container"),
+      providers.container,
       name,
       { ...args, containerId: undefined },
       { ...opts, additionalSecretOutputs: ["env"] },
@@ -54,9 +76,14 @@ export class DockerContainer extends pulumi.dynamic.Resource {
 /** A generated password; its value is a Pulumi secret in the state and stays the same on every `up`. */
 export class Password extends pulumi.dynamic.Resource {
   declare readonly value: pulumi.Output<string>;
-  constructor(name: string, args: PasswordInputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    providers: DockerProviders,
+    name: string,
+    args: PasswordInputs,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     super(
-      provider("password"),
+      providers.password,
       name,
       { ...args, value: undefined },
       { ...opts, additionalSecretOutputs: ["value"] },

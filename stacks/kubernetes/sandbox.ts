@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { SandboxSpec } from "../../sandbox-cli/src/sandbox-spec/schema.ts";
-import { CatalogLookupError, planCandidates } from "../catalog/plan.ts";
+import { type CandidateRequest, CatalogLookupError, planCandidates } from "../catalog/plan.ts";
 import {
   type CandidateArgs,
   candidateProblems,
@@ -19,9 +18,35 @@ import {
 } from "./namespace.ts";
 import { throwIfProblems } from "./validate.ts";
 
+/** A kubernetes target's settings, defaults applied (the CLI's spec schema applies them). */
+export interface KubernetesTarget {
+  readonly kind: "kubernetes";
+  readonly namespace?: string | undefined;
+  readonly ingressDomain: string;
+  readonly ingressClassName?: string | undefined;
+  readonly ingressControllerNamespace: string;
+  readonly monitoringNamespace: string;
+  readonly itViewerGroup: string;
+  readonly storageClassName?: string | undefined;
+  readonly registry: string;
+}
+
+/**
+ * The part of a sandbox spec this stack reads, as plain data: the CLI's validated SandboxSpec is one
+ * (it is passed as is), and the stack needs no CLI module to be read or tested.
+ */
+export interface KubernetesSandboxSpec {
+  readonly name: string;
+  readonly owner: string;
+  /** seconds the sandbox lives. */
+  readonly ttl: number;
+  readonly target: KubernetesTarget | { readonly kind: "docker" };
+  readonly candidates: readonly CandidateRequest[];
+}
+
 export interface KubernetesSandboxArgs {
   /** a validated spec whose target is kubernetes. */
-  readonly spec: SandboxSpec;
+  readonly spec: KubernetesSandboxSpec;
   /** when the sandbox was created; expires-at is this plus spec.ttl. */
   readonly createdAt: Date;
   /**
@@ -40,7 +65,7 @@ export interface CandidateEndpoint {
   readonly host: string | undefined;
 }
 
-export function sandboxIdentity(spec: SandboxSpec, createdAt: Date): SandboxIdentity {
+export function sandboxIdentity(spec: KubernetesSandboxSpec, createdAt: Date): SandboxIdentity {
   return {
     name: spec.name,
     owner: spec.owner,

@@ -9,7 +9,6 @@ export {
   type PlaybackOutcome,
   type RunLearners,
 } from "./find-capacity.ts";
-export { type MeasuredRendition, measureHlsFolder, targetDurationOf } from "./hls-peaks.ts";
 export { downlinkNeededMbps, type SiteLink, trainingBudget } from "./link-share.ts";
 export {
   learnerSeconds,
@@ -18,7 +17,13 @@ export {
   lmsTrafficFromTotals,
   playbackFromLoadRun,
 } from "./lms-traffic.ts";
-export { predictedForRendition, predictionError, renditionToPin, withMeasurement } from "./measured.ts";
+export {
+  type MeasuredRendition,
+  predictedForRendition,
+  predictionError,
+  renditionToPin,
+  withMeasurement,
+} from "./measured.ts";
 export {
   type CapacityOptions,
   capacityResult,

@@ -1,7 +1,19 @@
 import { usageError } from "../errors.ts";
 import type { CapacitySearchResult } from "./find-capacity.ts";
-import type { MeasuredRendition } from "./hls-peaks.ts";
 import type { SiteCapacity } from "./result-schema.ts";
+
+/** One rendition of the packaged media, measured from its segment files. */
+export interface MeasuredRendition {
+  readonly rendition: string;
+  /** the master playlist's BANDWIDTH, kbit/s (null for a media playlist without a master). */
+  readonly nominalKbps: number | null;
+  /** highest segment bytes*8/duration over every video of the course, kbit/s. */
+  readonly peakKbps: number;
+  readonly averageKbps: number;
+  readonly height: number | null;
+  /** the media playlists (relative to the folder) this rendition was measured from. */
+  readonly playlists: string[];
+}
 
 /** The site's predicted capacity with a capacity search's result beside it (pure). */
 export function withMeasurement(

@@ -50,7 +50,7 @@ export function capacityCommand(): Command {
       const options = parsed.data;
       const [{ measureHlsFolder }, { capacityResult }, { renderCapacity }, { loadSpecFile }] =
         await Promise.all([
-          import("../capacity/hls-peaks.ts"),
+          import("../media/measure-folder.ts"),
           import("../capacity/model.ts"),
           import("../capacity/render.ts"),
           import("../sandbox-spec/load-spec.ts"),

@@ -7,6 +7,7 @@ import {
 import { EDGE_IMAGE, planDockerSandbox } from "../../../stacks/docker/plan.ts";
 import { dockerSandboxProgram } from "../../../stacks/docker/program.ts";
 import { usageError } from "../errors.ts";
+import { DOCKER_PROVIDER_MODULE } from "../runtime/docker-provider/provider.ts";
 import { ensureImage } from "../runtime/images.ts";
 import type { LoadedSpec } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";
@@ -119,7 +120,8 @@ export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOpti
       candidates: describeCandidates(candidates, plan),
     };
     await writeRecord(record);
-    const program = async () => dockerSandboxProgram({ ...base, imageHashes: await images })();
+    const program = async () =>
+      dockerSandboxProgram({ ...base, imageHashes: await images }, DOCKER_PROVIDER_MODULE)();
     const stack = await log.step("select stack", () => selectStack(spec.name, program, log));
     return deployStack({
       stack,

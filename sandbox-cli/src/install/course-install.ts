@@ -1,11 +1,12 @@
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { type InstalledLms, lmsAdapter, mediaAdapter } from "../candidates/index.ts";
-import { type MeasuredRendition, measureHlsFolder, targetDurationOf } from "../capacity/hls-peaks.ts";
+import type { MeasuredRendition } from "../capacity/measured.ts";
 import { inspectCourse } from "../course/index.ts";
 import type { CourseProfile } from "../course/profile.ts";
 import { sandboxStatus } from "../engine/status.ts";
 import { checkFailedError, infrastructureError, usageError } from "../errors.ts";
+import { measureHlsFolder, targetDurationOf } from "../media/measure-folder.ts";
 import { cacheDir } from "../paths.ts";
 import { type CandidateTarget, readSandboxView } from "../sandbox/view.ts";
 import { zipFolder } from "../util/files.ts";

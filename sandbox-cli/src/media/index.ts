@@ -9,5 +9,6 @@ export {
   type RenditionInput,
 } from "./ladder.ts";
 export { type HlsMeasurement, measureHls, type RenditionMeasurement } from "./measure.ts";
+export { measureHlsFolder, targetDurationOf } from "./measure-folder.ts";
 export { type PackageHlsResult, packageHls, probeMediaFile, withMeasuredBandwidth } from "./package-hls.ts";
 export { checkContainerPath, type PublishResult, publishToContainer, publishToVolume } from "./publish.ts";

@@ -2,15 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mediaAdapter } from "../candidates/index.ts";
-import {
-  type LmsTraffic,
-  lmsTrafficFromCourse,
-  measureHlsFolder,
-  type SiteCapacity,
-  siteCapacity,
-  targetDurationOf,
-} from "../capacity/index.ts";
+import { type LmsTraffic, lmsTrafficFromCourse, type SiteCapacity, siteCapacity } from "../capacity/index.ts";
 import { usageError } from "../errors.ts";
+import { measureHlsFolder, targetDurationOf } from "../media/measure-folder.ts";
 import { candidatesOfKind, readSandboxView } from "../sandbox/view.ts";
 import type { LoadedSpec } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";

@@ -9,8 +9,8 @@ import {
   renditionName,
   segmentBitrates,
 } from "../../../loadtests/lib/hls/index.ts";
-import { measureHlsFolder } from "../../../sandbox-cli/src/capacity/hls-peaks.ts";
 import { isSandboxError } from "../../../sandbox-cli/src/errors.ts";
+import { measureHlsFolder } from "../../../sandbox-cli/src/media/measure-folder.ts";
 
 const master = `#EXTM3U
 #EXT-X-VERSION:3
@@ -92,7 +92,7 @@ describe("HLS playlists", () => {
 describe("measureHlsFolder", () => {
   let dir: string;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "hls-peaks-"));
+    dir = await mkdtemp(join(tmpdir(), "hls-folder-"));
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });

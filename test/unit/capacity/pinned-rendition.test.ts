@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MeasuredRendition } from "../../../sandbox-cli/src/capacity/hls-peaks.ts";
+import type { MeasuredRendition } from "../../../sandbox-cli/src/capacity/measured.ts";
 import { renditionToPin } from "../../../sandbox-cli/src/capacity/measured.ts";
 import { describeMeasuredSite } from "../../../sandbox-cli/src/capacity/render.ts";
 import type { SiteCapacity } from "../../../sandbox-cli/src/capacity/result-schema.ts";

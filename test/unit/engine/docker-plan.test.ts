@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { demuxDockerLogs } from "../../../sandbox-cli/src/runtime/docker-logs.ts";
+import { containerCreateOptions } from "../../../sandbox-cli/src/runtime/docker-provider/container.ts";
+import { changedKeys } from "../../../sandbox-cli/src/runtime/docker-provider/provider.ts";
 import { planCandidates } from "../../../stacks/catalog/index.ts";
-import { containerCreateOptions, demuxLog } from "../../../stacks/docker/container.ts";
 import { planDockerSandbox } from "../../../stacks/docker/plan.ts";
-import { changedKeys } from "../../../stacks/docker/provider-impl.ts";
 
 const input = {
   name: "demo",
@@ -115,7 +116,7 @@ describe("provider diff", () => {
   });
 });
 
-describe("demuxLog", () => {
+describe("demuxDockerLogs", () => {
   it("joins the payloads of multiplexed log frames", () => {
     const frame = (stream: number, text: string) => {
       const payload = Buffer.from(text);
@@ -124,6 +125,20 @@ describe("demuxLog", () => {
       header.writeUInt32BE(payload.length, 4);
       return Buffer.concat([header, payload]);
     };
-    expect(demuxLog(Buffer.concat([frame(1, "hello\n"), frame(2, "boom\n")]))).toBe("hello\nboom");
+    expect(demuxDockerLogs(Buffer.concat([frame(1, "hello\n"), frame(2, "boom\n")]))).toBe("hello\nboom\n");
+  });
+
+  it("keeps a character whose bytes are split across two frames", () => {
+    const bytes = Buffer.from("café");
+    const frame = (payload: Buffer) => {
+      const header = Buffer.alloc(8);
+      header.writeUInt8(1, 0);
+      header.writeUInt32BE(payload.length, 4);
+      return Buffer.concat([header, payload]);
+    };
+    const split = bytes.length - 1;
+    expect(
+      demuxDockerLogs(Buffer.concat([frame(bytes.subarray(0, split)), frame(bytes.subarray(split))])),
+    ).toBe("café");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { allocatePorts, PORT_RANGE, preferredPort } from "../../../sandbox-cli/src/engine/ports.ts";
-import { generatePassword } from "../../../stacks/docker/provider-impl.ts";
+import { generatePassword } from "../../../sandbox-cli/src/runtime/docker-provider/provider.ts";
 
 describe("allocatePorts", () => {
   const allFree = async () => true;

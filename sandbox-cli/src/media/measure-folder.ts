@@ -8,20 +8,8 @@ import {
   renditionName,
   segmentBitrates,
 } from "../../../loadtests/lib/hls/index.ts";
+import type { MeasuredRendition } from "../capacity/measured.ts";
 import { usageError } from "../errors.ts";
-
-/** One rendition of the packaged media, measured from its segment files. */
-export interface MeasuredRendition {
-  readonly rendition: string;
-  /** the master playlist's BANDWIDTH, kbit/s (null for a media playlist without a master). */
-  readonly nominalKbps: number | null;
-  /** highest segment bytes*8/duration over every video of the course, kbit/s. */
-  readonly peakKbps: number;
-  readonly averageKbps: number;
-  readonly height: number | null;
-  /** the media playlists (relative to the folder) this rendition was measured from. */
-  readonly playlists: string[];
-}
 
 async function findPlaylists(dir: string): Promise<string[]> {
   const out: string[] = [];

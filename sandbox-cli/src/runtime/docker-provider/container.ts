@@ -1,9 +1,10 @@
 import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
-import { docker } from "../../sandbox-cli/src/runtime/docker.ts";
-import { assertOurs, ignoreMissing } from "./objects.ts";
-import { type ContainerInputs, LABELS, type ReadinessProbe } from "./types.ts";
+import { type ContainerInputs, LABELS, type ReadinessProbe } from "../../../../stacks/docker/types.ts";
+import { docker } from "../docker.ts";
+import { demuxDockerLogs } from "../docker-logs.ts";
+import { assertOurs, ignoreMissing, inspected } from "./objects.ts";
 
 /** The Engine API body for one container: pure, so its shape is unit-tested. */
 export function containerCreateOptions(inputs: ContainerInputs): Docker.ContainerCreateOptions {
@@ -44,10 +45,7 @@ export function containerCreateOptions(inputs: ContainerInputs): Docker.Containe
 
 /** Creates, connects and starts the container, then waits until it is ready. Returns its id. */
 export async function createContainer(inputs: ContainerInputs): Promise<string> {
-  const existing = await docker()
-    .getContainer(inputs.name)
-    .inspect()
-    .catch(() => undefined);
+  const existing = await inspected(docker().getContainer(inputs.name));
   if (existing) {
     // Left by an interrupted `up` of the same sandbox: start over from a clean container.
     assertOurs("container", inputs.name, existing.Config.Labels, inputs.labels[LABELS.name]);
@@ -69,12 +67,7 @@ export async function removeContainer(nameOrId: string): Promise<void> {
 }
 
 export async function containerExists(nameOrId: string): Promise<boolean> {
-  return Boolean(
-    await docker()
-      .getContainer(nameOrId)
-      .inspect()
-      .catch(() => undefined),
-  );
+  return Boolean(await inspected(docker().getContainer(nameOrId)));
 }
 
 /**
@@ -138,21 +131,10 @@ function tcpProbe(address: string, port: number): Promise<string> {
   });
 }
 
-/** The text of a non-TTY container log: frames of an 8-byte header (stream, size) and a payload. */
-export function demuxLog(buffer: Buffer): string {
-  const parts: string[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size).toString("utf8"));
-    offset += 8 + size;
-  }
-  return parts.join("").trim();
-}
-
 async function logTail(container: Docker.Container): Promise<string> {
   try {
-    return demuxLog((await container.logs({ stdout: true, stderr: true, tail: 15 })) as unknown as Buffer);
+    const logs = await container.logs({ stdout: true, stderr: true, tail: 15 });
+    return demuxDockerLogs(logs as unknown as Buffer).trim();
   } catch {
     return "(no logs)";
   }

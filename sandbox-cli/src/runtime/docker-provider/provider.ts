@@ -1,8 +1,17 @@
 /**
- * The docker target's dynamic provider, loaded by the tiny serialized shim in provider.ts inside the
- * pulumi-resource-pulumi-nodejs process (which runs node with tsx, so these .ts modules import directly).
+ * The docker target's dynamic provider: the effects behind stacks/docker's resources. The stack's tiny
+ * serialized shim (stacks/docker/provider.ts) imports this module by the URL `sandbox up` passes in its
+ * args, inside the pulumi-resource-pulumi-nodejs process (node with tsx, so .ts modules import directly).
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import type { DockerProviderModule } from "../../../../stacks/docker/provider.ts";
+import type {
+  ContainerInputs,
+  ImageInputs,
+  NetworkInputs,
+  ResourceKind,
+  VolumeInputs,
+} from "../../../../stacks/docker/types.ts";
 import { containerExists, createContainer, removeContainer } from "./container.ts";
 import {
   createNetwork,
@@ -13,7 +22,6 @@ import {
   networkExists,
   volumeExists,
 } from "./objects.ts";
-import type { ContainerInputs, ImageInputs, NetworkInputs, ResourceKind, VolumeInputs } from "./types.ts";
 
 type Props = Record<string, unknown>;
 
@@ -97,7 +105,10 @@ export function changedKeys(olds: Props, news: Props): string[] {
   );
 }
 
-export function providerFor(kind: ResourceKind) {
+/** What `sandbox up` passes to the docker stack: the URL the provider shim imports this module from. */
+export const DOCKER_PROVIDER_MODULE = import.meta.url;
+
+export const providerFor: DockerProviderModule["providerFor"] = (kind) => {
   const ops = operations[kind];
   return {
     create: ops.create,
@@ -116,4 +127,4 @@ export function providerFor(kind: ResourceKind) {
       return (await ops.exists(id, props)) ? { id, props } : {};
     },
   };
-}
+};

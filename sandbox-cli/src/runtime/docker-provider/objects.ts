@@ -1,15 +1,19 @@
-import { docker } from "../../sandbox-cli/src/runtime/docker.ts";
-import { CONTEXT_LABEL, ensureImage } from "../../sandbox-cli/src/runtime/images.ts";
-import { silentLogger } from "../../sandbox-cli/src/util/log.ts";
 import {
   type ImageInputs,
   type ImageOutputs,
   LABELS,
   type NetworkInputs,
   type VolumeInputs,
-} from "./types.ts";
+} from "../../../../stacks/docker/types.ts";
+import { silentLogger } from "../../util/log.ts";
+import { docker } from "../docker.ts";
+import { CONTEXT_LABEL, ensureImage } from "../images.ts";
 
 const statusOf = (error: unknown) => (error as { statusCode?: number })?.statusCode;
+
+/** The object's inspect result, or undefined when the engine has none by that name. */
+export const inspected = <T>(object: { inspect(): Promise<T> }): Promise<T | undefined> =>
+  object.inspect().catch(() => undefined);
 
 /** Runs a docker call that may find nothing to act on (404) and treats that as done. */
 export async function ignoreMissing(work: () => Promise<unknown>): Promise<void> {
@@ -35,10 +39,7 @@ export function assertOurs(
 }
 
 export async function createNetwork(inputs: NetworkInputs): Promise<{ id: string }> {
-  const existing = await docker()
-    .getNetwork(inputs.name)
-    .inspect()
-    .catch(() => undefined);
+  const existing = await inspected(docker().getNetwork(inputs.name));
   if (existing) {
     assertOurs("network", inputs.name, existing.Labels, inputs.labels[LABELS.name]);
     if (existing.Internal === inputs.internal) return { id: existing.Id };
@@ -56,7 +57,7 @@ export async function createNetwork(inputs: NetworkInputs): Promise<{ id: string
 
 export async function deleteNetwork(name: string): Promise<void> {
   const network = docker().getNetwork(name);
-  const info = await network.inspect().catch(() => undefined);
+  const info = await inspected(network);
   if (!info) return;
   // Containers left by an interrupted run would keep the network busy.
   for (const id of Object.keys(info.Containers ?? {}))
@@ -65,19 +66,11 @@ export async function deleteNetwork(name: string): Promise<void> {
 }
 
 export async function networkExists(name: string): Promise<boolean> {
-  return Boolean(
-    await docker()
-      .getNetwork(name)
-      .inspect()
-      .catch(() => undefined),
-  );
+  return Boolean(await inspected(docker().getNetwork(name)));
 }
 
 export async function createVolume(inputs: VolumeInputs): Promise<void> {
-  const existing = await docker()
-    .getVolume(inputs.name)
-    .inspect()
-    .catch(() => undefined);
+  const existing = await inspected(docker().getVolume(inputs.name));
   if (existing) {
     assertOurs("volume", inputs.name, existing.Labels, inputs.labels[LABELS.name]);
     return;
@@ -90,12 +83,7 @@ export async function deleteVolume(name: string): Promise<void> {
 }
 
 export async function volumeExists(name: string): Promise<boolean> {
-  return Boolean(
-    await docker()
-      .getVolume(name)
-      .inspect()
-      .catch(() => undefined),
-  );
+  return Boolean(await inspected(docker().getVolume(name)));
 }
 
 /** Builds a recipe image (a no-op when the engine already built this context hash) or checks a reference is present. */
@@ -103,10 +91,7 @@ export async function ensureImageFor(inputs: ImageInputs): Promise<ImageOutputs>
   if (inputs.kind === "recipe") {
     // The engine builds images before deploying; then this is only a lookup by the context-hash tag.
     const tag = `${inputs.name}:${inputs.contextHash.slice(0, 12)}`;
-    const ready = await docker()
-      .getImage(tag)
-      .inspect()
-      .catch(() => undefined);
+    const ready = await inspected(docker().getImage(tag));
     if (ready?.Config?.Labels?.[CONTEXT_LABEL] === inputs.contextHash) return { tag, imageId: ready.Id };
     const built = await ensureImage({ name: inputs.name, folder: inputs.folder }, silentLogger);
     if (built.contextHash !== inputs.contextHash) {
@@ -116,10 +101,7 @@ export async function ensureImageFor(inputs: ImageInputs): Promise<ImageOutputs>
     }
     return { tag: built.tag, imageId: built.id };
   }
-  const info = await docker()
-    .getImage(inputs.reference)
-    .inspect()
-    .catch(() => undefined);
+  const info = await inspected(docker().getImage(inputs.reference));
   if (!info) {
     throw new Error(
       `image ${inputs.reference} is not in the local Docker Engine and no registry is reachable: load it first (docker load -i FILE.tar)`,
