@@ -4,7 +4,7 @@ import { lstat, opendir } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { finding } from "./findings.ts";
-import { checkEntryName } from "./paths.ts";
+import { caseCollision, checkEntryName } from "./paths.ts";
 import type { Finding } from "./profile.ts";
 import type { CourseSource, EntryVisitor, SourceCaps, SourceEntry } from "./source.ts";
 
@@ -87,17 +87,8 @@ async function walk(root: string, caps: SourceCaps, findings: Finding[]): Promis
           ),
         );
       } else {
-        const lower = relative.toLowerCase();
-        const twin = seenLower.get(lower);
-        if (twin !== undefined)
-          findings.push(
-            finding(
-              "CASE_COLLISION",
-              `"${relative}" and "${twin}" differ only in letter case; they overwrite each other on Windows and macOS`,
-              { path: relative },
-            ),
-          );
-        else seenLower.set(lower, relative);
+        const collision = caseCollision(relative, seenLower);
+        if (collision) findings.push(collision);
         const readable = total + stats.size <= caps.maxUncompressedBytes;
         if (readable) total += stats.size;
         else

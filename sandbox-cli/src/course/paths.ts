@@ -26,6 +26,24 @@ export function checkEntryName(name: string): NameCheck {
   return { ok: true, path: name.endsWith("/") ? `${cleaned}/` : cleaned };
 }
 
+/**
+ * Remembers `path` in `seenLower` (lower-cased path -> first spelling); a later path differing only in
+ * letter case is a CASE_COLLISION finding.
+ */
+export function caseCollision(path: string, seenLower: Map<string, string>): Finding | undefined {
+  const lower = path.toLowerCase();
+  const twin = seenLower.get(lower);
+  if (twin === undefined) {
+    seenLower.set(lower, path);
+    return undefined;
+  }
+  return finding(
+    "CASE_COLLISION",
+    `"${path}" and "${twin}" differ only in letter case; they overwrite each other on Windows and macOS`,
+    { path },
+  );
+}
+
 export type RefResolution =
   | { kind: "local"; path: string }
   | { kind: "external"; url: URL }

@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { finding } from "./findings.ts";
+import { type FindingCode, finding } from "./findings.ts";
 import { type MediaLocation, mediaExtensions, probeMedia } from "./media.ts";
 import { PageScanner, pageKindOf } from "./page-scan.ts";
 import { extensionOf } from "./paths.ts";
@@ -84,36 +84,18 @@ export async function scanSource(source: CourseSource, options: ScanOptions): Pr
 
   const visit = async (entry: SourceEntry, data: Readable, stored?: StoredRange) => {
     const extension = extensionOf(entry.path);
-    if (options.buffered.has(entry.path)) {
-      const bytes = await readBounded(data, SCAN_LIMITS.descriptorBytes);
-      if (bytes) result.buffers.set(entry.path, bytes);
+    const keep = async (into: Map<string, Uint8Array>, limit: number, code: FindingCode) => {
+      const bytes = await readBounded(data, limit);
+      if (bytes) into.set(entry.path, bytes);
       else
         result.findings.push(
-          finding(
-            "DESCRIPTOR_TOO_LARGE",
-            `${entry.path} is over ${SCAN_LIMITS.descriptorBytes} bytes; it was not parsed`,
-            {
-              path: entry.path,
-            },
-          ),
+          finding(code, `${entry.path} is over ${limit} bytes; it was not parsed`, { path: entry.path }),
         );
-      return;
-    }
-    if (extension === "m3u8" || extension === "mpd") {
-      const bytes = await readBounded(data, SCAN_LIMITS.playlistBytes);
-      if (bytes) result.playlists.set(entry.path, bytes);
-      else
-        result.findings.push(
-          finding(
-            "BAD_PLAYLIST",
-            `${entry.path} is over ${SCAN_LIMITS.playlistBytes} bytes; it was not parsed`,
-            {
-              path: entry.path,
-            },
-          ),
-        );
-      return;
-    }
+    };
+    if (options.buffered.has(entry.path))
+      return keep(result.buffers, SCAN_LIMITS.descriptorBytes, "DESCRIPTOR_TOO_LARGE");
+    if (extension === "m3u8" || extension === "mpd")
+      return keep(result.playlists, SCAN_LIMITS.playlistBytes, "BAD_PLAYLIST");
     const obsolete = obsoleteByExtension[extension];
     if (obsolete) result.obsolete.push({ kind: obsolete, path: entry.path });
     if (extension === "zip")

@@ -4,7 +4,7 @@ import { crc32, createInflateRaw } from "node:zlib";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { finding } from "./findings.ts";
 import { hashFile } from "./hash.ts";
-import { checkEntryName } from "./paths.ts";
+import { caseCollision, checkEntryName } from "./paths.ts";
 import type { Finding } from "./profile.ts";
 import {
   type CourseSource,
@@ -86,17 +86,8 @@ async function listEntries(zip: ZipFile, caps: SourceCaps, findings: Finding[]):
         continue;
       }
       seen.add(path);
-      const lower = path.toLowerCase();
-      const twin = seenLower.get(lower);
-      if (twin !== undefined)
-        findings.push(
-          finding(
-            "CASE_COLLISION",
-            `"${path}" and "${twin}" differ only in letter case; they overwrite each other on Windows and macOS`,
-            { path },
-          ),
-        );
-      else seenLower.set(lower, path);
+      const collision = caseCollision(path, seenLower);
+      if (collision) findings.push(collision);
       const entry: SourceEntry = {
         path,
         compressedBytes: raw.compressedSize,

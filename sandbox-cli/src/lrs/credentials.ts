@@ -1,5 +1,6 @@
 import { findCatalogEntry } from "../../../stacks/catalog/index.ts";
-import { infrastructureError, usageError } from "../errors.ts";
+import { adminCookie, lmsReplyError } from "../candidates/lms/reference-lms.ts";
+import { usageError } from "../errors.ts";
 import { candidatesOfKind, readSandboxView } from "../sandbox/view.ts";
 import { jsonRequest } from "../util/http-json.ts";
 
@@ -36,29 +37,7 @@ async function lmsAccess(sandbox: string, candidate: string | undefined): Promis
         ? `pick one of: ${withLrs.map((c) => c.candidate).join(", ")}`
         : "add `{ catalog: reference-lms }` to the spec's candidates",
     );
-  if (!chosen.credentials)
-    throw infrastructureError(
-      "LRS_NO_ADMIN",
-      `the LMS "${chosen.candidate}" has no admin account set`,
-      "recreate the sandbox: `sandbox down` then `sandbox up`",
-    );
-  const login = await jsonRequest(
-    "POST",
-    new URL("/api/login", chosen.loopbackUrl),
-    chosen.credentials,
-    undefined,
-  );
-  if (login.status !== 200)
-    throw infrastructureError(
-      "LRS_LMS_LOGIN",
-      `admin login on ${chosen.candidate} answered ${login.status}`,
-      "check `docker logs` of the LMS container",
-    );
-  return {
-    candidate: chosen.candidate,
-    url: chosen.loopbackUrl,
-    cookie: login.cookies.map((c) => c.split(";")[0]).join("; "),
-  };
+  return { candidate: chosen.candidate, url: chosen.loopbackUrl, cookie: await adminCookie(chosen) };
 }
 
 export async function createLrsClient(args: {
@@ -80,12 +59,7 @@ export async function createLrsClient(args: {
       `the LMS refused the client: ${reply.body.slice(0, 300)}`,
       "check --scope",
     );
-  if (reply.status !== 201)
-    throw infrastructureError(
-      "LRS_CLIENT_FAILED",
-      `${lms.candidate} answered ${reply.status}: ${reply.body.slice(0, 300)}`,
-      "check the LMS log (`docker logs <container>`)",
-    );
+  if (reply.status !== 201) throw lmsReplyError("LRS_CLIENT_FAILED", lms.candidate, reply);
   const made = JSON.parse(reply.body) as { key: string; secret: string; scopes: string[] };
   // The LMS builds its endpoint from the Host it was asked on: that is already the 127.0.0.1 URL.
   return {
@@ -111,11 +85,6 @@ export async function revokeLrsClient(args: { sandbox: string; candidate?: strin
       `${lms.candidate} has no xAPI client ${args.key}`,
       "the key is printed by `sandbox lrs client`; it may have been revoked already",
     );
-  if (reply.status !== 204)
-    throw infrastructureError(
-      "LRS_REVOKE_FAILED",
-      `${lms.candidate} answered ${reply.status}: ${reply.body.slice(0, 300)}`,
-      "check the LMS log (`docker logs <container>`)",
-    );
+  if (reply.status !== 204) throw lmsReplyError("LRS_REVOKE_FAILED", lms.candidate, reply);
   return { candidate: lms.candidate, key: args.key, revoked: true };
 }

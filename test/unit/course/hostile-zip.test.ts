@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspectCourse } from "../../../sandbox-cli/src/course/index.ts";
@@ -283,5 +283,32 @@ describe("unusable input", () => {
     await expect(inspectCourse(work.dir, { maxEntries: -1 })).rejects.toMatchObject({
       code: "COURSE_BAD_OPTIONS",
     });
+  });
+});
+
+describe("what the scan keeps and what it notes", () => {
+  it("does not parse a playlist over its size limit and says so (BAD_PLAYLIST)", async () => {
+    const big = `#EXTM3U\n${"#".repeat(4 * 1024 * 1024)}\n`;
+    const file = await work.write(
+      "case-big-playlist.zip",
+      await course([{ name: "video/master.m3u8", data: big, compress: false }]),
+    );
+    const profile = await inspectCourse(file, { probeMedia: false, tempRoot });
+    expect(findingsOf(profile, "BAD_PLAYLIST")[0]?.message).toBe(
+      "video/master.m3u8 is over 4194304 bytes; it was not parsed",
+    );
+  });
+
+  it("notes names differing only in letter case in a folder too (CASE_COLLISION)", async () => {
+    const dir = join(work.dir, "case-folder");
+    await mkdir(dir);
+    await writeFile(join(dir, "imsmanifest.xml"), scorm12Manifest());
+    await writeFile(join(dir, "index.html"), "<p>hi</p>");
+    await writeFile(join(dir, "Index.html"), "<p>twin</p>");
+    const profile = await inspectCourse(dir, { probeMedia: false, tempRoot });
+    const [collision] = findingsOf(profile, "CASE_COLLISION");
+    expect(collision?.message).toMatch(
+      /^"(Index|index)\.html" and "(Index|index)\.html" differ only in letter case; they overwrite each other on Windows and macOS$/,
+    );
   });
 });

@@ -23,14 +23,18 @@ async function callApi(baseUrl: string, method: string, path: string, body?: unk
       error,
     );
   }
-  if (response.status < 200 || response.status > 299) {
-    throw infrastructureError(
-      "LMS_ADMIN_FAILED",
-      `${method} ${path} on the LMS answered ${response.status}: ${response.body.slice(0, 300)}`,
-      "check the LMS log (`docker logs <container>`)",
-    );
-  }
+  if (response.status < 200 || response.status > 299)
+    throw lmsReplyError("LMS_ADMIN_FAILED", `${method} ${path} on the LMS`, response);
   return response;
+}
+
+/** An LMS reply that was not the expected one, with the start of its body. */
+export function lmsReplyError(code: string, who: string, reply: { status: number; body: string }) {
+  return infrastructureError(
+    code,
+    `${who} answered ${reply.status}: ${reply.body.slice(0, 300)}`,
+    "check the LMS log (`docker logs <container>`)",
+  );
 }
 
 function accountOf(target: CandidateTarget, account?: { username: string; password: string }) {
@@ -44,6 +48,10 @@ function accountOf(target: CandidateTarget, account?: { username: string; passwo
   return chosen;
 }
 
+/** Logs in to the target as its admin (or `account`); the session cookie (lrs/ manages xAPI clients with it). */
+export const adminCookie = (target: CandidateTarget, account?: { username: string; password: string }) =>
+  login(target.loopbackUrl, accountOf(target, account));
+
 /** The reference LMS (images/reference-lms, API in its API.md): zip import, learner provisioning, run counts. */
 export const adapter: LmsAdapter = {
   kind: "lms",
@@ -55,7 +63,7 @@ export const adapter: LmsAdapter = {
   async install({ target, entry, zip, courseId, log }): Promise<InstalledLms> {
     if (entry.install.method !== "reference-lms-api") throw new Error(`${entry.id} is not a reference LMS`);
     const baseUrl = target.loopbackUrl;
-    const cookie = await login(baseUrl, accountOf(target));
+    const cookie = await adminCookie(target);
     const url = new URL(`${entry.install.importPath}?id=${courseId}&replace=true`, baseUrl);
     const reply = await log.step(`install the course into ${target.candidate}`, () =>
       uploadFile(url, zip, { "content-type": "application/zip", cookie }),
@@ -66,12 +74,7 @@ export const adapter: LmsAdapter = {
         `${target.candidate} rejected the course: ${reply.body.slice(0, 400)}`,
         "run `sandbox course validate` and fix the findings",
       );
-    if (reply.status !== 201)
-      throw infrastructureError(
-        "INSTALL_FAILED",
-        `${target.candidate} answered ${reply.status}: ${reply.body.slice(0, 300)}`,
-        "check the LMS log (`docker logs <container>`)",
-      );
+    if (reply.status !== 201) throw lmsReplyError("INSTALL_FAILED", target.candidate, reply);
     const course = (JSON.parse(reply.body) as { course: { id: string } }).course;
     return {
       candidate: target.candidate,
@@ -82,7 +85,7 @@ export const adapter: LmsAdapter = {
 
   async admin(target, account): Promise<LmsAdmin> {
     const baseUrl = target.loopbackUrl;
-    const cookie = await login(baseUrl, accountOf(target, account));
+    const cookie = await adminCookie(target, account);
     const get = async (path: string) =>
       JSON.parse((await callApi(baseUrl, "GET", path, undefined, cookie)).body);
     return {
