@@ -79,6 +79,8 @@ export const runnerConfigSchema = z.strictObject({
       hasSetup: z.boolean().default(false),
       hasTeardown: z.boolean().default(false),
       setupTimeoutS: z.number().positive().default(60),
+      /** a threshold has abortOnFail: the runner polls the run's stop file (script/stop-file.ts). */
+      abortable: z.boolean().default(false),
     })
     .optional(),
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { maxVusOf, runScenario } from "./executors.ts";
 import type { HttpClient } from "./http.ts";
@@ -91,6 +92,11 @@ export interface EngineOptions {
   readonly teardown?: (shared: RunShared) => Promise<void>;
   /** a hard wall: aborts every VU at once (whatever the plan says) when it fires. */
   readonly wall?: AbortSignal;
+  /**
+   * stops the run early (a threshold with abortOnFail failed): every VU is aborted at once and no iteration
+   * starts, as with the wall, but teardown still runs (k6 does the same).
+   */
+  readonly stop?: AbortSignal;
 }
 
 export interface EngineSummary {
@@ -100,6 +106,8 @@ export interface EngineSummary {
   readonly elapsedS: number;
   readonly vus: number;
   readonly samples: number;
+  /** true when the run was stopped early by its stop signal. */
+  readonly stopped: boolean;
   /** the runner's own load: CPU in cores over the run (one core is a saturated event loop) and event-loop delay. */
   readonly runner: {
     readonly cpuCores: number;
@@ -136,15 +144,18 @@ export async function runEngine(options: EngineOptions): Promise<EngineSummary> 
   const sampleGauges = () => {
     vusGauge.add(state.active, {});
     learnersGauge.add(state.learners, {});
+    // whoever watches the samples during the run (abortOnFail) sees them within a second
+    options.sink.flush?.();
   };
   const gaugeTimer = setInterval(sampleGauges, 1000);
   const prepared: RunShared = { ...options, registry, clock, state, originMs: 0 };
   sampleGauges();
   const shared = { ...prepared, originMs: options.setup ? await options.setup(prepared) : 0 };
   let vus = 0;
+  const scenarioWall = eitherSignal(options.wall, options.stop);
   const tasks = options.scenarios.map((scenario) => {
     vus += segmentVus(options.segment, maxVusOf(scenario.executor)).length;
-    return runScenario(scenario, shared);
+    return runScenario(scenario, { ...shared, ...(scenarioWall ? { wall: scenarioWall } : {}) });
   });
   await Promise.all(tasks);
   if (options.teardown) await options.teardown(shared);
@@ -162,6 +173,7 @@ export async function runEngine(options: EngineOptions): Promise<EngineSummary> 
     elapsedS: endMs / 1000,
     vus,
     samples: options.sink.count,
+    stopped: Boolean(options.stop?.aborted),
     runner: {
       cpuCores: endMs > 0 ? (cpu.user + cpu.system) / 1000 / endMs : 0,
       eventLoopDelayP99Ms: loopDelay.count ? loopDelay.percentile(99) / 1e6 : 0,
@@ -169,6 +181,18 @@ export async function runEngine(options: EngineOptions): Promise<EngineSummary> 
     },
     metrics: registry.summaries(endMs / 1000),
   };
+}
+
+/** A signal that aborts when either does (AbortSignal.any is not in the runner image's Node 18). */
+function eitherSignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (!a || !b) return a ?? b;
+  const both = new AbortController();
+  setMaxListeners(0, both.signal);
+  const abort = () => both.abort();
+  if (a.aborted || b.aborted) abort();
+  a.addEventListener("abort", abort, { once: true });
+  b.addEventListener("abort", abort, { once: true });
+  return both.signal;
 }
 
 /** What every VU of a run shares: the options, the metric registry, the run's clock and the active counts. */

@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { hlsViewerScenario } from "../scenarios/hls-viewer/viewer.ts";
 import { learnerJourneyScenario } from "../scenarios/learner-journey/journey.ts";
 import { coordinationDirOf, scriptParts } from "../script/run-script.ts";
+import { watchStopFile } from "../script/stop-file.ts";
 import type { RunnerConfig } from "./config.ts";
 import { ENGINE, type EngineSummary, runEngine, type Scenario } from "./engine.ts";
 import { HostAllowList } from "./interlock.ts";
@@ -57,15 +58,23 @@ export async function runFromConfig(
   const wall = AbortSignal.timeout(Math.max(0, startAtMs - Date.now()) + config.maxRunS * 1000);
   // every VU listens on the wall: thousands of listeners are expected, not a leak
   setMaxListeners(0, wall);
-  return runEngine({
-    runId: config.runId,
-    segment,
-    startAtMs,
-    scenarios,
-    sink,
-    allow: allowListOf(config),
-    ...(script ? { setup: script.setup, teardown: script.teardown } : {}),
-    wall,
-    ...(onError ? { onError } : {}),
-  });
+  const stop = config.script?.abortable
+    ? watchStopFile(coordinationDirOf(config.samplesPath), config.runId)
+    : undefined;
+  try {
+    return await runEngine({
+      runId: config.runId,
+      segment,
+      startAtMs,
+      scenarios,
+      sink,
+      allow: allowListOf(config),
+      ...(script ? { setup: script.setup, teardown: script.teardown } : {}),
+      wall,
+      ...(stop ? { stop: stop.signal } : {}),
+      ...(onError ? { onError } : {}),
+    });
+  } finally {
+    stop?.close();
+  }
 }

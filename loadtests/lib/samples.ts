@@ -51,6 +51,8 @@ export interface SampleSink {
   declareMetric(name: string, type: MetricType, unit: MetricUnit): number;
   tagSet(tags: Tags): number;
   write(tMs: number, metricId: number, value: number, tagId: number): void;
+  /** hands what is buffered to the file (whole lines only), so the file can be read while the run goes on. */
+  flush?(): void;
   close(endMs: number): Promise<void>;
   readonly count: number;
 }
@@ -137,7 +139,7 @@ export class NdjsonSampleWriter implements SampleSink {
     else this.pos += this.chunk.write(text, this.pos, "utf8");
   }
 
-  private flush(): void {
+  flush(): void {
     if (this.pos === 0) return;
     // the stream keeps this chunk until it is written: the next samples go to a fresh one
     this.out.write(this.chunk.subarray(0, this.pos));

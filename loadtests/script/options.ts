@@ -18,6 +18,10 @@ export interface ScriptScenario {
 export interface ScriptThreshold {
   readonly metric: string;
   readonly expression: string;
+  /** k6's abortOnFail: judged during the run too, and the run stops as soon as it fails. */
+  readonly abortOnFail: boolean;
+  /** k6's delayAbortEval: seconds of run time before the abort is considered. */
+  readonly delayAbortEvalS: number;
 }
 
 export interface ScriptPlan {
@@ -214,25 +218,34 @@ function shortcutScenario(o: Raw): Raw {
   return { executor: "shared-iterations", vus: o.vus ?? 1, iterations: o.iterations ?? 1 };
 }
 
+const THRESHOLD_KEYS = new Set(["threshold", "abortOnFail", "delayAbortEval"]);
+
+function thresholdOf(metric: string, item: unknown): ScriptThreshold {
+  const path = `thresholds["${metric}"]`;
+  if (typeof item === "string") return { metric, expression: item, abortOnFail: false, delayAbortEvalS: 0 };
+  if (!isObject(item) || typeof item.threshold !== "string")
+    throw ScriptError.badOption(path, 'each entry is "p(95)<200" or { threshold: "...", abortOnFail: true }');
+  for (const key of Object.keys(item))
+    if (!THRESHOLD_KEYS.has(key))
+      throw ScriptError.unsupportedOption(
+        `${path}.${key}`,
+        `a threshold takes: ${[...THRESHOLD_KEYS].join(", ")}`,
+      );
+  if (item.abortOnFail !== undefined && typeof item.abortOnFail !== "boolean")
+    throw ScriptError.badOption(`${path}.abortOnFail`, "must be true or false");
+  return {
+    metric,
+    expression: item.threshold,
+    abortOnFail: item.abortOnFail === true,
+    delayAbortEvalS: seconds(item, "delayAbortEval", path, 0),
+  };
+}
+
 function thresholdsOf(value: unknown): ScriptThreshold[] {
   if (value === undefined) return [];
   if (!isObject(value)) throw ScriptError.badOption("thresholds", 'must be { metric: ["p(95)<200", ...] }');
   return Object.entries(value).flatMap(([metric, list]) =>
-    (Array.isArray(list) ? list : [list]).map((item) => {
-      if (typeof item === "string") return { metric, expression: item };
-      if (isObject(item) && typeof item.threshold === "string") {
-        if (item.abortOnFail)
-          throw ScriptError.unsupportedOption(
-            `thresholds["${metric}"].abortOnFail`,
-            "thresholds are judged once over the merged samples of every runner: leave abortOnFail out",
-          );
-        return { metric, expression: item.threshold };
-      }
-      throw ScriptError.badOption(
-        `thresholds["${metric}"]`,
-        'each entry is "p(95)<200" or { threshold: "..." }',
-      );
-    }),
+    (Array.isArray(list) ? list : [list]).map((item) => thresholdOf(metric, item)),
   );
 }
 

@@ -62,6 +62,7 @@ export async function prepareScript(
       hasSetup: functions.has("setup"),
       hasTeardown: functions.has("teardown"),
       setupTimeoutS,
+      abortable: plan.thresholds.some((t) => t.abortOnFail),
     },
   };
 }

@@ -19,6 +19,8 @@ export interface RunnerScript {
   readonly hasSetup: boolean;
   readonly hasTeardown: boolean;
   readonly setupTimeoutS: number;
+  /** a threshold has abortOnFail: the runner polls the run's stop file. */
+  readonly abortable: boolean;
 }
 
 interface Coordination {

@@ -83,12 +83,14 @@ export async function runScriptCommand(options: ScriptCommandOptions) {
   return {
     run,
     data,
-    text: custom ?? renderSummary(data),
+    text: custom ?? renderSummary(data, run.aborted),
     json: {
       runId: run.runId,
       outDir: run.outDir,
       passed: run.passed,
       thresholds: run.thresholds,
+      elapsedS: run.merged.elapsedS,
+      abortedByThreshold: run.aborted ?? null,
       metrics: data.metrics,
       root_group: data.root_group,
     },

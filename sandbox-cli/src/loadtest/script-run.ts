@@ -2,14 +2,16 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type PreparedScript, prepareScript } from "../../../loadtests/script/prepare.ts";
+import type { StopRequest } from "../../../loadtests/script/stop-file.ts";
 import { ScriptError } from "../../../loadtests/script/supported.ts";
 import { usageError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 import type { Logger } from "../util/log.ts";
+import { watchAbortThresholds } from "./abort-watch.ts";
 import { type MergedRun, mergeSampleFiles } from "./merge.ts";
 import { MAX_RUNNERS } from "./plan.ts";
 import type { ThresholdResult } from "./result-schema.ts";
-import { runContainerRunners, runLocalRunners } from "./runners.ts";
+import { runContainerRunners, runLocalRunners, runnerFiles } from "./runners.ts";
 import { evaluateThresholds, type ThresholdSpec, thresholdSelectors } from "./thresholds.ts";
 
 export interface ScriptRunOptions {
@@ -32,6 +34,8 @@ export interface ScriptRunResult {
   readonly merged: MergedRun;
   readonly samplePaths: readonly string[];
   readonly thresholds: readonly ThresholdResult[];
+  /** the threshold with abortOnFail that stopped the run early, when one did. */
+  readonly aborted: StopRequest | undefined;
   readonly passed: boolean;
 }
 
@@ -50,6 +54,16 @@ export async function prepareOrRefuse(
 
 export const scriptThresholds = (prepared: PreparedScript): ThresholdSpec[] =>
   prepared.plan.thresholds.map((t) => ({ metric: t.metric, expression: t.expression, zeroWhenNoData: true }));
+
+/** Watches the runners' samples during the run when a threshold has abortOnFail (see abort-watch.ts). */
+function watchAborts(prepared: PreparedScript, runId: string, outDir: string, runners: number, log: Logger) {
+  const thresholds = prepared.plan.thresholds
+    .filter((t) => t.abortOnFail)
+    .map((t) => ({ metric: t.metric, expression: t.expression, delayAbortEvalS: t.delayAbortEvalS }));
+  if (thresholds.length === 0) return undefined;
+  const samplePaths = Array.from({ length: runners }, (_, i) => runnerFiles(outDir, i + 1).samples);
+  return watchAbortThresholds({ dir: outDir, runId, samplePaths, thresholds, log });
+}
 
 /** The script's errors the runners logged (an exception, a refused host), shown as k6 shows them. */
 async function reportScriptErrors(outDir: string, runners: number, log: Logger): Promise<void> {
@@ -92,19 +106,23 @@ export async function runScriptLoad(options: ScriptRunOptions): Promise<ScriptRu
     maxRunS,
   };
   const title = `script ${options.script}: ${prepared.plan.scenarios.length} scenario(s), ${options.runners} runner(s)`;
-  const outputs = await options.log.step(title, () =>
-    options.network
-      ? runContainerRunners(
-          set,
-          {
-            network: options.network.name,
-            labels: options.network.labels,
-            namePrefix: `sandbox-${options.name}-script-${runId}`,
-          },
-          options.log,
-        )
-      : runLocalRunners(set, options.log),
-  );
+  const watch = watchAborts(prepared, runId, outDir, options.runners, options.log);
+  const outputs = await options.log
+    .step(title, () =>
+      options.network
+        ? runContainerRunners(
+            set,
+            {
+              network: options.network.name,
+              labels: options.network.labels,
+              namePrefix: `sandbox-${options.name}-script-${runId}`,
+            },
+            options.log,
+          )
+        : runLocalRunners(set, options.log),
+    )
+    .finally(() => watch?.done());
+  const aborted = await watch?.done();
   await reportScriptErrors(outDir, options.runners, options.log);
   const thresholds = scriptThresholds(prepared);
   const merged = await mergeSampleFiles(outputs.samplePaths, {
@@ -112,7 +130,16 @@ export async function runScriptLoad(options: ScriptRunOptions): Promise<ScriptRu
     bucketS: 1,
   });
   const results = evaluateThresholds(thresholds, merged);
-  const passed = results.every((t) => t.ok);
+  const passed = results.every((t) => t.ok) && aborted === undefined;
   await writeFile(join(outDir, "thresholds.json"), `${JSON.stringify(results, null, 2)}\n`);
-  return { runId, outDir, prepared, merged, samplePaths: outputs.samplePaths, thresholds: results, passed };
+  return {
+    runId,
+    outDir,
+    prepared,
+    merged,
+    samplePaths: outputs.samplePaths,
+    thresholds: results,
+    aborted,
+    passed,
+  };
 }

@@ -1,4 +1,5 @@
 import { percentileOfSorted } from "../../../loadtests/lib/stats.ts";
+import type { StopRequest } from "../../../loadtests/script/stop-file.ts";
 import type { MergedMetric, MergedRun } from "./merge.ts";
 import type { ThresholdResult } from "./result-schema.ts";
 import type { checkBreakdown } from "./script-outputs.ts";
@@ -132,8 +133,11 @@ const checkLines = (checks: { name: string; passes: number; fails: number }[], i
     ];
   });
 
-/** The end-of-test summary in k6's layout: checks by group, then every metric (✓/✗ where a threshold judges it). */
-export function renderSummary(d: SummaryData): string {
+/**
+ * The end-of-test summary in k6's layout: checks by group, then every metric (✓/✗ where a threshold judges
+ * it), then, when a threshold with abortOnFail stopped the run, k6's words for that.
+ */
+export function renderSummary(d: SummaryData, aborted?: StopRequest): string {
   const out: string[] = [""];
   out.push(...checkLines(d.root_group.checks, "     "));
   for (const g of d.root_group.groups) {
@@ -151,5 +155,10 @@ export function renderSummary(d: SummaryData): string {
       `   ${judged}${sub ? "  " : ""}${name}${".".repeat(Math.max(1, width - name.length - (sub ? 2 : 0)))}: ${line(m)}`,
     );
   }
+  if (aborted)
+    out.push(
+      "",
+      `     ✗ test aborted at ${aborted.atS.toFixed(1)}s: thresholds on metrics '${aborted.metric}' were crossed (${aborted.expression}, observed ${num(aborted.observed)}); abortOnFail stopped the test prematurely`,
+    );
   return `${out.join("\n")}\n`;
 }

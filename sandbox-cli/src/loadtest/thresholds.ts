@@ -1,5 +1,5 @@
 import type { Thresholds } from "../sandbox-spec/index.ts";
-import type { MergedRun } from "./merge.ts";
+import type { MergedMetric, MergedRun } from "./merge.ts";
 import type { ContainerResources, ThresholdResult } from "./result-schema.ts";
 import { parseSelector, type Selector } from "./selectors.ts";
 import { aggregate } from "./summarize.ts";
@@ -63,19 +63,27 @@ export function thresholdSelectors(thresholds: readonly ThresholdSpec[]): Select
   return thresholds.map((t) => parseSelector(t.metric)).filter((s) => Object.keys(s.tags).length > 0);
 }
 
+/** Judges one threshold over a merged metric (undefined: no sample of it) of a run `elapsedS` long. */
+export function judgeThreshold(
+  threshold: ThresholdSpec,
+  metric: MergedMetric | undefined,
+  elapsedS: number,
+): ThresholdResult {
+  const { aggregation, op, bound } = parseExpression(threshold.expression);
+  const measured = metric ? aggregate(metric, aggregation, elapsedS) : null;
+  const observed = measured === null && threshold.zeroWhenNoData ? 0 : measured;
+  const ok = observed === null ? Boolean(threshold.passWhenNoData) : compare(observed, op, bound);
+  return { metric: threshold.metric, expression: threshold.expression, observed, ok };
+}
+
 /** Evaluates thresholds over the merged data of every runner. */
 export function evaluateThresholds(
   thresholds: readonly ThresholdSpec[],
   merged: MergedRun,
 ): ThresholdResult[] {
-  return thresholds.map((threshold) => {
-    const { aggregation, op, bound } = parseExpression(threshold.expression);
-    const metric = merged.metrics.get(parseSelector(threshold.metric).key);
-    const measured = metric ? aggregate(metric, aggregation, merged.elapsedS) : null;
-    const observed = measured === null && threshold.zeroWhenNoData ? 0 : measured;
-    const ok = observed === null ? Boolean(threshold.passWhenNoData) : compare(observed, op, bound);
-    return { metric: threshold.metric, expression: threshold.expression, observed, ok };
-  });
+  return thresholds.map((threshold) =>
+    judgeThreshold(threshold, merged.metrics.get(parseSelector(threshold.metric).key), merged.elapsedS),
+  );
 }
 
 /** Peak CPU and memory of the candidate containers against their limits (policy serverCpuShare/MemoryShare). */

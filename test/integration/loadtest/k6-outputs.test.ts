@@ -1,20 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../../helpers/cli.ts";
-import { startK6TestServer } from "./k6-test-server.ts";
+import { scriptArgs, useK6TestServer } from "./k6-test-server.ts";
 
-let server: Awaited<ReturnType<typeof startK6TestServer>>;
-let dir: string;
-beforeAll(async () => {
-  server = await startK6TestServer();
-  dir = mkdtempSync(join(tmpdir(), "k6-outputs-"));
-});
-afterAll(async () => {
-  await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const fixture = useK6TestServer("k6-outputs-");
 
 const SCRIPT = `
 import http from "k6/http";
@@ -34,17 +24,11 @@ export function handleSummary(data) {
 
 describe("a script's outputs", () => {
   it("handleSummary, --summary-export, --out json= and csv=, and exit 1 on a failed threshold", async () => {
+    const dir = fixture.dir;
     const script = join(dir, "outputs.js");
     writeFileSync(script, SCRIPT);
     const result = await runCli(
-      [
-        "loadtest",
-        "--script",
-        script,
-        "--allow-host",
-        server.hostPort,
-        "--env",
-        `BASE_URL=${server.url}`,
+      scriptArgs(fixture.server, script, [
         "--env",
         `OUT_DIR=${dir}`,
         "--runners",
@@ -55,7 +39,7 @@ describe("a script's outputs", () => {
         `csv=${join(dir, "samples.csv")}`,
         "--summary-export",
         join(dir, "export.json"),
-      ],
+      ]),
       { env: { SANDBOX_STATE_DIR: join(dir, "state") }, timeoutMs: 90_000 },
     );
     expect(result.exitCode, result.stderr).toBe(1);

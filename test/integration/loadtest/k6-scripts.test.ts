@@ -1,24 +1,13 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../../sandbox-cli/src/paths.ts";
 import { runCli } from "../../helpers/cli.ts";
-import { startK6TestServer } from "./k6-test-server.ts";
+import { scriptArgs, useK6TestServer } from "./k6-test-server.ts";
 
 const scripts = join(projectRoot, "test", "fixtures", "k6-scripts");
 const names = readdirSync(scripts).filter((f) => f.endsWith(".ts"));
-let server: Awaited<ReturnType<typeof startK6TestServer>>;
-let state: string;
-
-beforeAll(async () => {
-  server = await startK6TestServer();
-  state = mkdtempSync(join(tmpdir(), "k6-scripts-"));
-});
-afterAll(async () => {
-  await server?.close();
-  if (state) rmSync(state, { recursive: true, force: true });
-});
+const fixture = useK6TestServer("k6-scripts-");
 
 interface ScriptJson {
   passed: boolean;
@@ -26,21 +15,10 @@ interface ScriptJson {
 }
 
 const run = (file: string, runners: number) =>
-  runCli(
-    [
-      "loadtest",
-      "--script",
-      join(scripts, file),
-      "--allow-host",
-      server.hostPort,
-      "--env",
-      `BASE_URL=${server.url}`,
-      "--runners",
-      String(runners),
-      "--json",
-    ],
-    { env: { SANDBOX_STATE_DIR: state }, timeoutMs: 90_000 },
-  );
+  runCli(scriptArgs(fixture.server, join(scripts, file), ["--runners", String(runners), "--json"]), {
+    env: { SANDBOX_STATE_DIR: fixture.dir },
+    timeoutMs: 90_000,
+  });
 
 describe("k6-style example scripts through sandbox loadtest --script, 1 and 3 runners", () => {
   it("has a dozen scripts", () => expect(names.length).toBeGreaterThanOrEqual(12));

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 /** A small server on 127.0.0.1 with the endpoints the k6-style example scripts use. */
 export async function startK6TestServer(): Promise<{
@@ -47,3 +51,33 @@ export async function startK6TestServer(): Promise<{
       }),
   };
 }
+
+/** For one test file: the test server and a folder of its own, started before its tests and removed after. */
+export function useK6TestServer(prefix: string) {
+  const fixture = { server: undefined as unknown as Awaited<ReturnType<typeof startK6TestServer>>, dir: "" };
+  beforeAll(async () => {
+    fixture.server = await startK6TestServer();
+    fixture.dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    await fixture.server?.close();
+    if (fixture.dir) rmSync(fixture.dir, { recursive: true, force: true });
+  });
+  return fixture;
+}
+
+/** `sandbox loadtest --script FILE` against the test server (BASE_URL in __ENV), plus more arguments. */
+export const scriptArgs = (
+  server: { hostPort: string; url: string },
+  script: string,
+  more: readonly string[] = [],
+) => [
+  "loadtest",
+  "--script",
+  script,
+  "--allow-host",
+  server.hostPort,
+  "--env",
+  `BASE_URL=${server.url}`,
+  ...more,
+];

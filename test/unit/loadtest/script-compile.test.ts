@@ -85,11 +85,34 @@ describe("compiling a k6-style script", () => {
       /executor "externally-controlled" is not supported/,
     );
     expect(() =>
-      planOfOptions({ thresholds: { checks: [{ threshold: "rate>0.9", abortOnFail: true }] } }, fns),
-    ).toThrow(/abortOnFail is not supported/);
+      planOfOptions({ thresholds: { checks: [{ threshold: "rate>0.9", abortWhen: "now" }] } }, fns),
+    ).toThrow(/thresholds\["checks"\].abortWhen is not supported/);
+    expect(() =>
+      planOfOptions({ thresholds: { checks: [{ threshold: "rate>0.9", delayAbortEval: "soon" }] } }, fns),
+    ).toThrow(/delayAbortEval "soon" is not a duration/);
     expect(() =>
       planOfOptions({ scenarios: { x: { executor: "constant-vus", duration: "1s", exec: "nope" } } }, fns),
     ).toThrow(/exports no function "nope"/);
+  });
+
+  it("reads abortOnFail and delayAbortEval as k6 does (plain strings never abort)", () => {
+    const plan = planOfOptions(
+      {
+        thresholds: {
+          http_req_failed: [
+            "rate<0.1",
+            { threshold: "rate<0.5", abortOnFail: true, delayAbortEval: "1m30s" },
+          ],
+          checks: [{ threshold: "rate>0.9", abortOnFail: true }],
+        },
+      },
+      new Set(["default"]),
+    );
+    expect(plan.thresholds).toEqual([
+      { metric: "http_req_failed", expression: "rate<0.1", abortOnFail: false, delayAbortEvalS: 0 },
+      { metric: "http_req_failed", expression: "rate<0.5", abortOnFail: true, delayAbortEvalS: 90 },
+      { metric: "checks", expression: "rate>0.9", abortOnFail: true, delayAbortEvalS: 0 },
+    ]);
   });
 });
 
