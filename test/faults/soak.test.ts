@@ -13,7 +13,7 @@ import { fixtureInput } from "../unit/report/fixture.ts";
 // then: nothing acknowledged lost, the report renders, and each container's memory slope (least squares
 // over the run's resource samples, MB per minute) is printed and stays under a bound.
 const minutes = Number(process.env.SANDBOX_FAULTS_SOAK_MINUTES ?? 0);
-const name = uniqueName("f21-soak");
+const name = uniqueName("i21-soak");
 let stateDir: string;
 let spec: string;
 const env = () => ({ SANDBOX_STATE_DIR: stateDir });
