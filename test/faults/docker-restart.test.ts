@@ -47,7 +47,7 @@ beforeAll(async () => {
   const tags = [BASE_IMAGE];
   for (const recipe of recipes) {
     const built = await ensureImage(recipe, silentLogger);
-    tags.push(built.tag, `${recipe.name}:latest`);
+    tags.push(built.tag);
   }
   daemon = new PrivateDockerd(await mkdtemp(join(tmpdir(), "sandbox-dockerd-root-")));
   await daemon.start();

@@ -38,8 +38,9 @@ beforeAll(async () => {
     spec,
     `name: ${name}\nowner: faults@example.com\nttl: 2h\ncandidates:\n  - catalog: reference-lms\nload: { peakLearners: 8, rampUp: 10s, duration: ${minutes}m, commitInterval: 3s, maxLearners: 20, maxDuration: 30m }\n`,
   );
-  await upWithGolfCourse(name, spec, env(), 500_000);
-}, 600_000);
+  // a first up on a busy machine builds the images too
+  await upWithGolfCourse(name, spec, env(), 1_100_000);
+}, 1_200_000);
 
 afterAll(async () => {
   if (!minutes) return;

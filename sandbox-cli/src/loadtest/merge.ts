@@ -172,6 +172,8 @@ async function readOne(path: string, runner: number, state: ReadState) {
   let header: SampleHeader | undefined;
   let footer: { samples: number; endMs: number } | undefined;
   let count = 0;
+  // the duration sample a request writes just before its http_req_failed one (same time, same tags)
+  let lastDuration = { t: -1, g: -1, v: 0 };
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
     if (line.length === 0) continue;
@@ -185,10 +187,14 @@ async function readOne(path: string, runner: number, state: ReadState) {
       if (acc.name === "http_reqs") state.bucket(t).requests += v;
       else if (acc.name === "http_req_failed") {
         state.bucket(t).errors += v;
-        state.outages.request(tagsById[g]?.scenario, t, v !== 0);
+        const issuedMs = lastDuration.t === t && lastDuration.g === g ? t - lastDuration.v : t;
+        state.outages.request(tagsById[g]?.scenario, issuedMs, v !== 0);
       } else if (acc.name === "iteration_errors") state.outages.iterationError(tagsById[g]?.scenario, t);
       else if (acc.name === "data_received") state.bucket(t).bytesIn += v;
-      else if (acc.name === "http_req_duration") state.bucket(t).durations.push(v);
+      else if (acc.name === "http_req_duration") {
+        state.bucket(t).durations.push(v);
+        lastDuration = { t, g, v };
+      }
       count++;
       continue;
     }
