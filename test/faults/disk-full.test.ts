@@ -20,7 +20,7 @@ import { fixtureInput } from "../unit/report/fixture.ts";
 let mountPoint: string;
 let mounted = false;
 let specDir: string;
-const name = uniqueName("f21-disk");
+const name = uniqueName("i21-disk");
 
 async function fillUpTo(leaveBytes: number): Promise<void> {
   const free = await freeBytes(mountPoint);

@@ -26,3 +26,30 @@ export async function runCli(
   );
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
+
+/**
+ * Starts the real CLI in the background: `child` resolves with its result (never throws on a non-zero exit),
+ * `until(pattern)` waits for its stderr to show the pattern (and fails if it ends first).
+ */
+export function startCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+) {
+  const child = execa(process.execPath, [join(projectRoot, "sandbox-cli", "bin", "sandbox.mjs"), ...args], {
+    cwd: projectRoot,
+    env: { NO_COLOR: "1", ...options.env },
+    reject: false,
+    timeout: options.timeoutMs ?? 400_000,
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const until = async (pattern: RegExp) => {
+    while (!pattern.test(stderr)) {
+      if (child.exitCode !== null) throw new Error(`sandbox ${args[0]} ended before ${pattern}: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { child, until, stderr: () => stderr };
+}

@@ -16,8 +16,20 @@ export async function upWithGolfCourse(
 ): Promise<{ lmsUrl: string; adminCookie: string }> {
   const up = await runCli(["up", "--spec", spec, "--json"], { env, timeoutMs });
   if (up.exitCode !== 0) throw new Error(`sandbox up failed: ${up.stderr}`);
-  const status = JSON.parse(up.stdout).status as { candidates: { kind: string; url: string }[] };
-  const lmsUrl = status.candidates.find((c) => c.kind === "lms")?.url as string;
+  return installGolfCourse(name, lmsUrlOf(up.stdout));
+}
+
+/** The LMS's published URL in the `--json` output of `sandbox up` or `sandbox status`. */
+export function lmsUrlOf(upJson: string): string {
+  const status = JSON.parse(upJson).status as { candidates: { kind: string; url: string }[] };
+  return status.candidates.find((c) => c.kind === "lms")?.url as string;
+}
+
+/** Uploads the hand-written SCORM 1.2 course as "golf" through the LMS's admin API. */
+export async function installGolfCourse(
+  name: string,
+  lmsUrl: string,
+): Promise<{ lmsUrl: string; adminCookie: string }> {
   const lmsEnv = (await docker().getContainer(`sandbox-${name}-reference-lms`).inspect()).Config.Env;
   const value = (key: string) => lmsEnv.find((e) => e.startsWith(`${key}=`))?.slice(key.length + 1);
   const login = await jsonRequest(

@@ -7,6 +7,12 @@ export function createPool(databaseUrl: string, max: number): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 10_000 });
   // An idle client losing its connection must not crash the server; the pool replaces it.
   pool.on("error", (error) => console.error(`reference-lms: idle database client error: ${error.message}`));
+  // pg emits "error" on a checked-out client too when the database goes away (restart, crash) and the pool
+  // listens only while the client is idle: without this listener that event kills the process. The query
+  // in flight fails on its own and release() then drops the broken client.
+  pool.on("connect", (client) => {
+    client.on("error", (error) => console.error(`reference-lms: database connection lost: ${error.message}`));
+  });
   return pool;
 }
 

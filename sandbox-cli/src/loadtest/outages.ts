@@ -3,7 +3,9 @@ import type { OutageWindow } from "./result-schema.ts";
 
 /**
  * Outage windows found in the raw samples: stretches of a run in which a scenario's requests failed
- * until they succeeded again. A window opens at a failed request and closes at the first success that
+ * until they succeeded again. Requests are placed at the time they were sent (their sample time minus
+ * their duration), not when they ended: a server that hangs on a lost database for 10 s before failing
+ * was out from the first of those requests on. A window opens at a failed request and closes at the first success that
  * RECOVERY_STREAK successes in a row confirm (a lone success between failures does not end an outage);
  * windows with fewer than MIN_FAILURES failed requests are ordinary errors, already in http_req_failed.
  */

@@ -82,9 +82,9 @@ export const integritySchema = z.object({
 export const outageWindowSchema = z.object({
   /** whose requests failed: learner-journey (the LMS) or hls-viewer (the media server). */
   scenario: z.string(),
-  /** seconds since the run started: the first failed request. */
+  /** seconds since the run started: when the first failed request was sent. */
   startS: z.number(),
-  /** the first request that succeeded again; null: still failing when the run ended. */
+  /** when the first request that succeeded again was sent; null: still failing when the run ended. */
   recoveredS: z.number().nullable(),
   /** recoveredS - startS: how long the learners could not work. */
   timeToRecoverS: z.number().nullable(),

@@ -15,11 +15,11 @@ import type { SandboxSpec } from "../sandbox-spec/index.ts";
 import { resolveSites } from "../sandbox-spec/resolve-sites.ts";
 import { requireFreeSpace, STATE_ROOM_BYTES, writeFileAtomic } from "../util/disk-space.ts";
 import { createLogger, type Logger } from "../util/log.ts";
+import { runWatched } from "./engine-watch.ts";
 import { mergeSampleFiles } from "./merge.ts";
 import { buildLoadPlan, LEARNER_PREFIX, type PlanTargets } from "./plan.ts";
-import { startResourceSampler } from "./resources.ts";
 import { buildLoadRunResult, integrityOf } from "./result.ts";
-import type { ContainerResources, LoadRunResult } from "./result-schema.ts";
+import type { LoadRunResult } from "./result-schema.ts";
 import { runContainerRunners, runLocalRunners } from "./runners.ts";
 import { checkTargets, type OwnedEndpoints } from "./safety.ts";
 import { evaluateResourceThresholds, evaluateThresholds, thresholdSelectors } from "./thresholds.ts";
@@ -123,7 +123,6 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
   }
   await requireFreeSpace(join(stateDir(), "runs"), STATE_ROOM_BYTES + samplesRoom(plan));
   await mkdir(outDir, { recursive: true });
-  const sampler = startResourceSampler(sandbox?.containers ?? []);
   const set = {
     config: { ...plan.runner, allowHosts: [...(options.allowHosts ?? [])] } as Record<string, unknown>,
     runners: plan.runners,
@@ -132,31 +131,29 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
     maxRunS: plan.runner.maxRunS,
   };
   const title = `${plan.learners} learners (${plan.viewers} watching video), ramp ${plan.rampUpS}s, hold ${plan.durationS}s, ${plan.runners} runner(s), ${mode}`;
-  let outputs: Awaited<ReturnType<typeof runLocalRunners>> | undefined;
-  let resources: ContainerResources[] = [];
-  try {
-    outputs = await step(log, title, () =>
-      mode === "local"
-        ? runLocalRunners(set, log)
-        : runContainerRunners(
-            set,
-            {
-              network: options.network ?? sandbox?.network ?? "",
-              namePrefix: `sandbox-${spec.name}-load-${runId}`,
-              labels: sandbox
-                ? {
-                    "sandbox.name": spec.name,
-                    "sandbox.owner": sandbox.owner,
-                    "sandbox.expires-at": sandbox.expiresAt,
-                  }
-                : { "sandbox.name": spec.name },
-            },
-            log,
-          ),
-    );
-  } finally {
-    resources = await sampler.stop(outputs?.startAtMs ?? Date.now());
-  }
+  const { outputs, resources } = await runWatched(
+    () =>
+      step(log, title, () =>
+        mode === "local"
+          ? runLocalRunners(set, log)
+          : runContainerRunners(
+              set,
+              {
+                network: options.network ?? sandbox?.network ?? "",
+                namePrefix: `sandbox-${spec.name}-load-${runId}`,
+                labels: sandbox
+                  ? {
+                      "sandbox.name": spec.name,
+                      "sandbox.owner": sandbox.owner,
+                      "sandbox.expires-at": sandbox.expiresAt,
+                    }
+                  : { "sandbox.name": spec.name },
+              },
+              log,
+            ),
+      ),
+    { containers: sandbox?.containers ?? [], watchDocker: sandbox?.status.target === "docker", outDir },
+  );
   const startedAt = new Date(outputs.startAtMs);
   const endedAt = new Date();
   const merged = await step(log, `merge raw samples of ${plan.runners} runner(s)`, () =>

@@ -87,6 +87,7 @@ export class SampleFileReader {
   private readonly metricsById: (Accumulator | null)[] = [];
   private readonly selectorHits: Accumulator[][] = [];
   private readonly tagsById: Tags[] = [];
+  private lastDuration = { t: -1, g: -1, v: 0 };
 
   constructor(
     private readonly path: string,
@@ -113,11 +114,17 @@ export class SampleFileReader {
     if (acc.name === "http_reqs") timeline.bucket(t).requests += v;
     else if (acc.name === "http_req_failed") {
       timeline.bucket(t).errors += v;
-      timeline.outages.request(this.tagsById[g]?.scenario, t, v !== 0);
+      // the duration sample a request writes just before its http_req_failed one (same time, same tags)
+      const last = this.lastDuration;
+      const issuedMs = last.t === t && last.g === g ? t - last.v : t;
+      timeline.outages.request(this.tagsById[g]?.scenario, issuedMs, v !== 0);
     } else if (acc.name === "iteration_errors")
       timeline.outages.iterationError(this.tagsById[g]?.scenario, t);
     else if (acc.name === "data_received") timeline.bucket(t).bytesIn += v;
-    else if (acc.name === "http_req_duration") timeline.bucket(t).durations.push(v);
+    else if (acc.name === "http_req_duration") {
+      timeline.bucket(t).durations.push(v);
+      this.lastDuration = { t, g, v };
+    }
   }
 
   private record(record: SampleRecord): void {

@@ -2,12 +2,13 @@ import Docker from "dockerode";
 
 export const dockerSocketPath = () => process.env.SANDBOX_DOCKER_SOCKET ?? "/var/run/docker.sock";
 
-let client: Docker | undefined;
+let client: { socket: string; docker: Docker } | undefined;
 
-/** One dockerode client per process, talking to the Engine socket directly (no CLI involved). */
+/** One dockerode client per process and socket, talking to the Engine socket directly (no CLI involved). */
 export function docker(): Docker {
-  client ??= new Docker({ socketPath: dockerSocketPath() });
-  return client;
+  const socket = dockerSocketPath();
+  if (client?.socket !== socket) client = { socket, docker: new Docker({ socketPath: socket }) };
+  return client.docker;
 }
 
 /** The Engine's version when the daemon answers, else undefined. */

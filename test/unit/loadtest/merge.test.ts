@@ -119,4 +119,42 @@ describe("exact merge of raw samples", () => {
     writeFileSync(path, '{"k":"header","format":"something-else"}\n');
     await expect(mergeSampleFiles([path])).rejects.toThrow(/is not a esb-samples\/1 file/);
   });
+  it("places an outage at the time its failed requests were sent, not when they gave up", async () => {
+    // a database lost at 14 s: the LMS hangs on it until 24 s, then fails those requests; back at 24.5 s
+    const data: Synthetic[] = [
+      ...[2000, 6000, 10_000].map((t) => ({
+        t,
+        vu: 0,
+        duration: 30,
+        failed: 0,
+        scenario: "learner-journey",
+      })),
+      ...[14_200, 15_500, 17_000, 19_000, 22_000].map((sent, i) => ({
+        t: 24_100 + i * 10,
+        vu: i + 1,
+        duration: 24_100 + i * 10 - sent,
+        failed: 1,
+        scenario: "learner-journey",
+      })),
+      ...[24_500, 25_000, 25_500, 26_000].map((t) => ({
+        t: t + 30,
+        vu: 0,
+        duration: 30,
+        failed: 0,
+        scenario: "learner-journey",
+      })),
+    ];
+    const merged = await mergeSampleFiles(await writeRunners(data, 2, "hang"));
+    expect(merged.outages).toEqual([
+      {
+        scenario: "learner-journey",
+        startS: 14.2,
+        recoveredS: 24.5,
+        timeToRecoverS: 10.3,
+        lastFailureS: 22,
+        failedRequests: 5,
+        failedIterations: 0,
+      },
+    ]);
+  });
 });

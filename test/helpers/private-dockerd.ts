@@ -1,0 +1,113 @@
+import { spawn } from "node:child_process";
+import { existsSync, openSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import Docker from "dockerode";
+import { execa } from "execa";
+import { runProgram } from "../../sandbox-cli/src/util/exec.ts";
+
+/**
+ * A Docker daemon of a test's own, beside the machine's: its own socket, data root, exec root, pid file
+ * and (supervised) containerd, no default bridge, and no iptables, ip6tables or masquerading rules, so
+ * starting, restarting or killing it touches nothing the machine's daemon runs. User networks take
+ * addresses from `addressPool` (pick one no route of the host uses). Published ports still answer on
+ * 127.0.0.1 through docker-proxy. Point the CLI at it with SANDBOX_DOCKER_SOCKET=<socket>.
+ */
+export class PrivateDockerd {
+  readonly socket: string;
+  private readonly pidFile: string;
+  private readonly logFile: string;
+
+  constructor(
+    readonly root: string,
+    private readonly addressPool = "10.213.0.0/16",
+  ) {
+    this.socket = join(root, "docker.sock");
+    this.pidFile = join(root, "dockerd.pid");
+    this.logFile = join(root, "dockerd.log");
+  }
+
+  client(timeoutMs?: number): Docker {
+    return new Docker({ socketPath: this.socket, ...(timeoutMs ? { timeout: timeoutMs } : {}) });
+  }
+
+  /** Starts the daemon and waits until it answers (60 s at most). */
+  async start(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    const config = join(this.root, "daemon.json");
+    await writeFile(config, "{}\n");
+    const r = (sub: string) => join(this.root, sub);
+    const args = [
+      `--config-file=${config}`,
+      `--host=unix://${this.socket}`,
+      `--data-root=${r("data")}`,
+      `--exec-root=${r("exec")}`,
+      `--pidfile=${this.pidFile}`,
+      "--bridge=none",
+      "--iptables=false",
+      "--ip6tables=false",
+      "--ip-masq=false",
+      `--default-address-pool=base=${this.addressPool},size=24`,
+      "--containerd-namespace=sandbox-faults",
+      "--containerd-plugins-namespace=sandbox-faults-plugins",
+    ];
+    const out = openSync(this.logFile, "a");
+    const daemon = spawn("dockerd", args, { detached: true, stdio: ["ignore", out, out] });
+    daemon.unref();
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (await this.answers()) return;
+      await sleep(500);
+    }
+    throw new Error(`private dockerd did not answer on ${this.socket}; read ${this.logFile}`);
+  }
+
+  async answers(): Promise<boolean> {
+    return this.client(2000)
+      .version()
+      .then(
+        () => true,
+        () => false,
+      );
+  }
+
+  async pid(): Promise<number | undefined> {
+    const text = await readFile(this.pidFile, "utf8").catch(() => "");
+    const pid = Number(text.trim());
+    return pid > 0 && existsSync(`/proc/${pid}`) ? pid : undefined;
+  }
+
+  /** Stops the daemon with `signal` (SIGTERM: an orderly stop of its containers; SIGKILL: a crash) and waits. */
+  async stop(signal: NodeJS.Signals = "SIGTERM", timeoutMs = 90_000): Promise<void> {
+    const pid = await this.pid();
+    if (!pid) return;
+    process.kill(pid, signal);
+    const deadline = Date.now() + timeoutMs;
+    while (existsSync(`/proc/${pid}`) && Date.now() < deadline) await sleep(200);
+    if (existsSync(`/proc/${pid}`)) throw new Error(`private dockerd ${pid} did not stop`);
+  }
+
+  /** Copies images from another daemon (`docker save | docker load`), tags included. */
+  async loadImagesFrom(sourceSocket: string, tags: readonly string[]): Promise<void> {
+    await execa("docker", ["-H", `unix://${sourceSocket}`, "save", ...tags]).pipe("docker", [
+      "-H",
+      `unix://${this.socket}`,
+      "load",
+      "-q",
+    ]);
+  }
+
+  /** Stops the daemon (its containers stop with it), unmounts what it left and removes its folders. */
+  async dispose(): Promise<void> {
+    await this.stop("SIGTERM").catch(() => this.stop("SIGKILL"));
+    const mounts = (await readFile("/proc/mounts", "utf8"))
+      .split("\n")
+      .map((line) => line.split(" ")[1] ?? "")
+      .filter((path) => path.startsWith(`${this.root}/`))
+      .sort((a, b) => b.length - a.length);
+    for (const path of mounts) await runProgram("umount", ["-l", path]).catch(() => undefined);
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
