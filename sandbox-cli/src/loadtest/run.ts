@@ -51,6 +51,11 @@ export interface RunLoadOptions {
   readonly scenarios?: readonly ("learner-journey" | "hls-viewer")[];
   /** longest media of the course, seconds (learner sessions last that long). */
   readonly mediaDurationS?: number;
+  /**
+   * the sandbox as the caller read it (read with the via this run's mode needs: loopback for local
+   * runners, network for runner containers); read here when left out. A bake-off reads it once.
+   */
+  readonly view?: SandboxView;
   readonly log?: Logger;
 }
 
@@ -70,7 +75,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
   const outDir = join(stateDir(), "runs", spec.name, runId);
   const sandbox = options.explicitTarget
     ? undefined
-    : await readSandboxView(spec.name, mode === "local" ? "loopback" : "network");
+    : (options.view ?? (await readSandboxView(spec.name, mode === "local" ? "loopback" : "network")));
   const chosen = await step(log, "find the targets", () => chooseTargets(options, sandbox));
   const wants = (scenario: "learner-journey" | "hls-viewer") =>
     !options.scenarios || options.scenarios.includes(scenario);

@@ -2,6 +2,7 @@ import { findCatalogEntry } from "../../../stacks/catalog/index.ts";
 import type { RunLoadOptions } from "../loadtest/run.ts";
 import { bakeoffRow } from "../report/bakeoff.ts";
 import type { Bakeoff } from "../report/schema.ts";
+import { readSandboxView } from "../sandbox/view.ts";
 import type { SandboxSpec } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";
 
@@ -19,7 +20,8 @@ export function candidatesByKind(spec: SandboxSpec): { lms: string[]; media: str
 
 /**
  * Every kind with two or more candidates: the same plan (learners, ramp, hold) run against each candidate
- * in turn, with only that kind's scenario, so the rows differ by the candidate alone.
+ * in turn, with only that kind's scenario, so the rows differ by the candidate alone. The sandbox is
+ * read once (runners on this host, so through loopback) and every run gets that view.
  */
 export async function runBakeoff(
   spec: SandboxSpec,
@@ -28,8 +30,12 @@ export async function runBakeoff(
 ): Promise<Bakeoff> {
   const { runLoad } = await import("../loadtest/run.ts");
   const bakeoff: Bakeoff = [];
-  for (const [kind, names] of Object.entries(candidatesByKind(spec)) as ["lms" | "media", string[]][]) {
-    if (names.length < 2) continue;
+  const kinds = (Object.entries(candidatesByKind(spec)) as ["lms" | "media", string[]][]).filter(
+    ([, names]) => names.length >= 2,
+  );
+  if (kinds.length === 0) return bakeoff;
+  const view = await readSandboxView(spec.name, "loopback");
+  for (const [kind, names] of kinds) {
     const candidates = [];
     for (const name of names) {
       log.info(`bake-off: ${kind} candidate ${name}`);
@@ -39,6 +45,7 @@ export async function runBakeoff(
         ...base,
         scenarios: [SCENARIO[kind]],
         candidates: { [kind]: name },
+        view,
       });
       candidates.push(bakeoffRow(name, result, spec.policy.thresholds));
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { demuxDockerLogs } from "../../../sandbox-cli/src/runtime/docker-logs.ts";
 import { containerCreateOptions } from "../../../sandbox-cli/src/runtime/docker-provider/container.ts";
-import { changedKeys } from "../../../sandbox-cli/src/runtime/docker-provider/provider.ts";
+import { changedKeys, providerFor } from "../../../sandbox-cli/src/runtime/docker-provider/provider.ts";
 import { planCandidates } from "../../../stacks/catalog/index.ts";
 import { planDockerSandbox } from "../../../stacks/docker/plan.ts";
 
@@ -111,8 +111,20 @@ describe("containerCreateOptions", () => {
 describe("provider diff", () => {
   it("ignores output-only keys and reports changed inputs", () => {
     const olds = { name: "x", memoryMb: 128, containerId: "abc", __provider: "p" };
-    expect(changedKeys(olds, { name: "x", memoryMb: 128, __provider: "q" })).toEqual([]);
-    expect(changedKeys(olds, { name: "x", memoryMb: 256 })).toEqual(["memoryMb"]);
+    expect(changedKeys("container", olds, { name: "x", memoryMb: 128, __provider: "q" })).toEqual([]);
+    expect(changedKeys("container", olds, { name: "x", memoryMb: 256 })).toEqual(["memoryMb"]);
+  });
+
+  it("replaces a container whose image was rebuilt (imageId is a container input, an image output)", async () => {
+    const olds = { name: "x", imageId: "sha256:old", containerId: "abc" };
+    const news = { name: "x", imageId: "sha256:new" };
+    expect(changedKeys("container", olds, news)).toEqual(["imageId"]);
+    expect(await providerFor("container").diff("x", olds, news)).toMatchObject({
+      changes: true,
+      replaces: ["imageId"],
+    });
+    const image = { kind: "recipe", name: "sandbox/x", folder: "x", contextHash: "h1" };
+    expect(changedKeys("image", { ...image, tag: "sandbox/x:h1", imageId: "sha256:old" }, image)).toEqual([]);
   });
 });
 

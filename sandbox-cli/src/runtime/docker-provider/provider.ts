@@ -96,10 +96,22 @@ const operations: Record<ResourceKind, Operations> = {
   },
 };
 
-/** Input keys whose values differ (by JSON value); outputs-only keys of `olds` are ignored. */
-export function changedKeys(olds: Props, news: Props): string[] {
+/**
+ * Keys each kind's provider adds to its outputs. Only these are ignored when diffing: a container's
+ * `imageId` is an input (a rebuilt image replaces the container), an image's is an output.
+ */
+const OUTPUT_ONLY: Record<ResourceKind, readonly string[]> = {
+  network: ["networkId"],
+  volume: [],
+  image: ["tag", "imageId"],
+  container: ["containerId"],
+  password: ["value"],
+};
+
+/** Input keys whose values differ (by JSON value); the kind's output-only keys of `olds` are ignored. */
+export function changedKeys(kind: ResourceKind, olds: Props, news: Props): string[] {
   const keys = new Set([...Object.keys(clean(news)), ...Object.keys(clean(olds))]);
-  const outputOnly = new Set(["networkId", "containerId", "tag", "imageId", "value"]);
+  const outputOnly = new Set(OUTPUT_ONLY[kind]);
   return [...keys].filter(
     (key) => !outputOnly.has(key) && JSON.stringify(olds[key]) !== JSON.stringify(news[key]),
   );
@@ -113,7 +125,7 @@ export const providerFor: DockerProviderModule["providerFor"] = (kind) => {
   return {
     create: ops.create,
     async diff(_id: string, olds: Props, news: Props) {
-      const changes = changedKeys(olds, news);
+      const changes = changedKeys(kind, olds, news);
       const replaces = changes.filter((key) => !ops.inPlace.includes(key));
       // Names are fixed, so the old object must go before its replacement is created.
       return { changes: changes.length > 0, replaces, deleteBeforeReplace: true };
