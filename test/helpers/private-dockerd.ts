@@ -51,6 +51,7 @@ export class PrivateDockerd {
       "--containerd-namespace=sandbox-faults",
       "--containerd-plugins-namespace=sandbox-faults-plugins",
     ];
+    await this.allowForwarding("-I");
     const out = openSync(this.logFile, "a");
     const daemon = spawn("dockerd", args, { detached: true, stdio: ["ignore", out, out] });
     daemon.unref();
@@ -60,6 +61,22 @@ export class PrivateDockerd {
       await sleep(500);
     }
     throw new Error(`private dockerd did not answer on ${this.socket}; read ${this.logFile}`);
+  }
+
+  /**
+   * The machine's daemon sets FORWARD's policy to DROP and bridged traffic passes iptables here
+   * (net.bridge.bridge-nf-call-iptables=1), so without a rule containers on this daemon's networks cannot
+   * reach one another (measured: name resolves, TCP connect times out). One rule in the built-in FORWARD
+   * chain, for this daemon's address pool only, `-I` to add it, `-D` to remove it; no chain of the
+   * machine's daemon is touched.
+   */
+  private async allowForwarding(action: "-I" | "-D"): Promise<void> {
+    const rule = ["FORWARD", "-s", this.addressPool, "-d", this.addressPool, "-j", "ACCEPT"];
+    const present = await runProgram("iptables", ["-C", ...rule]).then(
+      () => true,
+      () => false,
+    );
+    if (action === "-I" ? !present : present) await runProgram("iptables", [action, ...rule]);
   }
 
   async answers(): Promise<boolean> {
@@ -87,14 +104,12 @@ export class PrivateDockerd {
     if (existsSync(`/proc/${pid}`)) throw new Error(`private dockerd ${pid} did not stop`);
   }
 
-  /** Copies images from another daemon (`docker save | docker load`), tags included. */
+  /** Copies images from another daemon (`docker save` to a file, `docker load` from it), tags included. */
   async loadImagesFrom(sourceSocket: string, tags: readonly string[]): Promise<void> {
-    await execa("docker", ["-H", `unix://${sourceSocket}`, "save", ...tags]).pipe("docker", [
-      "-H",
-      `unix://${this.socket}`,
-      "load",
-      "-q",
-    ]);
+    const tarball = join(this.root, "images.tar");
+    await execa("docker", ["-H", `unix://${sourceSocket}`, "save", "-o", tarball, ...tags]);
+    await execa("docker", ["-H", `unix://${this.socket}`, "load", "-q", "-i", tarball]);
+    await rm(tarball, { force: true });
   }
 
   /** Stops the daemon (its containers stop with it), unmounts what it left and removes its folders. */
@@ -106,6 +121,7 @@ export class PrivateDockerd {
       .filter((path) => path.startsWith(`${this.root}/`))
       .sort((a, b) => b.length - a.length);
     for (const path of mounts) await runProgram("umount", ["-l", path]).catch(() => undefined);
+    await this.allowForwarding("-D");
     await rm(this.root, { recursive: true, force: true });
   }
 }
