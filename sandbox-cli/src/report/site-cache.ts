@@ -1,4 +1,5 @@
 import { edgeCacheWhatIfSchema } from "../capacity/edge-cache.ts";
+import { cacheMeasuredWords } from "../capacity/edge-cache-render.ts";
 import { fmtInt } from "./format.ts";
 import type { SiteRow, VerdictChange } from "./schema.ts";
 
@@ -30,8 +31,7 @@ export function prepositionWords(cache: NonNullable<SiteRow["edgeCache"]>): stri
 export function cacheChange(site: SiteRow, reasonKey: string): VerdictChange | null {
   const cache = site.edgeCache;
   if (!cache) return null;
-  const measured =
-    cache.measuredNMax === null ? "not measured" : `measured ${fmtInt(cache.measuredNMax)} at once`;
+  const measured = cacheMeasuredWords(cache, site.expectedLearners);
   const lifts = cache.measuredNMax !== null && cache.measuredNMax >= site.expectedLearners;
   const preposition = prepositionWords(cache);
   return {
