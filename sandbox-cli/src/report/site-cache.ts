@@ -40,3 +40,15 @@ export function cacheChange(site: SiteRow, reasonKey: string): VerdictChange | n
     effect: `the WAN then carries each segment once: predicted ${fmtInt(cache.predictedNMax)} at once${cache.rendition ? ` at ${cache.rendition}` : ""} for ${fmtInt(site.expectedLearners)} expected, ${measured}${preposition ? `; ${preposition}` : ""}`,
   };
 }
+
+/** The site table's cell: "nginx: 30 or more measured at 720p (model 73)"; blank for a site without one. */
+export function cacheCell(site: SiteRow): string {
+  const cache = site.edgeCache;
+  if (!cache?.declared) return "none declared";
+  const at = cache.rendition ? ` at ${cache.rendition}` : "";
+  const m = cache.measurement;
+  if (cache.measuredNMax === null || !m)
+    return `${cache.kind}: model ${fmtInt(cache.predictedNMax)}${at}, not measured`;
+  const atLeast = m.bound === "playback" && m.capped ? " or more" : "";
+  return `${cache.kind}: ${fmtInt(cache.measuredNMax)}${atLeast} measured${at} (model ${fmtInt(cache.predictedNMax)}; bound by ${m.bound})`;
+}

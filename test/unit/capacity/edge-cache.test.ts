@@ -9,18 +9,12 @@ import {
 import { describeCachedSite } from "../../../sandbox-cli/src/capacity/edge-cache-render.ts";
 import { nMaxFor } from "../../../sandbox-cli/src/capacity/model.ts";
 import { isSandboxError } from "../../../sandbox-cli/src/errors.ts";
+import { DEMO_BRANCH } from "../../../sandbox-cli/src/pipeline/demo.ts";
 import { buildSiteRows } from "../../../sandbox-cli/src/report/sections.ts";
-import { cacheChange } from "../../../sandbox-cli/src/report/site-cache.ts";
+import { cacheCell, cacheChange } from "../../../sandbox-cli/src/report/site-cache.ts";
 import { parseSpecText } from "../../../sandbox-cli/src/sandbox-spec/load-spec.ts";
 
-const branch = {
-  name: "branch",
-  downlinkMbps: 10,
-  uplinkMbps: 4,
-  rttMs: 40,
-  learners: 9,
-  trainingShare: 0.6,
-};
+const branch = DEMO_BRANCH;
 const lms = { downKbps: 40, upKbps: 4 };
 
 describe("the cached form of the capacity model", () => {
@@ -108,6 +102,12 @@ describe("the cache what-if measured through a real cache", () => {
     const [row] = buildSiteRows([branch], []);
     const change = cacheChange({ ...(row as NonNullable<typeof row>), edgeCache: cached }, "k");
     expect(change?.lifts).toEqual(["k"]);
+    expect(cacheCell({ ...(row as NonNullable<typeof row>), edgeCache: { ...cached, declared: true } })).toBe(
+      "nginx: 50 or more measured at 720p (model 73; bound by playback)",
+    );
+    expect(cacheCell({ ...(row as NonNullable<typeof row>), edgeCache: { ...whatIf, declared: true } })).toBe(
+      "nginx: model 73 at 720p, not measured",
+    );
     expect(change?.effect).toMatch(
       /predicted 73 at once at 720p for 9 expected, measured 50 or more at once/,
     );
