@@ -99,3 +99,11 @@ export async function waitForLog(
     failure.hint,
   );
 }
+
+/** Bytes a container has sent on all its interfaces (Engine API counters): for a gateway, the WAN's load. */
+export async function containerSentBytes(id: string): Promise<number> {
+  const stats = (await docker().getContainer(id).stats({ stream: false })) as unknown as {
+    networks?: Record<string, { tx_bytes: number }>;
+  };
+  return Object.values(stats.networks ?? {}).reduce((sum, n) => sum + n.tx_bytes, 0);
+}

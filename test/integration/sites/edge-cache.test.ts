@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
+import { containerSentBytes } from "../../../sandbox-cli/src/sites/docker-lookups.ts";
 import { type SiteLink, siteCacheName, startEdgeCache } from "../../../sandbox-cli/src/sites/index.ts";
 import { silentLogger } from "../../../sandbox-cli/src/util/log.ts";
 import { createLinkHarness, fetchAtOnce, harnessSiteLink, type LinkHarness } from "./link-harness.ts";
@@ -11,13 +11,7 @@ const site = { name: "branch", downlinkMbps: 8, uplinkMbps: 4, rttMs: 20, learne
 const SEGMENT_BYTES = 1_000_000;
 const LEARNERS = 4;
 
-/** Bytes the gateway has sent on all its interfaces (Engine API counters): what crossed the WAN. */
-async function gatewaySentBytes(link: SiteLink): Promise<number> {
-  const stats = (await docker().getContainer(link.gateway.id).stats({ stream: false })) as unknown as {
-    networks?: Record<string, { tx_bytes: number }>;
-  };
-  return Object.values(stats.networks ?? {}).reduce((sum, n) => sum + n.tx_bytes, 0);
-}
+const gatewaySentBytes = (link: SiteLink) => containerSentBytes(link.gateway.id);
 
 // A real branch cache behind a real shaped link: four learners fetch the same segment at once; the WAN
 // (the gateway) carries it once with the cache, four times without.
