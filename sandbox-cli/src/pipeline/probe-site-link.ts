@@ -9,6 +9,8 @@ import {
   playbackFromLoadRun,
 } from "../capacity/index.ts";
 import { runLoad } from "../loadtest/run.ts";
+import { LOAD_RUNNER_IMAGE } from "../loadtest/runners.ts";
+import { ensureImage } from "../runtime/images.ts";
 import type { CandidateTarget } from "../sandbox/view.ts";
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import type { SandboxSpec } from "../sandbox-spec/schema.ts";
@@ -97,6 +99,8 @@ export async function probeSiteLink(args: LinkProbeArgs, log: Logger): Promise<L
       log,
     );
     const targetUrls = await siteTargetUrls(args, link, log);
+    // built before the bystander starts: a first build inside a probe would shift its measured window
+    await ensureImage(LOAD_RUNNER_IMAGE, log);
     const bystander = bystanderSession(
       identity,
       site.name,
