@@ -99,18 +99,27 @@ try {
           averageKbps: rendition.averageKbps,
         });
         log.info(
-          `${downlinkMbps} Mbit/s ${rendition.rendition}${cache ? ` ${cache} cache` : ""}: predicted ${result.predictedMultiplexed}, measured ${result.search.measuredNMax}${result.search.capped ? "+" : ""}`,
+          `${downlinkMbps} Mbit/s ${rendition.rendition}${cache ? ` ${cache} cache` : ""}: predicted ${result.predictedMultiplexed}, measured ${result.search.measuredNMax}${result.search.capped ? "+" : ""}; WAN / viewers MB per probe: ${result.bytes.map((b) => `n=${b.learners} ${b.wanMb.toFixed(1)} / ${b.viewersMb.toFixed(1)}`).join(", ")}; bystander p95 ms: ${result.bystander.map((b) => `${b.learners}: ${b.p95Ms}`).join(", ")}`,
         );
+        // written after every case, so a run stopped early keeps what it measured
+        await writeResults(rows);
       }
 } finally {
   await harness.cleanup();
 }
 
-const outDir = join(projectRoot, "bench", "out");
-await mkdir(outDir, { recursive: true });
-const report = { schemaVersion: 2, overhead: Number(values.overhead), media, limits, watchS, cases: rows };
-await writeFile(join(outDir, "capacity-predicted-vs-measured.json"), `${JSON.stringify(report, null, 2)}\n`);
+await writeResults(rows);
 printTables(rows);
+
+async function writeResults(cases: typeof rows): Promise<void> {
+  const outDir = join(projectRoot, "bench", "out");
+  await mkdir(outDir, { recursive: true });
+  const report = { schemaVersion: 2, overhead: Number(values.overhead), media, limits, watchS, cases };
+  await writeFile(
+    join(outDir, "capacity-predicted-vs-measured.json"),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
+}
 
 function printTables(cases: typeof rows): void {
   const pct = (predicted: number, measured: number) =>
