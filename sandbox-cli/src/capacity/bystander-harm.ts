@@ -126,3 +126,19 @@ export function bystanderResult(
     p95AtExpectedMs: judged.find((s) => s.learners === expectedLearners)?.p95Ms ?? null,
   };
 }
+
+export const capacityBounds = ["playback", "harm"] as const;
+export type CapacityBound = (typeof capacityBounds)[number];
+
+/**
+ * The learners at once the verdict counts on: playback's capacity, unless the bystander was harmed by
+ * fewer; a capped harmlessMax (nothing harmed it) never bounds.
+ */
+export function boundedCapacity(
+  playback: number,
+  bystander: { readonly harmlessMax: number; readonly capped: boolean } | null | undefined,
+): { capacity: number; bound: CapacityBound } {
+  if (!bystander || bystander.capped || bystander.harmlessMax >= playback)
+    return { capacity: playback, bound: "playback" };
+  return { capacity: bystander.harmlessMax, bound: "harm" };
+}

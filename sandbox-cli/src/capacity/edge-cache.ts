@@ -1,5 +1,8 @@
 import { z } from "zod";
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
+import { boundedCapacity, capacityBounds } from "./bystander-harm.ts";
+import { type BystanderResult, bystanderResultSchema } from "./bystander-schema.ts";
+import type { CapacitySearchResult } from "./find-capacity.ts";
 import { downlinkBudgetKbps, type LmsTraffic, nMaxFor, perLearnerKbps, type RenditionPeak } from "./model.ts";
 
 /**
@@ -26,6 +29,20 @@ export const edgeCacheWhatIfSchema = z.object({
   prepositionRenditionS: z.number().nullable(),
   /** the ladder's bytes (MB) against the cache's size. */
   ladderMb: z.number().nullable(),
+  /** how measuredNMax was found: the same probe as the direct link, through the real cache. */
+  measurement: z
+    .object({
+      /** learners at once that played well through the cache (a lower bound when capped). */
+      playbackNMax: z.number().int().nonnegative(),
+      /** no probe degraded up to the search's cap. */
+      capped: z.boolean(),
+      probes: z.number().int().nonnegative(),
+      /** which bound set measuredNMax: playback, or harm to the bystander on the same WAN. */
+      bound: z.enum(capacityBounds),
+      bystander: bystanderResultSchema,
+    })
+    .nullable()
+    .optional(),
 });
 export type EdgeCacheWhatIf = z.infer<typeof edgeCacheWhatIfSchema>;
 
@@ -73,5 +90,25 @@ export function edgeCacheWhatIf(
     prepositionLadderS: ladderMb === null ? null : prepositionSeconds(site, ladderMb),
     prepositionRenditionS: renditionMb === null ? null : prepositionSeconds(site, renditionMb),
     ladderMb: ladderMb === null ? null : Math.round(ladderMb * 10) / 10,
+  };
+}
+
+/** The what-if with the figures a probe through the real cache measured (min of playback and harm). */
+export function withCacheMeasurement(
+  whatIf: EdgeCacheWhatIf,
+  search: CapacitySearchResult,
+  bystander: BystanderResult,
+): EdgeCacheWhatIf {
+  const { capacity, bound } = boundedCapacity(search.measuredNMax, bystander);
+  return {
+    ...whatIf,
+    measuredNMax: capacity,
+    measurement: {
+      playbackNMax: search.measuredNMax,
+      capped: search.capped,
+      probes: search.probes.length,
+      bound,
+      bystander,
+    },
   };
 }

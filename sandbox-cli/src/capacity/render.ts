@@ -1,4 +1,5 @@
 import { describeBystander } from "./bystander-render.ts";
+import { describeCachedSite } from "./edge-cache-render.ts";
 import { predictedForRendition, predictionError } from "./measured.ts";
 import type { CapacityResult, SiteCapacity } from "./result-schema.ts";
 
@@ -44,7 +45,12 @@ export function describeMeasuredSite(site: SiteCapacity): string {
   if (site.measuredNMax === null)
     return `site ${site.site}: predicted N_max ${site.predictedNMax}, not measured`;
   const bystander = describeBystander(site);
-  return `site ${site.site}: ${measuredBesidePredicted(site)}${bystander ? `\n${bystander}` : ""}`;
+  const cache = site.edgeCache?.measurement
+    ? describeCachedSite(site.site, site.edgeCache, site.expectedLearners)
+    : null;
+  return [`site ${site.site}: ${measuredBesidePredicted(site)}`, bystander, cache]
+    .filter((line) => line !== null)
+    .join("\n");
 }
 
 /**

@@ -6,6 +6,7 @@ import { reportCss } from "./html-style.ts";
 import { toolsLine } from "./render-md.ts";
 import type { LoadSection, Report, SiteRow } from "./schema.ts";
 import { bystanderCell } from "./site-bystander.ts";
+import { cacheCell } from "./site-cache.ts";
 import { wordsFor } from "./thresholds.ts";
 import {
   fitLabel,
@@ -119,12 +120,13 @@ function sitesSection(report: Report): string {
 <td class="num">${esc(predictedCell(s))}</td>
 <td class="num">${s.measuredNMax === null ? '<span class="note">not measured</span>' : esc(measuredCell(s))}</td>
 <td>${s.bystander ? esc(bystanderCell(s.bystander, s.expectedLearners)) : '<span class="note">not measured</span>'}</td>
+<td>${s.edgeCache?.declared ? esc(cacheCell(s)) : '<span class="note">none declared</span>'}</td>
 <td>${fitPill(s)}</td></tr>`,
   );
   return `<h2>Sites: learners at once</h2>
-<table data-testid="sites"><thead><tr><th>Site</th><th>Link (down / up)</th><th class="num">Training share</th><th class="num">Expected</th><th class="num">Predicted</th><th class="num">Measured</th><th>Other applications</th><th>Verdict</th></tr></thead>
+<table data-testid="sites"><thead><tr><th>Site</th><th>Link (down / up)</th><th class="num">Training share</th><th class="num">Expected</th><th class="num">Predicted</th><th class="num">Measured</th><th>Other applications</th><th>Branch cache</th><th>Verdict</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
-<p class="note">Predicted: the capacity model at the top video quality. Measured: a load test over the site's shaped link with every viewer held at the quality named, beside the model's figure for that quality. Other applications: a business application (short requests and an interactive flow) sharing that link, its p95 alone and with the learners, and the most learners at once before it was harmed.</p>`;
+<p class="note">Predicted: the capacity model at the top video quality. Measured: a load test over the site's shaped link with every viewer held at the quality named, beside the model's figure for that quality. Other applications: a business application (short requests and an interactive flow) sharing that link, its p95 alone and with the learners, and the most learners at once before it was harmed. Branch cache: the site's declared edge cache, measured with the same probe through a real cache on the branch side of its link, beside the cached form of the model.</p>`;
 }
 
 function figure(c: Chart & { svg: string }): string {

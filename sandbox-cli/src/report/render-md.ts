@@ -3,6 +3,7 @@ import { fmtBytes, fmtInt, fmtMbps, fmtMs, fmtPct, fmtSeconds } from "./format.t
 import { glossary } from "./glossary.ts";
 import type { Report } from "./schema.ts";
 import { bystanderCell } from "./site-bystander.ts";
+import { cacheCell } from "./site-cache.ts";
 import { wordsFor } from "./thresholds.ts";
 import {
   fitLabel,
@@ -63,6 +64,7 @@ export function renderMarkdown(report: Report): string {
             "Predicted",
             "Measured",
             "Other applications",
+            "Branch cache",
             "Verdict",
           ],
           report.sites.map((s) => [
@@ -73,6 +75,7 @@ export function renderMarkdown(report: Report): string {
             predictedCell(s),
             measuredCell(s),
             bystanderCell(s.bystander, s.expectedLearners),
+            cacheCell(s),
             fitLabel(s),
           ]),
         )

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { boundedCapacity, type CapacityBound, capacityBounds } from "../capacity/bystander-harm.ts";
 import type { BystanderResult } from "../capacity/bystander-schema.ts";
 import { fmtInt, fmtMs } from "./format.ts";
 
@@ -17,9 +18,7 @@ export const siteBystanderSchema = z.object({
   p95AtExpectedMs: z.number().nullable(),
 });
 export type SiteBystander = z.infer<typeof siteBystanderSchema>;
-
-export const capacityBounds = ["playback", "harm"] as const;
-export type CapacityBound = (typeof capacityBounds)[number];
+export { boundedCapacity, type CapacityBound, capacityBounds };
 
 export function siteBystander(result: BystanderResult): SiteBystander {
   return {
@@ -31,19 +30,6 @@ export function siteBystander(result: BystanderResult): SiteBystander {
     capped: result.capped,
     p95AtExpectedMs: result.p95AtExpectedMs,
   };
-}
-
-/**
- * The learners at once the verdict counts on: playback's capacity, unless the bystander was harmed by
- * fewer; a capped harmlessMax (nothing harmed it) never bounds.
- */
-export function boundedCapacity(
-  playback: number,
-  bystander: SiteBystander | null | undefined,
-): { capacity: number; bound: CapacityBound } {
-  if (!bystander || bystander.capped || bystander.harmlessMax >= playback)
-    return { capacity: playback, bound: "playback" };
-  return { capacity: bystander.harmlessMax, bound: "harm" };
 }
 
 /** For IT: what the bystander saw, and whether it set the capacity. */

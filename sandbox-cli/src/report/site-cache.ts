@@ -1,4 +1,5 @@
 import { edgeCacheWhatIfSchema } from "../capacity/edge-cache.ts";
+import { cacheMeasuredWords } from "../capacity/edge-cache-render.ts";
 import { fmtInt } from "./format.ts";
 import type { SiteRow, VerdictChange } from "./schema.ts";
 
@@ -30,8 +31,7 @@ export function prepositionWords(cache: NonNullable<SiteRow["edgeCache"]>): stri
 export function cacheChange(site: SiteRow, reasonKey: string): VerdictChange | null {
   const cache = site.edgeCache;
   if (!cache) return null;
-  const measured =
-    cache.measuredNMax === null ? "not measured" : `measured ${fmtInt(cache.measuredNMax)} at once`;
+  const measured = cacheMeasuredWords(cache, site.expectedLearners);
   const lifts = cache.measuredNMax !== null && cache.measuredNMax >= site.expectedLearners;
   const preposition = prepositionWords(cache);
   return {
@@ -39,4 +39,16 @@ export function cacheChange(site: SiteRow, reasonKey: string): VerdictChange | n
     lifts: lifts ? [reasonKey] : [],
     effect: `the WAN then carries each segment once: predicted ${fmtInt(cache.predictedNMax)} at once${cache.rendition ? ` at ${cache.rendition}` : ""} for ${fmtInt(site.expectedLearners)} expected, ${measured}${preposition ? `; ${preposition}` : ""}`,
   };
+}
+
+/** The site table's cell: "nginx: 30 or more measured at 720p (model 73)"; blank for a site without one. */
+export function cacheCell(site: SiteRow): string {
+  const cache = site.edgeCache;
+  if (!cache?.declared) return "none declared";
+  const at = cache.rendition ? ` at ${cache.rendition}` : "";
+  const m = cache.measurement;
+  if (cache.measuredNMax === null || !m)
+    return `${cache.kind}: model ${fmtInt(cache.predictedNMax)}${at}, not measured`;
+  const atLeast = m.bound === "playback" && m.capped ? " or more" : "";
+  return `${cache.kind}: ${fmtInt(cache.measuredNMax)}${atLeast} measured${at} (model ${fmtInt(cache.predictedNMax)}; bound by ${m.bound})`;
 }

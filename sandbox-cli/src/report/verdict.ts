@@ -1,5 +1,5 @@
 import { ExitCode } from "../errors.ts";
-import { fmtLearners } from "./format.ts";
+import { fmtInt, fmtLearners } from "./format.ts";
 import type { Decision, Reason, Report, SiteRow, VerdictChange } from "./schema.ts";
 import { proposeSiteChanges, reasonKey } from "./site-changes.ts";
 import { collectReasons, type VerdictFacts } from "./verdict-rules.ts";
@@ -47,11 +47,23 @@ function headline(decision: Decision, reasons: readonly Reason[], sites: readonl
     ? `${fitting.length} of ${sites.length} site(s) take all their learners at once (${fmtLearners(learners)})`
     : "no sites were described";
   const rejects = reasons.filter((r) => r.level === "reject").length;
+  const bound = boundWords(sites);
   if (decision === "REJECT")
-    return `Not ready for the production network: ${rejects} blocking reason(s); ${reach}.`;
+    return `Not ready for the production network: ${rejects} blocking reason(s); ${reach}${bound}.`;
   if (decision === "PROMOTE WITH CONDITIONS")
-    return `May go onto the production network once ${reasons.length} condition(s) are met; ${reach}.`;
-  return `Ready for the production network: every threshold, policy rule and site passed; ${reach}.`;
+    return `May go onto the production network once ${reasons.length} condition(s) are met; ${reach}${bound}.`;
+  return `Ready for the production network: every threshold, policy rule and site passed; ${reach}${bound}.`;
+}
+
+/** "; site branch: 5 at once, bound by playback, not by harm to other applications" for measured links. */
+function boundWords(sites: readonly SiteRow[]): string {
+  return sites
+    .filter((s) => s.bystander && s.capacityBound && s.capacity !== null && s.capacity !== undefined)
+    .map(
+      (s) =>
+        `; site ${s.site}: ${fmtInt(s.capacity ?? 0)} at once, bound by ${s.capacityBound === "harm" ? "harm to other applications, not by playback" : "playback, not by harm to other applications"}`,
+    )
+    .join("");
 }
 
 /** What would lift each reason: site changes first (see site-changes.ts), then one fix per other reason. */

@@ -47,12 +47,29 @@ const lookupsByTarget: Record<SandboxStatus["target"], (() => Promise<TargetLook
   kubernetes: undefined,
 };
 
+/** How long an up sandbox may report a failed health check before it counts as not ready, ms. */
+const UNHEALTHY_GRACE_MS = 60_000;
+
+/**
+ * The sandbox's status; an up sandbox whose health check just failed is read again for a bounded
+ * while, since a check times out on a loaded machine and passes again at its next interval.
+ */
+async function settledStatus(name: string): Promise<Awaited<ReturnType<typeof sandboxStatus>>> {
+  const deadline = Date.now() + UNHEALTHY_GRACE_MS;
+  let status = await sandboxStatus(name);
+  while (status?.state === "up" && !status.healthy && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    status = await sandboxStatus(name);
+  }
+  return status;
+}
+
 /**
  * Reads a running sandbox once. `via`: "loopback" for runners on the host, "network" for runner
  * containers on the sandbox's own network.
  */
 export async function readSandboxView(name: string, via: Via): Promise<SandboxView> {
-  const status = await sandboxStatus(name);
+  const status = await settledStatus(name);
   if (!status)
     throw usageError(
       "SANDBOX_UNKNOWN",

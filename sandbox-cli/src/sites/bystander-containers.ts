@@ -1,10 +1,10 @@
-import type Docker from "dockerode";
 import { z } from "zod";
 import { infrastructureError } from "../errors.ts";
 import { docker } from "../runtime/docker.ts";
 import { demuxDockerLogs } from "../runtime/docker-logs.ts";
 import { ensureImage } from "../runtime/images.ts";
 import type { Logger } from "../util/log.ts";
+import { waitForLog } from "./docker-lookups.ts";
 import { type SandboxIdentity, SITE_GATEWAY_IMAGE, type SiteTarget, siteLabels } from "./plan.ts";
 
 /**
@@ -15,9 +15,12 @@ import { type SandboxIdentity, SITE_GATEWAY_IMAGE, type SiteTarget, siteLabels }
 
 export const BYSTANDER_TARGET = "bystander";
 const SERVICE_PORT = 8080;
-const READY_TIMEOUT_MS = 20_000;
 /** the client is stopped by the CLI; this is its own bound in case the CLI dies first. */
 const CLIENT_MAX_S = 900;
+const BYSTANDER_NOT_READY = {
+  code: "BYSTANDER_NOT_READY",
+  hint: "see `docker logs` of the container; `npx sandbox doctor` checks the site-gateway image",
+};
 
 export const bystanderServiceName = (sandbox: string, site: string) =>
   `sandbox-${sandbox}-site-${site}-bystander`;
@@ -30,21 +33,6 @@ export const bystanderSampleSchema = z.object({
 });
 export type BystanderSample = z.infer<typeof bystanderSampleSchema>;
 const clientOutputSchema = z.object({ samples: z.array(bystanderSampleSchema) });
-
-async function waitForLog(container: Docker.Container, text: string, name: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const logs = demuxDockerLogs((await container.logs({ stdout: true, stderr: true })) as unknown as Buffer);
-    if (logs.includes(text)) return;
-    if (!(await container.inspect()).State.Running) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw infrastructureError(
-    "BYSTANDER_NOT_READY",
-    `bystander container ${name} did not log "${text}" within ${READY_TIMEOUT_MS / 1000} s`,
-    `see \`docker logs ${name}\``,
-  );
-}
 
 /** Starts the bystander service on the sandbox network; returns the target the site link must route. */
 export async function startBystanderService(
@@ -63,7 +51,7 @@ export async function startBystanderService(
     HostConfig: { NetworkMode: sandboxNetwork, Memory: 128 * 1024 * 1024, RestartPolicy: { Name: "no" } },
   });
   await container.start();
-  await waitForLog(container, "probe server ready", name);
+  await waitForLog(container, "probe server ready", name, BYSTANDER_NOT_READY);
   return { name: BYSTANDER_TARGET, host: name, port: SERVICE_PORT };
 }
 
@@ -89,7 +77,7 @@ export async function startBystanderClient(
   });
   try {
     await container.start();
-    await waitForLog(container, "bystander running", `bystander client at ${site}`);
+    await waitForLog(container, "bystander running", `bystander client at ${site}`, BYSTANDER_NOT_READY);
   } catch (error) {
     await container.remove({ force: true }).catch(() => undefined);
     throw error;

@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
 import { infrastructureError, usageError } from "../errors.ts";
 import { docker } from "../runtime/docker.ts";
+import { demuxDockerLogs } from "../runtime/docker-logs.ts";
 
 /**
  * The IPv4 address of each host on the sandbox network, by container name or network alias. The gateway
@@ -65,4 +66,44 @@ export async function waitForGateway(container: Docker.Container, name: string):
     `site gateway ${name} was not ready within ${GATEWAY_READY_TIMEOUT_MS / 1000} s`,
     `see \`docker logs ${name}\``,
   );
+}
+
+/**
+ * Waits until a container logs `text` (a server's ready line); fails at once when it stops, and after
+ * `timeoutMs`, with `failure`'s code and hint and the container's last output.
+ */
+export async function waitForLog(
+  container: Docker.Container,
+  text: string,
+  name: string,
+  failure: { readonly code: string; readonly hint: string; readonly timeoutMs?: number },
+): Promise<void> {
+  const timeoutMs = failure.timeoutMs ?? 20_000;
+  const deadline = Date.now() + timeoutMs;
+  let logs = "";
+  while (Date.now() < deadline) {
+    logs = demuxDockerLogs((await container.logs({ stdout: true, stderr: true })) as unknown as Buffer);
+    if (logs.includes(text)) return;
+    const state = (await container.inspect()).State;
+    if (!state.Running)
+      throw infrastructureError(
+        failure.code,
+        `${name} stopped (exit ${state.ExitCode}) before logging "${text}":\n${logs.trim()}`,
+        failure.hint,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw infrastructureError(
+    failure.code,
+    `${name} did not log "${text}" within ${timeoutMs / 1000} s:\n${logs.trim()}`,
+    failure.hint,
+  );
+}
+
+/** Bytes a container has sent on all its interfaces (Engine API counters): for a gateway, the WAN's load. */
+export async function containerSentBytes(id: string): Promise<number> {
+  const stats = (await docker().getContainer(id).stats({ stream: false })) as unknown as {
+    networks?: Record<string, { tx_bytes: number }>;
+  };
+  return Object.values(stats.networks ?? {}).reduce((sum, n) => sum + n.tx_bytes, 0);
 }

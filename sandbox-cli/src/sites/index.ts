@@ -1,3 +1,4 @@
+export { type EdgeCache, type EdgeCacheSpec, siteCacheName, startEdgeCache } from "./edge-cache.ts";
 export {
   type PlannedRoute,
   planRoutes,

@@ -38,7 +38,7 @@ export const siteGatewayName = (sandbox: string, site: string) => `sandbox-${san
 export function siteLabels(
   identity: SandboxIdentity,
   site: string,
-  role: "site-network" | "site-gateway" | "site-bystander",
+  role: "site-network" | "site-gateway" | "site-bystander" | "site-cache",
 ) {
   return {
     "sandbox.name": identity.name,

@@ -6,6 +6,7 @@ import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import type { Logger } from "../util/log.ts";
 import { bystanderServiceName } from "./bystander-containers.ts";
 import { upstreamAddresses, waitForGateway } from "./docker-lookups.ts";
+import { siteCacheName } from "./edge-cache.ts";
 import {
   gatewayConfig,
   type PlannedRoute,
@@ -151,9 +152,14 @@ async function ignoreMissing(work: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/** Removes one site's gateway and network; missing pieces are fine (idempotent). */
+/** Removes one site's gateway, edge cache and network; missing pieces are fine (idempotent). */
 export async function removeSiteLink(sandboxName: string, siteName: string): Promise<void> {
-  for (const name of [siteGatewayName(sandboxName, siteName), bystanderServiceName(sandboxName, siteName)])
+  const names = [
+    siteCacheName(sandboxName, siteName),
+    siteGatewayName(sandboxName, siteName),
+    bystanderServiceName(sandboxName, siteName),
+  ];
+  for (const name of names)
     await ignoreMissing(() => docker().getContainer(name).remove({ force: true, v: true }));
   await ignoreMissing(() => docker().getNetwork(siteNetworkName(sandboxName, siteName)).remove());
 }
@@ -168,6 +174,7 @@ export async function removeSiteLinks(
   const containers = [
     ...(await docker().listContainers({ all: true, filters: byLabel("site-gateway") })),
     ...(await docker().listContainers({ all: true, filters: byLabel("site-bystander") })),
+    ...(await docker().listContainers({ all: true, filters: byLabel("site-cache") })),
   ];
   for (const info of containers)
     await ignoreMissing(() => docker().getContainer(info.Id).remove({ force: true, v: true }));

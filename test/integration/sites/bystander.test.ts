@@ -6,7 +6,7 @@ import {
 import { type BystanderSession, bystanderSession } from "../../../sandbox-cli/src/sites/bystander-session.ts";
 import { createSiteLink, type SiteLink } from "../../../sandbox-cli/src/sites/index.ts";
 import { silentLogger } from "../../../sandbox-cli/src/util/log.ts";
-import { createLinkHarness, type LinkHarness, runProbe } from "./link-harness.ts";
+import { createLinkHarness, fetchAtOnce, type LinkHarness } from "./link-harness.ts";
 
 const site = { name: "branch", downlinkMbps: 4, uplinkMbps: 2, rttMs: 40, learners: 4, trainingShare: 1 };
 
@@ -47,17 +47,7 @@ describe("bystander on a shaped site link", () => {
     const idle = await session.beside({ fromS: 1, toS: 9 }, () => new Promise((r) => setTimeout(r, 9000)));
     const { url } = link.targetHostFor("files");
     const saturated = await session.beside({ fromS: 3, toS: 9 }, () =>
-      runProbe(harness, link.network, [
-        "transfer",
-        "--url",
-        `${url}/bytes/1500000`,
-        "--count",
-        "4",
-        "--concurrency",
-        "4",
-        "--timeout-s",
-        "60",
-      ]),
+      fetchAtOnce(harness, link.network, `${url}/bytes/1500000`, 4),
     );
     console.info(
       `bystander p95: baseline ${baseline.p95Ms} ms, idle ${idle.stats.p95Ms} ms, saturated ${saturated.stats.p95Ms} ms`,

@@ -2,9 +2,12 @@ import { docker } from "../../../sandbox-cli/src/runtime/docker.ts";
 import { demuxDockerLogs } from "../../../sandbox-cli/src/runtime/docker-logs.ts";
 import { ensureImage } from "../../../sandbox-cli/src/runtime/images.ts";
 import {
+  type CreateSiteLinkArgs,
+  createSiteLink,
   removeSiteLinks,
   type SandboxIdentity,
   SITE_GATEWAY_IMAGE,
+  type SiteLink,
 } from "../../../sandbox-cli/src/sites/index.ts";
 import { silentLogger } from "../../../sandbox-cli/src/util/log.ts";
 
@@ -104,4 +107,37 @@ export async function runProbe<T>(harness: LinkHarness, network: string, args: s
   } finally {
     await container.remove({ force: true, v: true });
   }
+}
+
+/** `count` downloads of `url` at once from the site network, as the probe client's JSON result. */
+export function fetchAtOnce(
+  harness: LinkHarness,
+  network: string,
+  url: string,
+  count: number,
+): Promise<{ errors: number; bytes: number }> {
+  const n = String(count);
+  return runProbe(harness, network, [
+    "transfer",
+    "--url",
+    url,
+    "--count",
+    n,
+    "--concurrency",
+    n,
+    "--timeout-s",
+    "60",
+  ]);
+}
+
+/** A site link from the harness's sandbox network to `targets`, for one test file. */
+export function harnessSiteLink(
+  harness: LinkHarness,
+  site: CreateSiteLinkArgs["site"],
+  targets: CreateSiteLinkArgs["targets"],
+): Promise<SiteLink> {
+  return createSiteLink(
+    { sandbox: harness.identity, site, sandboxNetwork: harness.network, targets },
+    silentLogger,
+  );
 }

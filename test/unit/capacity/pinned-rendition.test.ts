@@ -7,6 +7,7 @@ import { renditionToPin } from "../../../sandbox-cli/src/capacity/measured.ts";
 import { describeMeasuredSite } from "../../../sandbox-cli/src/capacity/render.ts";
 import type { SiteCapacity } from "../../../sandbox-cli/src/capacity/result-schema.ts";
 import { isSandboxError } from "../../../sandbox-cli/src/errors.ts";
+import { DEMO_BRANCH } from "../../../sandbox-cli/src/pipeline/demo.ts";
 import { buildSiteRows } from "../../../sandbox-cli/src/report/sections.ts";
 import { fitLabel, measuredCell, predictedCell } from "../../../sandbox-cli/src/report/words.ts";
 import { runCli } from "../../helpers/cli.ts";
@@ -42,14 +43,7 @@ const branch = (measured: { nMax: number; rendition: string | null } | null): Si
   measurement: measured ? { rendition: measured.rendition, probes: [], resolved: true, capped: false } : null,
   whatIf: [],
 });
-const resolvedBranch = {
-  name: "branch",
-  downlinkMbps: 10,
-  uplinkMbps: 4,
-  rttMs: 40,
-  learners: 9,
-  trainingShare: 0.6,
-};
+const resolvedBranch = DEMO_BRANCH;
 
 describe("a capacity probe pins one rendition", () => {
   it("finds the rendition by name, or names the ones the ladder has", () => {

@@ -54,6 +54,9 @@ describe("the bystander in the report", () => {
     expect(reason?.it).toMatch(/bystander p95 66 ms alone, 170 ms with the 4 expected learners/);
     expect(reason?.it).toMatch(/harmlessMax 2; bound by harm to the other applications, not by playback/);
     expect(renderMarkdown(report)).toMatch(/\| p95 66 ms alone, 170 ms at 4; harmless up to 2 \|/);
+    expect(report.verdict.headline).toMatch(
+      /; site home: 2 at once, bound by harm to other applications, not by playback\.$/,
+    );
   });
 
   it("charts learners against the bystander's p95 with the harm line", async () => {
@@ -70,5 +73,6 @@ describe("the bystander in the report", () => {
     const home = report.sites.find((s) => s.site === "home");
     expect(home).toMatchObject({ capacity: 4, capacityBound: "playback", fit: "fits" });
     expect(report.verdict.reasons.some((r) => r.subject === "home")).toBe(false);
+    expect(report.verdict.headline).toMatch(/; site home: 4 at once, bound by playback, not by harm/);
   });
 });
