@@ -30,21 +30,23 @@ export interface RunnerOutputs {
   readonly summaries: EngineSummary[];
 }
 
-const files = (dir: string, i: number) => ({
+/** Where runner i of a run leaves its raw samples, summary and log. */
+export const runnerFiles = (dir: string, i: number) => ({
   samples: join(dir, `samples-${i}.ndjson`),
   summary: join(dir, `summary-${i}.json`),
   log: join(dir, `runner-${i}.log`),
 });
 
-async function readSummaries(set: RunnerSet, startAtMs: number): Promise<RunnerOutputs> {
+/** Every runner's summary; refuses a run in which one runner left none. */
+export async function readSummaries(set: RunnerSet, startAtMs: number): Promise<RunnerOutputs> {
   const summaries: EngineSummary[] = [];
   for (let i = 1; i <= set.runners; i++) {
     try {
-      summaries.push(JSON.parse(await readFile(files(set.outDir, i).summary, "utf8")) as EngineSummary);
+      summaries.push(JSON.parse(await readFile(runnerFiles(set.outDir, i).summary, "utf8")) as EngineSummary);
     } catch (error) {
       throw infrastructureError(
         "LOAD_RUNNER_FAILED",
-        `load runner ${i}/${set.runners} left no summary (see ${files(set.outDir, i).log})`,
+        `load runner ${i}/${set.runners} left no summary (see ${runnerFiles(set.outDir, i).log})`,
         "read the runner's log; a runner that was killed or ran out of memory leaves no summary",
         error,
       );
@@ -52,7 +54,7 @@ async function readSummaries(set: RunnerSet, startAtMs: number): Promise<RunnerO
   }
   return {
     startAtMs,
-    samplePaths: Array.from({ length: set.runners }, (_, i) => files(set.outDir, i + 1).samples),
+    samplePaths: Array.from({ length: set.runners }, (_, i) => runnerFiles(set.outDir, i + 1).samples),
     summaries,
   };
 }
@@ -68,7 +70,7 @@ export async function runLocalRunners(set: RunnerSet, log: Logger): Promise<Runn
   await writeSecretFile(configPath, JSON.stringify({ ...set.config, startAtMs }));
   const children = Array.from({ length: set.runners }, (_, index) => {
     const i = index + 1;
-    const f = files(set.outDir, i);
+    const f = runnerFiles(set.outDir, i);
     return startProgram(process.execPath, [bundle], {
       env: {
         LOAD_CONFIG_FILE: configPath,
@@ -84,7 +86,7 @@ export async function runLocalRunners(set: RunnerSet, log: Logger): Promise<Runn
   });
   const results = await Promise.all(children);
   for (const [index, result] of results.entries()) {
-    await writeFile(files(set.outDir, index + 1).log, String(result.all ?? ""));
+    await writeFile(runnerFiles(set.outDir, index + 1).log, String(result.all ?? ""));
     if (result.exitCode !== 0)
       log.warn(`load runner ${index + 1}/${set.runners} exited ${result.exitCode ?? result.signal}`);
   }
@@ -141,7 +143,7 @@ export async function runContainerRunners(
         try {
           const result = (await container.wait()) as { StatusCode?: number };
           const logs = await container.logs({ stdout: true, stderr: true, follow: false });
-          await writeFile(files(set.outDir, index + 1).log, demuxDockerLogs(logs as unknown as Buffer));
+          await writeFile(runnerFiles(set.outDir, index + 1).log, demuxDockerLogs(logs as unknown as Buffer));
           if (result.StatusCode !== 0)
             log.warn(`load runner container ${index + 1}/${set.runners} exited ${result.StatusCode}`);
         } finally {

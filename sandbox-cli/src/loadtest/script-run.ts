@@ -6,6 +6,7 @@ import { ScriptError } from "../../../loadtests/script/supported.ts";
 import { usageError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 import type { Logger } from "../util/log.ts";
+import { type JobRunnerOptions, runJobRunners } from "./job-runners.ts";
 import { type MergedRun, mergeSampleFiles } from "./merge.ts";
 import { MAX_RUNNERS } from "./plan.ts";
 import type { ThresholdResult } from "./result-schema.ts";
@@ -20,6 +21,8 @@ export interface ScriptRunOptions {
   readonly runners: number;
   /** runner containers on this docker network instead of local processes. */
   readonly network?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
+  /** runner Jobs in a sandbox's namespace instead (runId is this run's). */
+  readonly kubernetes?: Omit<JobRunnerOptions, "runId">;
   /** the folder runs go under: <state>/runs/<name>/<run id>. */
   readonly name: string;
   readonly log: Logger;
@@ -93,17 +96,19 @@ export async function runScriptLoad(options: ScriptRunOptions): Promise<ScriptRu
   };
   const title = `script ${options.script}: ${prepared.plan.scenarios.length} scenario(s), ${options.runners} runner(s)`;
   const outputs = await options.log.step(title, () =>
-    options.network
-      ? runContainerRunners(
-          set,
-          {
-            network: options.network.name,
-            labels: options.network.labels,
-            namePrefix: `sandbox-${options.name}-script-${runId}`,
-          },
-          options.log,
-        )
-      : runLocalRunners(set, options.log),
+    options.kubernetes
+      ? runJobRunners(set, { ...options.kubernetes, runId }, options.log)
+      : options.network
+        ? runContainerRunners(
+            set,
+            {
+              network: options.network.name,
+              labels: options.network.labels,
+              namePrefix: `sandbox-${options.name}-script-${runId}`,
+            },
+            options.log,
+          )
+        : runLocalRunners(set, options.log),
   );
   await reportScriptErrors(outDir, options.runners, options.log);
   const thresholds = scriptThresholds(prepared);
