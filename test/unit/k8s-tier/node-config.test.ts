@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { clusterDnsManifests } from "../../../sandbox-cli/src/k8s-tier/cluster-dns.ts";
 import { goInstallArgs, goToolBinaries, NODE_TOOLS } from "../../../sandbox-cli/src/k8s-tier/go-tools.ts";
 import { iptablesCleanup, mountsUnder } from "../../../sandbox-cli/src/k8s-tier/node-cleanup.ts";
 import {
   cniConflist,
   containerdConfigToml,
   kubeletConfigYaml,
+  kubeProxyConfigYaml,
   type NodePaths,
   POD_BRIDGE,
   POD_GATEWAY,
@@ -49,6 +51,25 @@ describe("the node's configuration files", () => {
     expect(yaml).toContain("cgroupDriver: cgroupfs");
     expect(yaml).toContain(`address: ${POD_GATEWAY}`);
     expect(yaml).toContain("healthzBindAddress: 127.0.0.1");
+  });
+});
+
+describe("the cluster's DNS and service proxy", () => {
+  it("serves DNS on port 53 of its pod, the port a sandbox's allow-dns policy names, without root", () => {
+    const deployment = clusterDnsManifests("img", "/bin-dir").find((o) => o.kind === "Deployment") as {
+      spec: { template: { spec: { securityContext: unknown; containers: { ports: unknown[] }[] } } };
+    };
+    const pod = deployment.spec.template.spec;
+    expect(pod.containers[0]?.ports).toContainEqual({ name: "dns", containerPort: 53, protocol: "UDP" });
+    expect(pod.securityContext).toEqual({
+      sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "53" }],
+    });
+  });
+
+  it("keeps kube-proxy's NodePorts off loopback (no route_localnet for the machine)", () => {
+    const yaml = kubeProxyConfigYaml("/k");
+    expect(yaml).toContain(`- ${POD_GATEWAY}/32`);
+    expect(yaml).not.toContain("127.0.0.1/32");
   });
 });
 
