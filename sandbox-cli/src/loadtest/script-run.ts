@@ -83,6 +83,17 @@ export async function runScriptLoad(options: ScriptRunOptions): Promise<ScriptRu
       "pass --spec for a sandbox that is up, or --allow-host HOST:PORT for a server you own (e.g. 127.0.0.1:8080)",
     );
   }
+  if (
+    options.kubernetes &&
+    options.runners > 1 &&
+    (prepared.runner.hasSetup || prepared.runner.hasTeardown)
+  ) {
+    throw usageError(
+      "SCRIPT_SETUP_ON_JOBS",
+      `${options.script} has setup() or teardown(), whose data runner Jobs cannot share (they have no common folder)`,
+      "run it with --runners 1 on the cluster, or on the docker target",
+    );
+  }
   const runId = `lt-${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
   const outDir = join(stateDir(), "runs", options.name, runId);
   await mkdir(outDir, { recursive: true });
