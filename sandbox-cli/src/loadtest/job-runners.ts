@@ -68,15 +68,24 @@ async function waitForJobs(
   return names.filter((n) => !ended.has(n));
 }
 
-/** The log of a Job's (only) pod. */
-async function jobLog(client: KubeClient, namespace: string, job: string): Promise<string> {
+interface RunnerPod {
+  metadata: { name: string };
+  status?: { containerStatuses?: { state?: { terminated?: { startedAt?: string } } }[] };
+}
+
+/** The log of a Job's (only) pod and when its container started (epoch ms), if it did. */
+async function jobPod(client: KubeClient, namespace: string, job: string) {
   const pods = (await client.get(
     `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(`job-name=${job}`)}`,
-  )) as { items: { metadata: { name: string } }[] };
-  const pod = pods.items[0]?.metadata.name;
-  if (!pod) return "";
-  const res = await client.request("GET", `/api/v1/namespaces/${namespace}/pods/${pod}/log`);
-  return typeof res.body.text === "string" ? res.body.text : "";
+  )) as { items: RunnerPod[] };
+  const pod = pods.items[0];
+  if (!pod) return { log: "", startedAtMs: undefined };
+  const res = await client.request("GET", `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}/log`);
+  const started = pod.status?.containerStatuses?.[0]?.state?.terminated?.startedAt;
+  return {
+    log: typeof res.body.text === "string" ? res.body.text : "",
+    startedAtMs: started ? Date.parse(started) : undefined,
+  };
 }
 
 async function removeRun(client: KubeClient, namespace: string, objects: readonly KubeObject[]) {
@@ -120,7 +129,12 @@ export async function runJobRunners(
     );
     if (late.length) log.warn(`runner Jobs still running at their deadline: ${late.join(", ")}`);
     for (const [index, name] of names.entries()) {
-      const text = await jobLog(o.client, o.namespace, name);
+      const { log: text, startedAtMs } = await jobPod(o.client, o.namespace, name);
+      // a runner that starts after the shared instant never runs the arrival-rate iterations due before it
+      if (startedAtMs !== undefined && startedAtMs > startAtMs + 1000)
+        log.warn(
+          `runner Job ${name} started ${((startedAtMs - startAtMs) / 1000).toFixed(1)} s after the shared start (its pod took longer to start than the run allowed)`,
+        );
       const f = runnerFiles(set.outDir, index + 1);
       await writeFile(f.log, text);
       try {
