@@ -117,6 +117,9 @@ export function scriptParts(script: RunnerScript, coordination: Coordination) {
   return {
     scenarios,
     async setup(shared: RunShared): Promise<number> {
+      // Nothing to share without setup(): every runner starts at the shared start instant (runner Jobs
+      // on a cluster share no folder, so only scripts with setup() or teardown() need one).
+      if (!script.hasSetup) return 0;
       if (first) {
         const data = script.hasSetup ? await lifecycle("setup")(shared) : null;
         setupJson = JSON.stringify(data ?? null);
@@ -132,13 +135,14 @@ export function scriptParts(script: RunnerScript, coordination: Coordination) {
       return shared1.originMs;
     },
     async teardown(shared: RunShared): Promise<void> {
+      if (!script.hasTeardown) return;
       if (!first) {
         writeFileSync(doneFile(coordination, coordination.segment.index), "");
         return;
       }
       for (let i = 2; i <= coordination.segment.count; i++)
         if (!(await waitForFile(doneFile(coordination, i), shared.wall))) return;
-      if (script.hasTeardown) await lifecycle("teardown")(shared, JSON.parse(setupJson));
+      await lifecycle("teardown")(shared, JSON.parse(setupJson));
     },
   };
 }

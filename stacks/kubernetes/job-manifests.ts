@@ -1,8 +1,15 @@
 import type { IJob } from "kubernetes-models/batch/v1/Job";
-import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
+import type { ISecret } from "kubernetes-models/v1/Secret";
 import { objectMeta, type SandboxIdentity } from "./metadata.ts";
 import { containerResources, restrictedContainerSecurity, restrictedPodSettings } from "./pod-security.ts";
+import {
+  RUNNER_CONFIG_DIR,
+  RUNNER_CONFIG_FILE,
+  RUNNER_OUT_DIR,
+  runnerEnv,
+  runnerReportScript,
+} from "./runner-report.ts";
 
 export interface JobResources {
   readonly cpu: number;
@@ -105,32 +112,38 @@ export function courseLoaderJobManifest(s: CourseLoaderSettings): IJob {
 export interface LoadRunnerSettings {
   readonly identity: SandboxIdentity;
   readonly namespace: string;
-  /** names the ConfigMap and the Jobs: `load-<runId>-scripts`, `load-<runId>-<i>`. */
+  /** names the Secret and the Jobs: `load-<runId>-config`, `load-<runId>-<i>`. */
   readonly runId: string;
   readonly runners: number;
   readonly image: string;
   readonly serviceAccountName: string;
-  readonly scripts: Readonly<Record<string, string>>;
-  readonly env: Readonly<Record<string, string>>;
+  /** the runner configuration all runners share (JSON, loadtests/lib/config.ts); it holds the learners' password. */
+  readonly config: string;
   readonly deadlineS: number;
   readonly resources: JobResources;
 }
 
-export const scriptsConfigMapName = (s: LoadRunnerSettings) => `load-${s.runId}-scripts`;
+export const configSecretName = (s: Pick<LoadRunnerSettings, "runId">) => `load-${s.runId}-config`;
 /** Runner i of N (1-based) runs execution segment "i/N": the i-th equal share of every scenario's learners. */
 export const segmentOf = (index: number, runners: number) => `${index}/${runners}`;
 
-export function loadScriptsConfigMap(s: LoadRunnerSettings): IConfigMap {
+/** The shared configuration, as a Secret: it holds the learners' password. */
+export function loadConfigSecret(s: LoadRunnerSettings): ISecret {
   return {
     apiVersion: "v1",
-    kind: "ConfigMap",
-    metadata: objectMeta(s.identity, scriptsConfigMapName(s), s.namespace, {
+    kind: "Secret",
+    metadata: objectMeta(s.identity, configSecretName(s), s.namespace, {
       labels: { "sandbox.run": s.runId },
     }),
-    data: { ...s.scripts },
+    type: "Opaque",
+    stringData: { [RUNNER_CONFIG_FILE]: s.config },
   };
 }
 
+/**
+ * N Jobs of the load-runner image, runner i with execution segment i/N (the k6-operator pattern); each
+ * prints its summary and raw samples to its log when it ends (runner-report.ts).
+ */
 export function loadRunnerJobManifests(s: LoadRunnerSettings): IJob[] {
   return Array.from({ length: s.runners }, (_, i) => {
     const segment = segmentOf(i + 1, s.runners);
@@ -145,20 +158,20 @@ export function loadRunnerJobManifests(s: LoadRunnerSettings): IJob[] {
           {
             name: "load-runner",
             image: s.image,
-            command: ["node", "/app/runner.mjs", "--segment", segment],
-            env: [
-              ...Object.entries(s.env)
-                .sort(([a], [b]) => a.localeCompare(b))
-                .map(([name, value]) => ({ name, value })),
-              { name: "SANDBOX_SCRIPTS_DIR", value: "/scripts" },
-              { name: "SANDBOX_SEGMENT", value: segment },
-            ],
+            command: ["/bin/sh", "-c", runnerReportScript()],
+            env: runnerEnv(segment),
             resources: containerResources(s.resources.cpu, s.resources.memoryMb),
-            volumeMounts: [{ name: "scripts", mountPath: "/scripts", readOnly: true }],
+            volumeMounts: [
+              { name: "config", mountPath: RUNNER_CONFIG_DIR, readOnly: true },
+              { name: "out", mountPath: RUNNER_OUT_DIR },
+            ],
             securityContext: restrictedContainerSecurity,
           },
         ],
-        volumes: [{ name: "scripts", configMap: { name: scriptsConfigMapName(s) } }],
+        volumes: [
+          { name: "config", secret: { secretName: configSecretName(s) } },
+          { name: "out", emptyDir: { sizeLimit: "1Gi" } },
+        ],
       },
       s.serviceAccountName,
     );

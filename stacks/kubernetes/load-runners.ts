@@ -3,15 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   type JobResources,
   type LoadRunnerSettings,
+  loadConfigSecret,
   loadRunnerJobManifests,
-  loadScriptsConfigMap,
 } from "./job-manifests.ts";
 import type { SandboxIdentity } from "./metadata.ts";
 import { workloadServiceAccount } from "./service-account.ts";
 import { asArgs, dnsLabelProblem, throwIfProblems } from "./validate.ts";
 
-/** A ConfigMap holds at most 1 MiB. */
-const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
+/** A Secret holds at most 1 MiB. */
+const SECRET_LIMIT_BYTES = 1024 * 1024;
 
 export interface LoadRunnersArgs {
   readonly identity: SandboxIdentity;
@@ -20,10 +20,8 @@ export interface LoadRunnersArgs {
   readonly runId: string;
   /** how many Jobs share the load, each taking execution segment i/N. */
   readonly runners: number;
-  /** the load scripts by file name, mounted at /scripts. */
-  readonly scripts: Readonly<Record<string, string>>;
-  /** e.g. the candidates' in-cluster URLs and the plan. */
-  readonly env?: Readonly<Record<string, string>>;
+  /** the runner configuration all runners share (JSON, loadtests/lib/config.ts), kept in a Secret. */
+  readonly config: string;
   /** default "sandbox/load-runner:latest" (the project's own node load runner; k6 is not used). */
   readonly image?: string;
   /** hard stop for every runner, default 3600 s. */
@@ -41,34 +39,38 @@ export function loadRunnerSettings(args: LoadRunnersArgs): LoadRunnerSettings {
     runners: args.runners,
     image: args.image ?? "sandbox/load-runner:latest",
     serviceAccountName: `load-${args.runId}`,
-    scripts: args.scripts,
-    env: args.env ?? {},
+    config: args.config,
     deadlineS: args.deadlineS ?? 3600,
     resources: args.resources ?? { cpu: 1, memoryMb: 512 },
   };
 }
 
+function configProblems(config: string): string[] {
+  try {
+    JSON.parse(config);
+  } catch (error) {
+    return [`config is not JSON: ${(error as Error).message}`];
+  }
+  const size = Buffer.byteLength(config);
+  return size <= SECRET_LIMIT_BYTES
+    ? []
+    : [`config is ${size} bytes, above a Secret's 1 MiB: give the runners a smaller plan`];
+}
+
 export function loadRunnerProblems(s: LoadRunnerSettings): string[] {
-  const size = Object.entries(s.scripts).reduce((sum, [k, v]) => sum + k.length + Buffer.byteLength(v), 0);
   return [
     ...dnsLabelProblem("runId", s.runId),
     ...(Number.isInteger(s.runners) && s.runners >= 1 && s.runners <= 64
       ? []
       : [`runners must be a whole number from 1 to 64, got ${s.runners}`]),
-    ...(Object.keys(s.scripts).length > 0 ? [] : ["scripts is empty: give at least one load script"]),
-    ...Object.keys(s.scripts)
-      .filter((file) => !/^[-._a-zA-Z0-9]+$/.test(file))
-      .map((file) => `script name "${file}" must be a plain file name (letters, digits, '-', '_', '.')`),
-    ...(size <= CONFIGMAP_LIMIT_BYTES
-      ? []
-      : [`scripts total ${size} bytes, above a ConfigMap's 1 MiB: bundle them smaller`]),
+    ...configProblems(s.config),
     ...(s.deadlineS > 0 && s.deadlineS <= 24 * 3600
       ? []
       : [`deadlineS must be from 1 to 86400, got ${s.deadlineS}`]),
   ];
 }
 
-/** N load-runner Jobs splitting one load test by execution segment, scripts from one ConfigMap. */
+/** N load-runner Jobs splitting one load test by execution segment, their configuration from one Secret. */
 export class LoadRunners extends pulumi.ComponentResource {
   readonly jobNames: string[];
 
@@ -82,12 +84,16 @@ export class LoadRunners extends pulumi.ComponentResource {
       workloadServiceAccount(s.identity, s.namespace, s.serviceAccountName),
       base,
     );
-    const scripts = new k8s.core.v1.ConfigMap(`${name}-scripts`, loadScriptsConfigMap(s), base);
+    const config = new k8s.core.v1.Secret(
+      `${name}-config`,
+      asArgs<k8s.core.v1.SecretArgs>(loadConfigSecret(s)),
+      base,
+    );
     const jobs = loadRunnerJobManifests(s);
     for (const manifest of jobs) {
       new k8s.batch.v1.Job(`${name}-${manifest.metadata?.name}`, asArgs<k8s.batch.v1.JobArgs>(manifest), {
         ...base,
-        dependsOn: [account, scripts],
+        dependsOn: [account, config],
       });
     }
     this.jobNames = jobs.map((manifest) => manifest.metadata?.name ?? "");

@@ -35,7 +35,7 @@ export default async function setup(project: TestProject) {
   const log = createLogger();
   const wasRunning = (await clusterStatus()).running;
   const cluster = await clusterUp(log);
-  const provider = await kubernetesProviderPluginStatus(log);
+  const provider = await kubernetesProviderPluginStatus(log, { build: false });
   if (!provider.installed) log.warn(`Pulumi-driven k8s tests will be skipped: ${provider.reason}`);
   const pki = nodePaths("").pki;
   project.provide("k8sTier", {

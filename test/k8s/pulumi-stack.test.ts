@@ -40,19 +40,27 @@ describe.skipIf(!tier.providerInstalled || !tier.node)("sandbox up --target kube
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "sandbox-k8s-tier-cli-"));
     specPath = join(dir, "sandbox.yaml");
-    // a docker spec, as a trainer writes it; --target kubernetes moves it onto the cluster $KUBECONFIG names
+    // the cluster pulls the project's images from the spec's registry, as a company cluster would
+    const registry = `${tier.registry}/elearning-sandbox`;
     await writeFile(
       specPath,
       [
         `name: ${name}`,
         "owner: anna.schmidt@example.com",
         "ttl: 2h",
+        "target:",
+        "  kind: kubernetes",
+        `  registry: ${registry}`,
         "candidates:",
         "  - catalog: reference-lms",
         "  - catalog: media-nginx",
         "",
       ].join("\n"),
     );
+    const push = await runCli(["images", "push", "--registry", registry, "--spec", specPath, "--json"], {
+      timeoutMs: 900_000,
+    });
+    expect(push.exitCode, push.stderr).toBe(0);
     env = { KUBECONFIG: tier.kubeconfig, SANDBOX_STATE_DIR: join(dir, "state") };
     for (const volume of volumes)
       await client.request("POST", "/api/v1/persistentvolumes", await persistentVolume(volume, namespace));
@@ -98,7 +106,7 @@ describe.skipIf(!tier.providerInstalled || !tier.node)("sandbox up --target kube
         .map((o) => String(o.metadata?.name))
         .sort(),
     );
-    // the provider waited for the workloads: every Deployment and StatefulSet is ready on kwok's node
+    // the provider waited for the workloads: every Deployment and StatefulSet is ready on the real node
     for (const plural of ["deployments", "statefulsets"]) {
       const workloads = (await client.get(`/apis/apps/v1/namespaces/${namespace}/${plural}`)) as {
         items: { spec: { replicas: number }; status?: { readyReplicas?: number } }[];

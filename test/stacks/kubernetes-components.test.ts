@@ -193,21 +193,19 @@ describe("SandboxNamespace, LoadRunners, CourseLoader (Pulumi mocks)", () => {
     expect(() => new SandboxNamespace("bad", { identity, namespace: "Bad_Name" })).toThrow(
       ComponentArgsError,
     );
-    expect(
-      () => new LoadRunners("lr", { identity, namespace, runId: "r1", runners: 0, scripts: {} }),
-    ).toThrow(
-      /LoadRunners: invalid arguments:\n {2}- runners must be a whole number from 1 to 64, got 0\n {2}- scripts is empty/,
+    expect(() => new LoadRunners("lr", { identity, namespace, runId: "r1", runners: 0, config: "" })).toThrow(
+      /LoadRunners: invalid arguments:\n {2}- runners must be a whole number from 1 to 64, got 0\n {2}- config is not JSON/,
     );
     expect(created).toEqual([]);
   });
 
-  it("LoadRunners creates N Jobs, their scripts ConfigMap and a token-less service account", async () => {
+  it("LoadRunners creates N Jobs, their configuration Secret and a token-less service account", async () => {
     const runners = new LoadRunners("lr", {
       identity,
       namespace,
       runId: "r7",
       runners: 4,
-      scripts: { "a.mjs": "1" },
+      config: "{}",
     });
     await settled();
     expect(runners.jobNames).toEqual(["load-r7-1", "load-r7-2", "load-r7-3", "load-r7-4"]);
@@ -218,10 +216,12 @@ describe("SandboxNamespace, LoadRunners, CourseLoader (Pulumi mocks)", () => {
       automountServiceAccountToken: false,
       metadata: { name: "load-r7" },
     });
-    expect(created.find((r) => r.type === "kubernetes:core/v1:ConfigMap")?.inputs).toMatchObject({
-      data: { "a.mjs": "1" },
-    });
-    for (const r of created.filter((c) => c.type.startsWith("kubernetes:"))) validateAgainstOpenApi(r.inputs);
+    // Pulumi wraps a Secret's data as a secret value (the plain manifest is validated in kubernetes-jobs.test.ts)
+    const secret = created.find((r) => r.type === "kubernetes:core/v1:Secret")?.inputs;
+    expect(JSON.stringify(secret?.stringData)).toContain('"config.json":"{}"');
+    for (const r of created.filter((c) => c.type.startsWith("kubernetes:"))) {
+      if (r.type !== "kubernetes:core/v1:Secret") validateAgainstOpenApi(r.inputs);
+    }
   });
 
   it("CourseLoader creates one Job under its own service account", async () => {

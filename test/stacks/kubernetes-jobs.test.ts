@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { courseLoaderProblems, courseLoaderSettings } from "../../stacks/kubernetes/course-loader.ts";
 import {
   courseLoaderJobManifest,
+  loadConfigSecret,
   loadRunnerJobManifests,
-  loadScriptsConfigMap,
 } from "../../stacks/kubernetes/job-manifests.ts";
 import { loadRunnerProblems, loadRunnerSettings } from "../../stacks/kubernetes/load-runners.ts";
+import { runnerEnv } from "../../stacks/kubernetes/runner-report.ts";
 import { identity, namespace } from "./helpers/fixtures.ts";
 import { validateAgainstOpenApi } from "./helpers/k8s-openapi.ts";
 
@@ -24,18 +25,19 @@ describe("jobs", () => {
     namespace,
     runId: "run-42",
     runners: 3,
-    scripts: { "journey.mjs": "export default 1;" },
-    env: { SANDBOX_TARGET: "http://moodle:8080" },
+    config: '{"runId":"run-42"}',
   });
 
-  it("splits the load over N runner Jobs by execution segment, scripts from one ConfigMap", () => {
+  it("splits the load over N runner Jobs by execution segment, their configuration from one Secret", () => {
     const jobs = loadRunnerJobManifests(runners);
     expect(jobs.map((j) => j.metadata?.name)).toEqual(["load-run-42-1", "load-run-42-2", "load-run-42-3"]);
-    expect(jobs.map((j) => j.spec?.template.spec?.containers[0]?.command)).toEqual([
-      ["node", "/app/runner.mjs", "--segment", "1/3"],
-      ["node", "/app/runner.mjs", "--segment", "2/3"],
-      ["node", "/app/runner.mjs", "--segment", "3/3"],
+    expect(jobs.map((j) => j.spec?.template.spec?.containers[0]?.env)).toEqual([
+      runnerEnv("1/3"),
+      runnerEnv("2/3"),
+      runnerEnv("3/3"),
     ]);
+    expect(runnerEnv("2/3")).toContainEqual({ name: "LOAD_SEGMENT", value: "2/3" });
+    expect(jobs[0]?.spec?.template.spec?.containers[0]?.command?.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
     const job = jobs[0];
     expect(job?.spec?.template.spec?.containers[0]?.image).toBe("sandbox/load-runner:latest");
     expect(job?.spec?.template.spec?.restartPolicy).toBe("Never");
@@ -44,11 +46,12 @@ describe("jobs", () => {
     expect(job?.spec?.template.spec?.automountServiceAccountToken).toBe(false);
     expect(job?.spec?.template.spec?.serviceAccountName).toBe("load-run-42");
     expect(job?.spec?.template.spec?.volumes).toEqual([
-      { name: "scripts", configMap: { name: "load-run-42-scripts" } },
+      { name: "config", secret: { secretName: "load-run-42-config" } },
+      { name: "out", emptyDir: { sizeLimit: "1Gi" } },
     ]);
-    const configMap = loadScriptsConfigMap(runners);
-    expect(configMap.data).toEqual({ "journey.mjs": "export default 1;" });
-    for (const manifest of [...jobs, configMap]) {
+    const secret = loadConfigSecret(runners);
+    expect(secret.stringData).toEqual({ "config.json": '{"runId":"run-42"}' });
+    for (const manifest of [...jobs, secret]) {
       validateAgainstOpenApi(manifest as unknown as Record<string, unknown>);
       expectSandboxMetadata(manifest);
     }
@@ -98,20 +101,17 @@ describe("jobs", () => {
         ...runners,
         runId: "Run 1",
         runners: 0,
-        scripts: { "a/b.js": "x" },
+        config: "{",
         deadlineS: 0,
       }),
     ).toEqual([
       "runId \"Run 1\" must be a DNS label (a-z, 0-9, '-', at most 63 characters)",
       "runners must be a whole number from 1 to 64, got 0",
-      "script name \"a/b.js\" must be a plain file name (letters, digits, '-', '_', '.')",
+      expect.stringMatching(/^config is not JSON: /),
       "deadlineS must be from 1 to 86400, got 0",
     ]);
-    expect(loadRunnerProblems({ ...runners, scripts: {} })).toEqual([
-      "scripts is empty: give at least one load script",
-    ]);
-    expect(loadRunnerProblems({ ...runners, scripts: { "big.js": "x".repeat(1_100_000) } })[0]).toMatch(
-      /above a ConfigMap's 1 MiB/,
+    expect(loadRunnerProblems({ ...runners, config: JSON.stringify("x".repeat(1_100_000)) })[0]).toMatch(
+      /above a Secret's 1 MiB/,
     );
   });
 });

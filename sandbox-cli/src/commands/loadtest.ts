@@ -40,7 +40,10 @@ export function loadtestCommand(): Command {
       "--duration <duration>",
       "time at full load, e.g. 2m (default load.duration; ramp + duration capped by load.maxDuration)",
     )
-    .option("--runners <n>", "runner processes or containers splitting the learners (default 1)")
+    .option(
+      "--runners <n>",
+      "runner processes or containers splitting the learners (default load.runners of the spec, 1)",
+    )
     .option(
       "--site <name>",
       "a site of the spec: viewers pick renditions for its per-learner share of the link",

@@ -94,7 +94,7 @@ async function prepareWrapperModule(dir: string): Promise<void> {
   );
   await writeFile(join(dir, "tools.go"), toolsGoFile(KUBE_COMMANDS.map((c) => `k8s.io/kubernetes/cmd/${c}`)));
   await rm(join(dir, "go.sum"), { force: true });
-  await runProgram("nice", ["-n", "10", "go", "mod", "tidy"], {
+  await runProgram("nice", ["-n", "19", "go", "mod", "tidy"], {
     cwd: dir,
     env: GO_BUILD_ENV,
     failureHint: GO_HINT,
@@ -130,7 +130,7 @@ export async function goBuild(args: {
     "nice",
     [
       "-n",
-      "10",
+      "19",
       ...timed,
       "go",
       "build",

@@ -6,8 +6,12 @@ import { CLUSTER_DNS_IP, CLUSTER_DOMAIN } from "./node-config.ts";
 
 export { CLUSTER_DNS_IP };
 
-/** Unprivileged: the Service maps 53 onto it. */
-const DNS_PORT = 1053;
+/**
+ * CoreDNS listens on 53 inside its pod, as on any cluster: a sandbox's "allow-dns" NetworkPolicy names
+ * port 53, and policies match the pod's port (after the Service's translation). Unprivileged all the
+ * same: the pod lowers its own network namespace's first privileged port (a safe sysctl).
+ */
+const DNS_PORT = 53;
 const NS = "kube-system";
 const labels = { "k8s-app": "kube-dns" };
 
@@ -66,6 +70,7 @@ export function clusterDnsManifests(image: string, binDir: string): Record<strin
           spec: {
             serviceAccountName: "coredns",
             dnsPolicy: "Default",
+            securityContext: { sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "53" }] },
             containers: [
               {
                 name: "coredns",

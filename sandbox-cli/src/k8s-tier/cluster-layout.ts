@@ -26,6 +26,8 @@ export function nodePaths(cniBinDir: string): NodePaths & {
   readonly pki: string;
   readonly etcd: string;
   readonly record: string;
+  /** the machine's kernel settings before the node changed them (node-sysctls.ts). */
+  readonly sysctls: string;
   readonly kubeconfig: (who: string) => string;
 } {
   const dir = clusterDir();
@@ -35,6 +37,7 @@ export function nodePaths(cniBinDir: string): NodePaths & {
     pki: join(dir, "pki"),
     etcd: join(dir, "etcd"),
     record: join(dir, "cluster.json"),
+    sysctls: join(dir, "sysctls.json"),
     kubeconfig: (who) => join(dir, `${who}.kubeconfig`),
     containerdSocket: join(dir, "containerd", "containerd.sock"),
     containerdRoot: join(dir, "containerd", "root"),

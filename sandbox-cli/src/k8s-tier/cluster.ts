@@ -37,6 +37,7 @@ import { isRunning, stopDaemon } from "./daemons.ts";
 import { KubeClient } from "./kube-client.ts";
 import { cleanupNode } from "./node-cleanup.ts";
 import { NODE_NAME } from "./node-config.ts";
+import { restoreSysctls, saveSysctls } from "./node-sysctls.ts";
 import { ensureClusterBinaries } from "./node-toolchain.ts";
 import { createClusterPki } from "./pki.ts";
 
@@ -81,6 +82,7 @@ export async function clusterUp(log: Logger): Promise<ClusterStatus> {
   for (const d of [paths.logs, paths.pki, paths.kubeletRoot, paths.podLogsDir])
     await mkdir(d, { recursive: true });
   await mkdir(paths.etcd, { recursive: true, mode: 0o700 });
+  await saveSysctls(paths.sysctls);
   const pki = await log.step("create the cluster's certificates", () =>
     createClusterPki(paths.pki, NODE_NAME),
   );
@@ -154,6 +156,8 @@ export async function clusterDown(log: Logger): Promise<void> {
   });
   const proxy = daemons.find((d) => d.name === "kube-proxy");
   if (proxy) await runProgram(proxy.program, ["--cleanup"], { timeout: 60_000 }).catch(() => undefined);
+  const restored = await restoreSysctls(paths.sysctls);
+  if (restored.length) log.info(`kernel settings put back as they were: ${restored.join(", ")}`);
   const shim = containerd ? join(containerd.program, "..", "containerd-shim-runc-v2") : undefined;
   await log.step("remove pods, mounts, the pod bridge and iptables chains", () =>
     cleanupNode(paths.dir, shim),

@@ -6,13 +6,7 @@ import { runProgram } from "../util/exec.ts";
 import type { Logger } from "../util/log.ts";
 import { GO_BUILD_ENV, goBuildJobs } from "./build-kubernetes.ts";
 import { linkIntoTools } from "./tool-links.ts";
-import {
-  CNI_PLUGINS_VERSION,
-  CONTAINERD_VERSION,
-  COREDNS_VERSION,
-  KUBE_ROUTER_VERSION,
-  REGISTRY_VERSION,
-} from "./versions.ts";
+import { CNI_PLUGINS_VERSION, CONTAINERD_VERSION, KUBE_ROUTER_VERSION } from "./versions.ts";
 
 /** A program whose module has no `replace` directives, so `go install module/path@version` builds it. */
 export interface GoTool {
@@ -45,23 +39,11 @@ export const NODE_TOOLS = {
     ],
     ldflags: `-s -w -X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=v${CNI_PLUGINS_VERSION}`,
   },
-  coredns: {
-    name: "coredns",
-    module: "github.com/coredns/coredns",
-    version: COREDNS_VERSION,
-    packages: [""],
-  },
   networkPolicies: {
     name: "kube-router",
     module: "github.com/cloudnativelabs/kube-router/v2",
     version: KUBE_ROUTER_VERSION,
     packages: ["cmd/kube-router"],
-  },
-  registry: {
-    name: "registry",
-    module: "github.com/distribution/distribution/v3",
-    version: REGISTRY_VERSION,
-    packages: ["cmd/registry"],
   },
 } as const satisfies Record<string, GoTool>;
 
@@ -93,7 +75,7 @@ export async function ensureGoTool(tool: GoTool, log: Logger): Promise<string> {
       ? ["/usr/bin/time", "-v", "-o", join(dir, `${tool.name}.build-stats`)]
       : [];
     await log.step(`build ${tool.name} v${tool.version} from Go modules (first run only)`, () =>
-      runProgram("nice", ["-n", "10", ...timed, ...goInstallArgs(tool)], {
+      runProgram("nice", ["-n", "19", ...timed, ...goInstallArgs(tool)], {
         cwd: dir,
         env: { ...GO_BUILD_ENV, GOFLAGS: "", GOBIN: dir },
         failureHint: "check that the Go module proxy is reachable (`go env GOPROXY`)",

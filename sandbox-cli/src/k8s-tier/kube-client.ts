@@ -1,12 +1,19 @@
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:https";
 
-export interface KubeCredentials {
-  readonly server: string;
-  readonly caCert: string;
-  readonly clientCert: string;
-  readonly clientKey: string;
-}
+/** PEM file paths (the local cluster's), or PEM contents and a bearer token (any kubeconfig, kubeconfig-client.ts). */
+export type KubeCredentials =
+  | {
+      readonly server: string;
+      readonly caCert: string;
+      readonly clientCert: string;
+      readonly clientKey: string;
+    }
+  | {
+      readonly server: string;
+      readonly pem: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
+      readonly token?: string;
+    };
 
 export interface KubeResponse {
   readonly status: number;
@@ -27,20 +34,27 @@ export type KubeObject = {
 } & Record<string, unknown>;
 
 /**
- * Just enough of a Kubernetes REST client for the test tier (no dependency): raw requests with the
- * admin's client certificate, discovery of a kind's resource path, and server-side apply.
+ * Just enough of a Kubernetes REST client for the test tier and the CLI's Jobs (no dependency): raw
+ * requests with a client certificate or a token, discovery of a kind's resource path, server-side apply.
  */
 export class KubeClient {
   private readonly agent: Agent;
   private readonly resources = new Map<string, ApiResource[]>();
 
   constructor(private readonly credentials: KubeCredentials) {
-    this.agent = new Agent({
-      ca: readFileSync(credentials.caCert),
-      cert: readFileSync(credentials.clientCert),
-      key: readFileSync(credentials.clientKey),
-      keepAlive: false,
-    });
+    const pem =
+      "pem" in credentials
+        ? credentials.pem
+        : {
+            ca: readFileSync(credentials.caCert),
+            cert: readFileSync(credentials.clientCert),
+            key: readFileSync(credentials.clientKey),
+          };
+    this.agent = new Agent({ ...pem, keepAlive: false });
+  }
+
+  get server(): string {
+    return this.credentials.server;
   }
 
   request(
@@ -59,6 +73,9 @@ export class KubeClient {
           agent: this.agent,
           headers: {
             accept: "application/json",
+            ...("token" in this.credentials && this.credentials.token
+              ? { authorization: `Bearer ${this.credentials.token}` }
+              : {}),
             ...(payload ? { "content-type": contentType, "content-length": Buffer.byteLength(payload) } : {}),
           },
           timeout: 60_000,

@@ -163,7 +163,9 @@ export function kubeProxyConfigYaml(kubeconfig: string): string {
     hostnameOverride: NODE_NAME,
     healthzBindAddress: "127.0.0.1:10256",
     metricsBindAddress: "127.0.0.1:10249",
-    nodePortAddresses: ["127.0.0.1/32"],
+    // NodePorts (which a sandbox's quota forbids anyway) on the node's bridge address only: a loopback one
+    // would make kube-proxy turn on route_localnet for the whole machine.
+    nodePortAddresses: [`${POD_GATEWAY}/32`],
     // Leave the machine's conntrack sysctls alone (other engineers' containers share them).
     conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: "0s", tcpCloseWaitTimeout: "0s" },
   });

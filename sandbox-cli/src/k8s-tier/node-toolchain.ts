@@ -2,6 +2,7 @@ import { aptInstall } from "../setup/apt.ts";
 import { hasProgram, runProgram } from "../util/exec.ts";
 import type { Logger } from "../util/log.ts";
 import { ensureKubernetesBinaries } from "./build-kubernetes.ts";
+import { ensureGoMainTool, MAIN_TOOLS } from "./go-main-tools.ts";
 import { ensureGoTool, NODE_TOOLS } from "./go-tools.ts";
 import { ETCD_PACKAGE, RUNC_PACKAGE } from "./versions.ts";
 
@@ -46,8 +47,8 @@ export async function ensureClusterBinaries(log: Logger): Promise<ClusterBinarie
   const kube = await ensureKubernetesBinaries(log);
   const containerd = await ensureGoTool(NODE_TOOLS.containerd, log);
   const cni = await ensureGoTool(NODE_TOOLS.cni, log);
-  const coredns = await ensureGoTool(NODE_TOOLS.coredns, log);
-  const registry = await ensureGoTool(NODE_TOOLS.registry, log);
+  const coredns = await ensureGoMainTool(MAIN_TOOLS.coredns, log);
+  const registry = await ensureGoMainTool(MAIN_TOOLS.registry, log);
   return {
     etcd: await which("etcd"),
     kubeApiserver: kube["kube-apiserver"],

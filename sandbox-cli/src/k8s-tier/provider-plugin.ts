@@ -103,8 +103,20 @@ async function buildProvider(binary: string): Promise<void> {
   await chmod(binary, 0o755);
 }
 
-/** For the test tier: installs the plugin, or says why it could not (the tests that need it are skipped). */
-export async function kubernetesProviderPluginStatus(log: Logger): Promise<ProviderPluginStatus> {
+/**
+ * For the test tier: installs the plugin, or says why it could not (the tests that need it are skipped).
+ * `build: false` (the tier's global setup) only looks for a plugin `prepare.ts` built.
+ */
+export async function kubernetesProviderPluginStatus(
+  log: Logger,
+  options: { build: boolean } = { build: true },
+): Promise<ProviderPluginStatus> {
+  if (!options.build && !existsSync(join(providerBuildDir(), "bin", "pulumi-resource-kubernetes"))) {
+    return {
+      installed: false,
+      reason: "not built: `npm run k8s:provider` (or `npm run test:k8s`) builds it",
+    };
+  }
   try {
     await ensureKubernetesProviderPlugin(log);
     return { installed: true };

@@ -65,7 +65,7 @@ export function buildLoadPlan(input: PlanInput): LoadPlan {
   const learners = overrides.learners ?? load.peakLearners;
   const rampUpS = overrides.rampS ?? load.rampUp;
   const durationS = overrides.durationS ?? load.duration;
-  const runners = overrides.runners ?? 1;
+  const runners = overrides.runners ?? load.runners;
   checkCaps({
     learners,
     rampUpS,

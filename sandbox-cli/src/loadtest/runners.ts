@@ -30,14 +30,15 @@ export interface RunnerOutputs {
   readonly summaries: EngineSummary[];
 }
 
-/** Where runner i of a run writes its raw samples, summary and log. */
+/** Where runner i of a run leaves its raw samples, summary and log. */
 export const runnerFiles = (dir: string, i: number) => ({
   samples: join(dir, `samples-${i}.ndjson`),
   summary: join(dir, `summary-${i}.json`),
   log: join(dir, `runner-${i}.log`),
 });
 
-async function readSummaries(set: RunnerSet, startAtMs: number): Promise<RunnerOutputs> {
+/** Every runner's summary; refuses a run in which one runner left none. */
+export async function readSummaries(set: RunnerSet, startAtMs: number): Promise<RunnerOutputs> {
   const summaries: EngineSummary[] = [];
   for (let i = 1; i <= set.runners; i++) {
     try {

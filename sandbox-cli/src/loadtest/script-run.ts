@@ -8,6 +8,7 @@ import { usageError } from "../errors.ts";
 import { stateDir } from "../paths.ts";
 import type { Logger } from "../util/log.ts";
 import { watchAbortThresholds } from "./abort-watch.ts";
+import { type JobRunnerOptions, runJobRunners } from "./job-runners.ts";
 import { type MergedRun, mergeSampleFiles } from "./merge.ts";
 import { MAX_RUNNERS } from "./plan.ts";
 import type { ThresholdResult } from "./result-schema.ts";
@@ -22,6 +23,8 @@ export interface ScriptRunOptions {
   readonly runners: number;
   /** runner containers on this docker network instead of local processes. */
   readonly network?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
+  /** runner Jobs in a sandbox's namespace instead (runId is this run's). */
+  readonly kubernetes?: Omit<JobRunnerOptions, "runId">;
   /** the folder runs go under: <state>/runs/<name>/<run id>. */
   readonly name: string;
   readonly log: Logger;
@@ -94,6 +97,24 @@ export async function runScriptLoad(options: ScriptRunOptions): Promise<ScriptRu
       "pass --spec for a sandbox that is up, or --allow-host HOST:PORT for a server you own (e.g. 127.0.0.1:8080)",
     );
   }
+  if (
+    options.kubernetes &&
+    options.runners > 1 &&
+    (prepared.runner.hasSetup || prepared.runner.hasTeardown)
+  ) {
+    throw usageError(
+      "SCRIPT_SETUP_ON_JOBS",
+      `${options.script} has setup() or teardown(), whose data runner Jobs cannot share (they have no common folder)`,
+      "run it with --runners 1 on the cluster, or on the docker target",
+    );
+  }
+  if (options.kubernetes && prepared.plan.thresholds.some((t) => t.abortOnFail)) {
+    throw usageError(
+      "SCRIPT_ABORT_ON_JOBS",
+      `${options.script} has abortOnFail thresholds, which runner Jobs cannot honour (their samples come back only when they end)`,
+      "leave abortOnFail out on the cluster, or run the script on the docker target",
+    );
+  }
   const runId = `lt-${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
   const outDir = join(stateDir(), "runs", options.name, runId);
   await mkdir(outDir, { recursive: true });
@@ -109,17 +130,19 @@ export async function runScriptLoad(options: ScriptRunOptions): Promise<ScriptRu
   const watch = watchAborts(prepared, runId, outDir, options.runners, options.log);
   const outputs = await options.log
     .step(title, () =>
-      options.network
-        ? runContainerRunners(
-            set,
-            {
-              network: options.network.name,
-              labels: options.network.labels,
-              namePrefix: `sandbox-${options.name}-script-${runId}`,
-            },
-            options.log,
-          )
-        : runLocalRunners(set, options.log),
+      options.kubernetes
+        ? runJobRunners(set, { ...options.kubernetes, runId }, options.log)
+        : options.network
+          ? runContainerRunners(
+              set,
+              {
+                network: options.network.name,
+                labels: options.network.labels,
+                namePrefix: `sandbox-${options.name}-script-${runId}`,
+              },
+              options.log,
+            )
+          : runLocalRunners(set, options.log),
     )
     .finally(() => watch?.done());
   const aborted = await watch?.done();

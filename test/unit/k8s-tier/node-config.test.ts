@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { clusterDnsManifests } from "../../../sandbox-cli/src/k8s-tier/cluster-dns.ts";
+import { MAIN_TOOLS, mainToolGoMod } from "../../../sandbox-cli/src/k8s-tier/go-main-tools.ts";
 import { goInstallArgs, goToolBinaries, NODE_TOOLS } from "../../../sandbox-cli/src/k8s-tier/go-tools.ts";
 import { iptablesCleanup, mountsUnder } from "../../../sandbox-cli/src/k8s-tier/node-cleanup.ts";
 import {
   cniConflist,
   containerdConfigToml,
   kubeletConfigYaml,
+  kubeProxyConfigYaml,
   type NodePaths,
   POD_BRIDGE,
   POD_GATEWAY,
@@ -52,16 +55,44 @@ describe("the node's configuration files", () => {
   });
 });
 
+describe("the cluster's DNS and service proxy", () => {
+  it("serves DNS on port 53 of its pod, the port a sandbox's allow-dns policy names, without root", () => {
+    const deployment = clusterDnsManifests("img", "/bin-dir").find((o) => o.kind === "Deployment") as {
+      spec: { template: { spec: { securityContext: unknown; containers: { ports: unknown[] }[] } } };
+    };
+    const pod = deployment.spec.template.spec;
+    expect(pod.containers[0]?.ports).toContainEqual({ name: "dns", containerPort: 53, protocol: "UDP" });
+    expect(pod.securityContext).toEqual({
+      sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "53" }],
+    });
+  });
+
+  it("keeps kube-proxy's NodePorts off loopback (no route_localnet for the machine)", () => {
+    const yaml = kubeProxyConfigYaml("/k");
+    expect(yaml).toContain(`- ${POD_GATEWAY}/32`);
+    expect(yaml).not.toContain("127.0.0.1/32");
+  });
+});
+
 describe("the node's Go tools", () => {
   it("installs each package of a module at its pinned release", () => {
-    expect(goInstallArgs(NODE_TOOLS.registry)).toContain(
-      "github.com/distribution/distribution/v3/cmd/registry@v3.0.0",
+    expect(goInstallArgs(NODE_TOOLS.cni)).toContain(
+      "github.com/containernetworking/plugins/plugins/main/bridge@v1.10.0",
     );
-    expect(goInstallArgs(NODE_TOOLS.coredns)).toContain("github.com/coredns/coredns@v1.15.0");
+    expect(goInstallArgs(NODE_TOOLS.networkPolicies)).toContain(
+      "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@v2.1.0",
+    );
+  });
+
+  it("builds CoreDNS and the registry with only the plugins and storage the node uses", () => {
+    expect(mainToolGoMod(MAIN_TOOLS.coredns)).toContain("require github.com/coredns/coredns v1.15.0");
+    expect(MAIN_TOOLS.coredns.mainGo).toContain('"ready", "health", "errors", "cache", "kubernetes", "loop"');
+    expect(MAIN_TOOLS.coredns.mainGo).not.toContain("route53");
+    expect(MAIN_TOOLS.registry.mainGo).toContain("registry/storage/driver/filesystem");
+    expect(MAIN_TOOLS.registry.mainGo).not.toContain("s3-aws");
   });
 
   it("names each binary after its package (the module itself when the main package is its root)", () => {
-    expect(goToolBinaries(NODE_TOOLS.coredns)).toEqual(["coredns"]);
     expect(goToolBinaries(NODE_TOOLS.networkPolicies)).toEqual(["kube-router"]);
     expect(goToolBinaries(NODE_TOOLS.containerd)).toEqual(["containerd", "containerd-shim-runc-v2", "ctr"]);
   });

@@ -88,6 +88,12 @@ describe("load plan", () => {
     expect(plan.runner.maxRunS).toBe(5 + 30 + 10 + 30);
   });
 
+  it("takes the runners from the spec's load.runners unless --runners says otherwise", () => {
+    const withRunners = { ...input({}), spec: { ...spec, load: { ...spec.load, runners: 4 } } };
+    expect(buildLoadPlan(withRunners).runners).toBe(4);
+    expect(buildLoadPlan({ ...withRunners, overrides: { runners: 2 } }).runners).toBe(2);
+  });
+
   it("without media, all learners run the journey and no video thresholds apply", () => {
     const plan = buildLoadPlan(input({}, { lms: full.lms }));
     expect(plan.scenarios).toEqual(["learner-journey"]);
