@@ -40,3 +40,19 @@ function healthy(url: string): Promise<boolean> {
     req.on("error", () => resolve(false));
   });
 }
+
+/** A private network for a bench, with the media server on it as `media` (what a sandbox's network gives). */
+export async function benchNetwork(
+  mediaContainer: string,
+): Promise<{ name: string; remove(): Promise<void> }> {
+  const name = `bench-net-${randomBytes(3).toString("hex")}`;
+  const network = await docker().createNetwork({ Name: name, Labels: { "sandbox.bench": "loadtest" } });
+  await network.connect({ Container: mediaContainer, EndpointConfig: { Aliases: ["media"] } });
+  return {
+    name,
+    remove: async () => {
+      await network.disconnect({ Container: mediaContainer, Force: true }).catch(() => undefined);
+      await network.remove();
+    },
+  };
+}
