@@ -34,10 +34,10 @@ const out = join(process.cwd(), "bench", "out", "loadtest");
 mkdirSync(out, { recursive: true });
 const ladder = join(process.cwd(), "test-artifacts", "bench-ladder-2s");
 await makeHlsLadder(ladder, 20, 2);
-const server = await startMediaServer(ladder);
+const network = process.env.HLS_BENCH_ON_NETWORK === "1" ? await benchNetwork() : undefined;
+const server = await startMediaServer(ladder, network?.name);
 const bundle = join(out, "runner.cjs");
 await bundleRunner(bundle);
-const network = process.env.HLS_BENCH_ON_NETWORK === "1" ? await benchNetwork(server.container) : undefined;
 
 /** One level: the runner as a process on this host (127.0.0.1), or as a container on the bench's network. */
 async function runLevel(config: {
