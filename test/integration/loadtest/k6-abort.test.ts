@@ -40,6 +40,8 @@ describe("abortOnFail with delayAbortEval, judged during the run over every runn
     expect(out.abortedByThreshold?.atS).toBeLessThan(15);
     expect(out.elapsedS).toBeLessThan(20);
     expect(result.stderr).toContain("thresholds on metrics 'http_req_failed' were crossed");
+    const teardown = out.thresholds.find((t) => t.metric === "teardowns");
+    expect(teardown).toMatchObject({ observed: 1, ok: true });
   }, 100_000);
 
   it("delayAbortEval postpones the abort: not before 6 s, still well before the end", async () => {
