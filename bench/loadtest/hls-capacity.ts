@@ -3,15 +3,19 @@
  * server (images/media-nginx, 127.0.0.1): steps the learner count up until the error rate reaches 1% or the
  * runner saturates (CPU above 0.85 core, or event-loop delay p99 above 250 ms). Each step is bounded (ramp +
  * hold seconds). Usage: npx tsx bench/loadtest/hls-capacity.ts [levels=100,200,400,800,1200] [holdS=20] [bandwidthKbps]
+ * With HLS_BENCH_ON_NETWORK=1 the runner is a sandbox/load-runner container on a private docker network with the
+ * media server (as in a sandbox: no docker-proxy on the path), instead of a process on this host via 127.0.0.1.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundleRunner } from "../../loadtests/bundle.ts";
 import type { EngineSummary } from "../../loadtests/lib/engine.ts";
 import { startResourceSampler } from "../../sandbox-cli/src/loadtest/resources.ts";
+import { runContainerRunners } from "../../sandbox-cli/src/loadtest/runners.ts";
 import { runProgram } from "../../sandbox-cli/src/util/exec.ts";
+import { silentLogger } from "../../sandbox-cli/src/util/log.ts";
 import { makeHlsLadder } from "../../test/integration/loadtest/hls-fixture.ts";
-import { startMediaServer } from "./media-server.ts";
+import { benchNetwork, startMediaServer } from "./media-server.ts";
 
 const levels = (process.argv[2] ?? "100,200,400,800,1200").split(",").map(Number);
 const holdS = Number(process.argv[3] ?? 20);
@@ -30,9 +34,43 @@ const out = join(process.cwd(), "bench", "out", "loadtest");
 mkdirSync(out, { recursive: true });
 const ladder = join(process.cwd(), "test-artifacts", "bench-ladder-2s");
 await makeHlsLadder(ladder, 20, 2);
-const server = await startMediaServer(ladder);
+const network = process.env.HLS_BENCH_ON_NETWORK === "1" ? await benchNetwork() : undefined;
+const server = await startMediaServer(ladder, network?.name);
 const bundle = join(out, "runner.cjs");
 await bundleRunner(bundle);
+
+/** One level: the runner as a process on this host (127.0.0.1), or as a container on the bench's network. */
+async function runLevel(config: {
+  samplesPath: string;
+  summaryPath: string;
+  maxRunS: number;
+  scenarios: { "hls-viewer": { mediaBaseUrl: string } };
+}): Promise<EngineSummary> {
+  if (!network) {
+    writeFileSync(join(out, "cap.json"), JSON.stringify(config));
+    await runProgram(process.execPath, [bundle], {
+      env: { LOAD_CONFIG_FILE: join(out, "cap.json") },
+      timeout: (config.maxRunS + 30) * 1000,
+    });
+    return JSON.parse(readFileSync(config.summaryPath, "utf8")) as EngineSummary;
+  }
+  const { samplesPath: _s, summaryPath: _p, ...shared } = config;
+  const outDir = join(out, "on-network");
+  const scenario = { ...config.scenarios["hls-viewer"], mediaBaseUrl: "http://media:8080" };
+  const outputs = await runContainerRunners(
+    {
+      config: { ...shared, scenarios: { "hls-viewer": scenario } },
+      runners: 1,
+      outDir,
+      startDelayMs: 2000,
+      maxRunS: config.maxRunS,
+    },
+    { network: network.name, labels: { "sandbox.bench": "loadtest" }, namePrefix: `${network.name}-runner` },
+    silentLogger,
+  );
+  rmSync(join(outDir, "samples-1.ndjson"), { force: true });
+  return outputs.summaries[0] as EngineSummary;
+}
 
 const value = (s: EngineSummary, name: string, key: string) =>
   (s.metrics[name]?.values as Record<string, number> | undefined)?.[key] ?? 0;
@@ -58,16 +96,11 @@ try {
         },
       },
     };
-    writeFileSync(join(out, "cap.json"), JSON.stringify(config));
     const host0 = hostCpu();
     const sampler = startResourceSampler([{ container: server.container, role: "media" }], 2000);
-    await runProgram(process.execPath, [bundle], {
-      env: { LOAD_CONFIG_FILE: join(out, "cap.json") },
-      timeout: (config.maxRunS + 30) * 1000,
-    });
+    const s = await runLevel(config);
     const host1 = hostCpu();
     const [media] = await sampler.stop(Date.now());
-    const s = JSON.parse(readFileSync(config.summaryPath, "utf8")) as EngineSummary;
     rmSync(config.samplesPath, { force: true });
     const row = {
       learners,
@@ -98,7 +131,7 @@ try {
     cappedByLevels: rows.every((r) => r.ok),
   };
   writeFileSync(
-    join(out, `hls-capacity${bandwidthKbps ? `-${bandwidthKbps}k` : ""}.json`),
+    join(out, `hls-capacity${bandwidthKbps ? `-${bandwidthKbps}k` : ""}${network ? "-on-network" : ""}.json`),
     JSON.stringify(result, null, 2),
   );
   console.log(
@@ -106,4 +139,5 @@ try {
   );
 } finally {
   await server.stop();
+  await network?.remove();
 }

@@ -7,6 +7,8 @@ import { silentLogger } from "../../sandbox-cli/src/util/log.ts";
 /** The project's media server (images/media-nginx) serving `dir` at /media/bench/ on 127.0.0.1, for benches. */
 export async function startMediaServer(
   dir: string,
+  /** a network of the bench's own (benchNetwork) the server joins as `media`; else Docker's default bridge. */
+  network?: string,
 ): Promise<{ url: string; container: string; stop(): Promise<void> }> {
   const image = await ensureImage({ name: "sandbox/media-nginx", folder: "media-nginx" }, silentLogger);
   const name = `bench-media-${randomBytes(3).toString("hex")}`;
@@ -19,7 +21,9 @@ export async function startMediaServer(
       Binds: [`${dir}:/srv/media/bench:ro`],
       PortBindings: { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
       AutoRemove: false,
+      ...(network ? { NetworkMode: network } : {}),
     },
+    ...(network ? { NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: ["media"] } } } } : {}),
   });
   await container.start();
   const info = await container.inspect();
@@ -39,4 +43,11 @@ function healthy(url: string): Promise<boolean> {
     req.on("timeout", () => req.destroy());
     req.on("error", () => resolve(false));
   });
+}
+
+/** A private network for a bench: a sandbox's network, with no docker-proxy between runner and server. */
+export async function benchNetwork(): Promise<{ name: string; remove(): Promise<void> }> {
+  const name = `bench-net-${randomBytes(3).toString("hex")}`;
+  const network = await docker().createNetwork({ Name: name, Labels: { "sandbox.bench": "loadtest" } });
+  return { name, remove: () => network.remove() };
 }

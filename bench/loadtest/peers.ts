@@ -5,7 +5,7 @@
  * Figure: requests per CPU-second of the load generator, from the kernel's accounting of its process tree
  * (process-cpu.ts), never its wall time: "steady" leaves out its start-up (the CPU it had used when the server
  * saw its first request), "whole" is the whole process. Medians over the rounds.
- * Usage: node --import tsx bench/loadtest/peers.ts [requests=20000] [connections=20] [rounds=5]
+ * Usage: node --import tsx bench/loadtest/peers.ts [requests=5000] [connections=10] [rounds=3]
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -18,7 +18,7 @@ import { startProgram } from "../../sandbox-cli/src/util/exec.ts";
 import { ensurePeers } from "./peers-install.ts";
 import { reapedChildrenCpuS, treeCpuS } from "./process-cpu.ts";
 
-const [requests = 20000, connections = 20, rounds = 5] = process.argv.slice(2).map(Number);
+const [requests = 5000, connections = 10, rounds = 3] = process.argv.slice(2).map(Number);
 const out = join(process.cwd(), "bench", "out", "loadtest");
 mkdirSync(out, { recursive: true });
 const peers = await ensurePeers();

@@ -1,5 +1,7 @@
 import http from "node:http";
 import https from "node:https";
+import { type Http1Headers, Http1Pool, requestHead } from "./http1.ts";
+import { type Exchange, sendOverHttps } from "./https-send.ts";
 import type { HostAllowList } from "./interlock.ts";
 import type { Metric, MetricRegistry } from "./metrics.ts";
 import type { Tags } from "./samples.ts";
@@ -44,13 +46,15 @@ interface HttpMetrics {
 }
 
 const defaultExpected = (status: number) => status >= 200 && status < 400;
+/** connections per host a learner opens at most, as a browser does. */
+const MAX_SOCKETS = 6;
 
 /** A request in flight: aborted with the VU's lifetime, or destroyed by the watchdog past its deadline. */
 interface InFlight {
-  readonly request: http.ClientRequest;
   readonly deadlineAt: number;
   readonly timeoutMs: number;
   abort(): void;
+  destroy(error: Error): void;
 }
 
 /**
@@ -82,13 +86,14 @@ class Response implements HttpResponse {
     readonly bytes: number,
     readonly durationMs: number,
     readonly waitingMs: number,
-    private readonly source: http.IncomingMessage | undefined,
+    private readonly source: http.IncomingMessage | Http1Headers | undefined,
     error: string | undefined,
   ) {
     if (error !== undefined) this.error = error;
   }
   get headers(): http.IncomingHttpHeaders {
-    return this.source?.headers ?? {};
+    if (this.source instanceof http.IncomingMessage) return this.source.headers;
+    return this.source ?? {};
   }
 }
 
@@ -104,7 +109,9 @@ export interface HttpClientOptions {
  * because fetch costs several times more CPU per request and the runner's CPU is what limits it.
  */
 export class HttpClient {
-  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly agent: https.Agent;
+  /** plain http: the lean client's connections, per host:port. */
+  private readonly pools = new Map<string, Http1Pool>();
   private readonly metrics: HttpMetrics;
   /** tag sets by name/method/status, reused: a fresh object per request is garbage the runner pays for. */
   private readonly tagCache = new Map<string, Map<string, Map<number, Tags>>>();
@@ -125,10 +132,7 @@ export class HttpClient {
     this.allow = options.allow;
     this.defaultHeaders = options.headers ?? {};
     this.defaultTimeoutMs = options.timeoutMs ?? 30_000;
-    this.agents = {
-      http: new http.Agent({ keepAlive: true, maxSockets: 6 }),
-      https: new https.Agent({ keepAlive: true, maxSockets: 6 }),
-    };
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
     this.metrics = {
       reqs: registry.counter("http_reqs"),
       duration: registry.trend("http_req_duration"),
@@ -154,7 +158,7 @@ export class HttpClient {
     for (const entry of this.inflight) {
       if (now >= entry.deadlineAt) {
         this.inflight.delete(entry);
-        entry.request.destroy(new Error(`timed out after ${entry.timeoutMs} ms`));
+        entry.destroy(new Error(`timed out after ${entry.timeoutMs} ms`));
       }
     }
   }
@@ -194,8 +198,8 @@ export class HttpClient {
 
   close(): void {
     openClients.delete(this);
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.agent.destroy();
+    for (const pool of this.pools.values()) pool.destroy();
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -219,80 +223,97 @@ export class HttpClient {
     } catch (error) {
       return Promise.reject(error);
     }
-    const secure = url.protocol === "https:";
     const body = req.body === undefined ? undefined : Buffer.from(req.body);
     const headers: Record<string, string> =
       req.headers || body
         ? { ...this.defaultHeaders, ...req.headers }
         : (this.defaultHeaders as Record<string, string>);
     if (body) headers["content-length"] = String(body.length);
+    const method = req.method ?? "GET";
     return new Promise((resolve, reject) => {
-      let start = performance.now();
-      let responseAt = 0;
-      let bytes = 0;
-      let settled = false;
-      const chunks: Buffer[] = [];
-      const finish = (status: number, body: string, source?: http.IncomingMessage, error?: string) => {
-        if (settled) return;
-        settled = true;
-        this.inflight.delete(entry);
-        const end = performance.now();
-        resolve(new Response(status, body, bytes, end - start, (responseAt || end) - start, source, error));
-      };
-      const onAbort = () => {
-        if (settled) return;
-        settled = true;
-        this.inflight.delete(entry);
-        request.destroy();
-        reject(new AbortedError());
-      };
-      const request = (secure ? https : http).request(
-        {
-          protocol: url.protocol,
-          hostname: url.hostname,
-          port: url.port,
-          path: url.pathname + url.search,
-          method: req.method ?? "GET",
-          headers,
-          agent: secure ? this.agents.https : this.agents.http,
+      const exchange: Exchange = {
+        start: performance.now(),
+        responseAt: 0,
+        bytes: 0,
+        chunks: [],
+        settled: false,
+        finish: (status, text, source, error) => {
+          if (exchange.settled) return;
+          exchange.settled = true;
+          this.inflight.delete(entry);
+          const end = performance.now();
+          const { start, responseAt, bytes } = exchange;
+          resolve(new Response(status, text, bytes, end - start, (responseAt || end) - start, source, error));
         },
-        (res) => {
-          responseAt = performance.now();
-          res.on("data", (chunk: Buffer) => {
-            bytes += chunk.length;
-            if (req.keepBody) chunks.push(chunk);
-          });
-          res.on("end", () =>
-            finish(res.statusCode ?? 0, req.keepBody ? Buffer.concat(chunks).toString("utf8") : "", res),
-          );
-          res.on("error", (error) => finish(0, "", undefined, error.message));
+        connected: (connectMs) => {
+          exchange.start = performance.now();
+          this.metrics.connecting.add(connectMs, this.tags(req.name, method, 0, true, req.tags));
         },
-      );
-      request.on("socket", (socket) => {
-        // A fresh connection: the request is "sent" once connected (k6 keeps connecting out of the duration).
-        if (socket.connecting) {
-          const connectStart = performance.now();
-          socket.once("connect", () => {
-            start = performance.now();
-            this.metrics.connecting.add(
-              start - connectStart,
-              this.tags(req.name, req.method ?? "GET", 0, true, req.tags),
-            );
-          });
-        }
-      });
+      };
       const timeoutMs = req.timeoutMs ?? this.defaultTimeoutMs;
       const entry: InFlight = {
-        request,
         deadlineAt: performance.now() + timeoutMs,
         timeoutMs,
-        abort: onAbort,
+        abort: () => {
+          if (exchange.settled) return;
+          exchange.settled = true;
+          this.inflight.delete(entry);
+          transport.destroy(new AbortedError());
+          reject(new AbortedError());
+        },
+        destroy: (error) => transport.destroy(error),
       };
-      request.on("error", (error) => finish(0, "", undefined, error.message));
       this.inflight.add(entry);
-      request.end(body);
-      if (body)
-        this.metrics.sent.add(body.length, this.tags(req.name, req.method ?? "GET", 0, true, req.tags));
+      let transport: { destroy(error: Error): void };
+      try {
+        transport =
+          url.protocol === "http:"
+            ? this.viaHttp1(url, method, headers, body, req, exchange)
+            : sendOverHttps(
+                url,
+                method,
+                headers,
+                body,
+                { agent: this.agent, keepBody: req.keepBody },
+                exchange,
+              );
+      } catch (error) {
+        this.inflight.delete(entry);
+        exchange.settled = true;
+        reject(error);
+        return;
+      }
+      if (body) this.metrics.sent.add(body.length, this.tags(req.name, method, 0, true, req.tags));
+    });
+  }
+
+  /** plain http on the lean client (http1.ts). */
+  private viaHttp1(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    req: HttpRequest,
+    x: Exchange,
+  ) {
+    let pool = this.pools.get(url.host);
+    if (!pool) {
+      pool = new Http1Pool(url.hostname, Number(url.port || 80), MAX_SOCKETS);
+      this.pools.set(url.host, pool);
+    }
+    const head = requestHead(method, url.pathname + url.search, url.host, headers);
+    return pool.request(head, body, method === "HEAD", {
+      onConnected: x.connected,
+      onFirstByte: () => {
+        x.responseAt = performance.now();
+      },
+      onBody: (chunk) => {
+        x.bytes += chunk.length;
+        if (req.keepBody) x.chunks.push(chunk);
+      },
+      onEnd: (status, responseHeaders) =>
+        x.finish(status, req.keepBody ? Buffer.concat(x.chunks).toString("utf8") : "", responseHeaders),
+      onError: (error) => x.finish(0, "", undefined, error.message),
     });
   }
 }

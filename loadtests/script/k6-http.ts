@@ -33,6 +33,8 @@ const STATUS_TEXT: Record<number, string> = {
   500: "Internal Server Error",
 };
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 /** `Content-Type`, as k6 shows header names. */
 const canonical = (name: string) =>
   name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
@@ -63,9 +65,13 @@ function encodeBody(body: Body, headers: Record<string, string>): string | Buffe
   ).toString();
 }
 
+const NO_COOKIES: ReturnType<typeof parseSetCookie> = Object.freeze({});
+
+/** A response as k6 shows it; headers and cookies are built when first read (most scripts never do). */
 export class K6Response {
-  readonly headers: Record<string, string>;
-  readonly cookies: ReturnType<typeof parseSetCookie>;
+  #headers: Record<string, string> | undefined;
+  #cookies: ReturnType<typeof parseSetCookie> | undefined;
+  readonly #raw: HttpResponse;
   readonly timings: Record<string, number>;
   readonly status_text: string;
   readonly error: string;
@@ -76,10 +82,7 @@ export class K6Response {
     raw: HttpResponse,
     readonly body: string | null,
   ) {
-    this.headers = {};
-    for (const [k, v] of Object.entries(raw.headers))
-      this.headers[canonical(k)] = Array.isArray(v) ? v.join(", ") : String(v ?? "");
-    this.cookies = parseSetCookie(([] as string[]).concat(raw.headers["set-cookie"] ?? []));
+    this.#raw = raw;
     this.timings = {
       duration: raw.durationMs,
       waiting: raw.waitingMs,
@@ -95,6 +98,23 @@ export class K6Response {
     this.error_code = raw.error ? 1000 : raw.status >= 400 ? 1000 + raw.status : 0;
   }
   readonly status: number;
+  get headers(): Record<string, string> {
+    if (!this.#headers) {
+      this.#headers = {};
+      for (const [k, v] of Object.entries(this.#raw.headers))
+        this.#headers[canonical(k)] = Array.isArray(v) ? v.join(", ") : String(v ?? "");
+    }
+    return this.#headers;
+  }
+  get cookies(): ReturnType<typeof parseSetCookie> {
+    const lines = this.#raw.headers["set-cookie"];
+    this.#cookies ??= lines ? parseSetCookie(([] as string[]).concat(lines)) : NO_COOKIES;
+    return this.#cookies;
+  }
+  /** JSON.stringify(res) shows what k6's response shows, headers and cookies included. */
+  toJSON() {
+    return { ...this, headers: this.headers, cookies: this.cookies };
+  }
   json(selector?: string): unknown {
     const value = JSON.parse(this.body ?? "");
     if (!selector) return value;
@@ -111,6 +131,7 @@ export function httpModule(vu: VuBinding, defaults: { maxRedirects: number }) {
   let expected: (status: number) => boolean = (s) => s >= 200 && s < 400;
 
   function cookieHeader(url: URL, params: Params | undefined): string | undefined {
+    if (!params?.cookies && !vu.jar.get(url.host)?.size) return undefined;
     const jar = new Map(vu.jar.get(url.host));
     for (const [name, c] of Object.entries(params?.cookies ?? {}))
       jar.set(name, typeof c === "string" ? c : c.value);
@@ -118,6 +139,7 @@ export function httpModule(vu: VuBinding, defaults: { maxRedirects: number }) {
   }
 
   function keepCookies(url: URL, response: K6Response): void {
+    if (response.cookies === NO_COOKIES) return;
     const jar = vu.jar.get(url.host) ?? new Map<string, string>();
     for (const list of Object.values(response.cookies))
       for (const c of list) c.max_age < 0 || c.value === "" ? jar.delete(c.name) : jar.set(c.name, c.value);
@@ -153,9 +175,9 @@ export function httpModule(vu: VuBinding, defaults: { maxRedirects: number }) {
     const sent = { method, url: url.href, headers, body: typeof payload === "string" ? payload : "" };
     const response = new K6Response(url.href, sent, raw, params?.responseType === "none" ? null : raw.body);
     keepCookies(url, response);
-    const location = response.headers.Location;
     const redirects = params?.redirects ?? defaults.maxRedirects;
-    if (location && [301, 302, 303, 307, 308].includes(raw.status) && redirects > 0) {
+    const location = REDIRECTS.has(raw.status) && redirects > 0 ? response.headers.Location : undefined;
+    if (location) {
       const keepMethod = raw.status === 307 || raw.status === 308;
       return request(
         keepMethod ? method : "GET",
