@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, openSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -8,7 +9,8 @@ import { runProgram } from "../../sandbox-cli/src/util/exec.ts";
 
 /**
  * A Docker daemon of a test's own, beside the machine's: its own socket, data root, exec root, pid file
- * and (supervised) containerd, no default bridge, and no iptables, ip6tables or masquerading rules, so
+ * and (supervised) containerd, a default bridge of its own (with `--bridge=none` dockerd deletes the
+ * machine's docker0 at start), and no iptables, ip6tables or masquerading rules, so
  * starting, restarting or killing it touches nothing the machine's daemon runs. User networks take
  * addresses from `addressPool` (pick one no route of the host uses). Published ports still answer on
  * 127.0.0.1 through docker-proxy. Point the CLI at it with SANDBOX_DOCKER_SOCKET=<socket>.
@@ -17,6 +19,8 @@ export class PrivateDockerd {
   readonly socket: string;
   private readonly pidFile: string;
   private readonly logFile: string;
+  /** The daemon's own default bridge: a name of at most 15 characters, unique to its root folder. */
+  private readonly bridge: string;
 
   constructor(
     readonly root: string,
@@ -25,6 +29,7 @@ export class PrivateDockerd {
     this.socket = join(root, "docker.sock");
     this.pidFile = join(root, "dockerd.pid");
     this.logFile = join(root, "dockerd.log");
+    this.bridge = `esbd${createHash("sha256").update(root).digest("hex").slice(0, 8)}`;
   }
 
   client(timeoutMs?: number): Docker {
@@ -43,7 +48,7 @@ export class PrivateDockerd {
       `--data-root=${r("data")}`,
       `--exec-root=${r("exec")}`,
       `--pidfile=${this.pidFile}`,
-      "--bridge=none",
+      `--bridge=${this.bridge}`,
       "--iptables=false",
       "--ip6tables=false",
       "--ip-masq=false",
@@ -51,6 +56,7 @@ export class PrivateDockerd {
       "--containerd-namespace=sandbox-faults",
       "--containerd-plugins-namespace=sandbox-faults-plugins",
     ];
+    await this.createBridge();
     await this.allowForwarding("-I");
     const out = openSync(this.logFile, "a");
     const daemon = spawn("dockerd", args, { detached: true, stdio: ["ignore", out, out] });
@@ -77,6 +83,19 @@ export class PrivateDockerd {
       () => false,
     );
     if (action === "-I" ? !present : present) await runProgram("iptables", [action, ...rule]);
+  }
+
+  /** dockerd wants an IPv4 address on a bridge it is given; nothing of the sandbox runs on that network. */
+  private async createBridge(): Promise<void> {
+    const exists = await runProgram("ip", ["link", "show", this.bridge]).then(
+      () => true,
+      () => false,
+    );
+    if (exists) return;
+    const subnet = Number.parseInt(this.bridge.slice(-2), 16) % 250;
+    await runProgram("ip", ["link", "add", "name", this.bridge, "type", "bridge"]);
+    await runProgram("ip", ["addr", "add", `10.215.${subnet}.1/24`, "dev", this.bridge]);
+    await runProgram("ip", ["link", "set", this.bridge, "up"]);
   }
 
   async answers(): Promise<boolean> {
@@ -122,6 +141,7 @@ export class PrivateDockerd {
       .sort((a, b) => b.length - a.length);
     for (const path of mounts) await runProgram("umount", ["-l", path]).catch(() => undefined);
     await this.allowForwarding("-D");
+    await runProgram("ip", ["link", "del", this.bridge]).catch(() => undefined);
     await rm(this.root, { recursive: true, force: true });
   }
 }
