@@ -45,7 +45,7 @@ describe(".github/workflows/nightly-sandbox.yml", () => {
       await readFile(join(projectRoot, ".github", "workflows", "nightly-sandbox.yml"), "utf8"),
     ) as { jobs: { nightly: { steps: { run?: string; with?: Record<string, string> }[] } } };
     const steps = workflow.jobs.nightly.steps;
-    const env = { SPEC: "examples/kubernetes-bakeoff.yaml" };
+    const env = { SPEC: "examples/docker-quickstart.yaml" };
     const lines = steps
       .flatMap((step) => (step.run ?? "").split("\n"))
       .filter((line) => line.includes("npx sandbox "))
