@@ -25,6 +25,24 @@ let volumesBefore: Set<string>;
 
 const volumeNames = async () => new Set(((await docker().listVolumes()).Volumes ?? []).map((v) => v.Name));
 
+/**
+ * Volumes that are not another sandbox's: on a machine shared with other sandboxes, theirs (labelled
+ * with their name, or mounted by their labelled containers) come and go while this test runs.
+ */
+async function volumesNotOfOtherSandboxes(ours: string): Promise<Set<string>> {
+  const theirs = new Set<string>();
+  for (const volume of (await docker().listVolumes()).Volumes ?? []) {
+    const owner = volume.Labels?.["sandbox.name"];
+    if (owner && owner !== ours) theirs.add(volume.Name);
+  }
+  for (const container of await docker().listContainers({ all: true })) {
+    const owner = container.Labels?.["sandbox.name"];
+    if (owner === ours) continue;
+    for (const mount of container.Mounts ?? []) if (mount.Name) theirs.add(mount.Name);
+  }
+  return new Set([...(await volumeNames())].filter((name) => !theirs.has(name)));
+}
+
 beforeAll(async () => {
   volumesBefore = await volumeNames();
   stateDir = await isolatedStateDir();
@@ -139,7 +157,7 @@ describe("docker target", () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ name: nameA, existed: true });
     expect(await labelledObjects(nameA)).toEqual({ containers: [], networks: [], volumes: [] });
     // nor an anonymous volume (images declare VOLUME; containers must be removed with their volumes)
-    const added = [...(await volumeNames())].filter((v) => !volumesBefore.has(v));
+    const added = [...(await volumesNotOfOtherSandboxes(nameA))].filter((v) => !volumesBefore.has(v));
     expect(added).toEqual([]);
     const list = await runCli(["list", "--json"], { env: { SANDBOX_STATE_DIR: stateDir } });
     expect(JSON.parse(list.stdout).sandboxes).toEqual([]);
