@@ -76,7 +76,8 @@ describe("the local cluster's real node", () => {
   });
 
   it("pulls an image from the local registry and runs it in a real container", async () => {
-    const { status, log } = await runToCompletion("hello", 'echo "hello from $(hostname) pid $$"');
+    // the kubelet expands $(VAR) in a container's command and turns $$ into $: so $$$$ reaches the shell as $$
+    const { status, log } = await runToCompletion("hello", 'echo "hello from $$(hostname) pid $$$$"');
     expect(status.phase).toBe("Succeeded");
     expect(status.containerStatuses?.[0]?.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
     expect(log).toContain("hello from hello pid 1");

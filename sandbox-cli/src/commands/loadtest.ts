@@ -50,7 +50,7 @@ export function loadtestCommand(): Command {
     )
     .option(
       "--mode <mode>",
-      "local (runner processes on this host, 127.0.0.1) or containers (on the sandbox network)",
+      "docker target: local (runner processes on this host, 127.0.0.1) or containers (on the sandbox network); kubernetes: jobs (the default there, runner Jobs in the sandbox's namespace)",
     )
     .option("--course <id>", "the LMS course the learners take (default: the first installed)")
     .option("--target-url <url>", "load a server outside the sandbox instead (needs --i-own-this-target)")

@@ -1,6 +1,6 @@
 /** The steps that start the one-node cluster's processes, in the order `clusterUp` runs them. */
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ensureImage } from "../runtime/images.ts";
 import { pushImage } from "../runtime/push-image.ts";
@@ -8,6 +8,7 @@ import { BASE_IMAGE } from "../toolchain.ts";
 import { runProgram } from "../util/exec.ts";
 import type { Logger } from "../util/log.ts";
 import { CLUSTER_DNS_IP, clusterDnsManifests, kubernetesEndpoints } from "./cluster-dns.ts";
+import { clusterStorageManifests, STORAGE_CLASS, storageProvisionerArgs } from "./cluster-storage.ts";
 import {
   CLUSTER_CONTEXT,
   CLUSTER_PORTS,
@@ -260,5 +261,30 @@ export async function startNetworkPolicies(s: Starting): Promise<void> {
   ]);
   await s.log.step("start NetworkPolicy enforcement (kube-router firewall)", () =>
     waitReady(agent, "healthy", () => httpOk(`http://127.0.0.1:${port}/healthz`), 120_000),
+  );
+}
+
+/** The default StorageClass and its provisioner (cluster-storage.ts); volumes live under the cluster's folder. */
+export async function startStorage(s: Starting, baseImage: string): Promise<void> {
+  const volumes = join(s.paths.dir, "volumes");
+  await mkdir(volumes, { recursive: true });
+  for (const object of clusterStorageManifests(volumes, baseImage)) {
+    const res = await s.client.apply(object as KubeObject);
+    if (res.status >= 300)
+      throw new Error(`storage ${String(object.kind)}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  const provisioner = start(
+    s,
+    "storage-provisioner",
+    s.bins.storageProvisioner,
+    storageProvisionerArgs(s.paths.kubeconfig("admin"), baseImage),
+  );
+  await s.log.step(`start the storage provisioner (default StorageClass ${STORAGE_CLASS})`, () =>
+    waitReady(
+      provisioner,
+      "watching claims",
+      async () => (await readFile(provisioner.log, "utf8")).includes("Provisioner started"),
+      60_000,
+    ),
   );
 }

@@ -31,6 +31,7 @@ import {
   startNetworkPolicies,
   startNode,
   startRegistry,
+  startStorage,
   writeKubeconfig,
 } from "./cluster-start.ts";
 import { isRunning, stopDaemon } from "./daemons.ts";
@@ -119,6 +120,8 @@ export async function clusterUp(log: Logger): Promise<ClusterStatus> {
     await startNetworkPolicies(s);
     await record();
     await startDns(s, images.base);
+    await startStorage(s, images.base);
+    await record();
   } catch (error) {
     await record();
     throw error;
@@ -128,6 +131,7 @@ export async function clusterUp(log: Logger): Promise<ClusterStatus> {
 
 /** The order processes stop in: the node first (its pods are gone before containerd), storage last. */
 const STOP_ORDER = [
+  "storage-provisioner",
   "network-policies",
   "kube-proxy",
   "kubelet",

@@ -6,7 +6,12 @@ import { runProgram } from "../util/exec.ts";
 import type { Logger } from "../util/log.ts";
 import { GO_BUILD_ENV, goBuildJobs } from "./build-kubernetes.ts";
 import { linkIntoTools } from "./tool-links.ts";
-import { CNI_PLUGINS_VERSION, CONTAINERD_VERSION, KUBE_ROUTER_VERSION } from "./versions.ts";
+import {
+  CNI_PLUGINS_VERSION,
+  CONTAINERD_VERSION,
+  KUBE_ROUTER_VERSION,
+  LOCAL_PATH_PROVISIONER_VERSION,
+} from "./versions.ts";
 
 /** A program whose module has no `replace` directives, so `go install module/path@version` builds it. */
 export interface GoTool {
@@ -44,6 +49,12 @@ export const NODE_TOOLS = {
     module: "github.com/cloudnativelabs/kube-router/v2",
     version: KUBE_ROUTER_VERSION,
     packages: ["cmd/kube-router"],
+  },
+  storage: {
+    name: "local-path-provisioner",
+    module: "github.com/rancher/local-path-provisioner",
+    version: LOCAL_PATH_PROVISIONER_VERSION,
+    packages: [""],
   },
 } as const satisfies Record<string, GoTool>;
 

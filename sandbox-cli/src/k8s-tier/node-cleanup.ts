@@ -100,7 +100,8 @@ async function removeCgroups(): Promise<void> {
 export async function cleanupNode(dir: string, shim?: string): Promise<void> {
   if (shim) await killProgram(await realpath(shim).catch(() => shim));
   await killPodProcesses();
-  const netnsDir = "/var/run/netns";
+  // /proc/self/mountinfo names the real path (/var/run is a link to /run here)
+  const netnsDir = await realpath("/var/run/netns").catch(() => "/var/run/netns");
   const netns = (await readdir(netnsDir).catch(() => [])).filter((n) => n.startsWith("cni-"));
   const roots = [dir, ...netns.map((n) => join(netnsDir, n))];
   for (const point of mountsUnder(await readFile("/proc/self/mountinfo", "utf8"), roots)) {

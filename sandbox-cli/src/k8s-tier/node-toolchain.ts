@@ -23,6 +23,7 @@ export interface ClusterBinaries {
   readonly socat: string;
   readonly kubeRouter: string;
   readonly registry: string;
+  readonly storageProvisioner: string;
 }
 
 /** Debian packages the node needs: etcd, runc, and the programs the CNI plugins and kube-proxy call. */
@@ -64,5 +65,6 @@ export async function ensureClusterBinaries(log: Logger): Promise<ClusterBinarie
     socat: await which("socat"),
     kubeRouter: `${await ensureGoTool(NODE_TOOLS.networkPolicies, log)}/kube-router`,
     registry: `${registry}/registry`,
+    storageProvisioner: `${await ensureGoTool(NODE_TOOLS.storage, log)}/local-path-provisioner`,
   };
 }

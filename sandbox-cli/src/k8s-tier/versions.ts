@@ -20,6 +20,8 @@ export const COREDNS_VERSION = "1.15.0";
  */
 export const KUBE_ROUTER_VERSION = "2.1.0";
 export const REGISTRY_VERSION = "3.0.0";
+/** The default StorageClass's provisioner (rancher's local-path-provisioner, as in kind and k3s). */
+export const LOCAL_PATH_PROVISIONER_VERSION = "0.0.30";
 
 /** Debian's runc (1.1) is the OCI runtime containerd starts containers with. */
 export const RUNC_PACKAGE = "runc";

@@ -47,7 +47,9 @@ const flagsSchema = z.object({
   duration: duration("--duration").optional(),
   runners: wholeNumber("--runners").optional(),
   site: z.string().optional(),
-  mode: z.enum(["local", "containers"], { message: "--mode must be local or containers" }).optional(),
+  mode: z
+    .enum(["local", "containers", "jobs"], { message: "--mode must be local, containers or jobs" })
+    .optional(),
   course: z.string().optional(),
   targetUrl: z.url({ message: "--target-url must be a full URL, e.g. http://127.0.0.1:8080" }).optional(),
   iOwnThisTarget: z.boolean().optional(),

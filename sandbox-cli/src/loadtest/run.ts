@@ -20,6 +20,8 @@ import { mergeSampleFiles } from "./merge.ts";
 import { buildLoadPlan, LEARNER_PREFIX, type PlanTargets } from "./plan.ts";
 import { buildLoadRunResult, integrityOf } from "./result.ts";
 import type { LoadRunResult } from "./result-schema.ts";
+import { runJobRunners } from "./job-runners.ts";
+import { jobRunnerTarget } from "./job-target.ts";
 import { runContainerRunners, runLocalRunners } from "./runners.ts";
 import { checkTargets, type OwnedEndpoints } from "./safety.ts";
 import { evaluateResourceThresholds, evaluateThresholds, thresholdSelectors } from "./thresholds.ts";
@@ -34,8 +36,11 @@ export interface RunLoadOptions {
   readonly site?: string;
   /** run the runners as containers on this docker network (the sandbox's, or a site's behind its gateway). */
   readonly network?: string;
-  /** "local": runner processes on this host against 127.0.0.1 (default without a network); "containers". */
-  readonly mode?: "local" | "containers";
+  /**
+   * "local": runner processes on this host against 127.0.0.1 (default without a network); "containers"
+   * (docker); "jobs": runner Jobs in the sandbox's namespace (the kubernetes target, its only mode).
+   */
+  readonly mode?: LoadMode;
   /** the URLs the learners use instead of the sandbox's own (a site gateway's routes); must still be the sandbox's. */
   readonly targetUrls?: { readonly lms?: string; readonly media?: string };
   /** an explicit target outside the sandbox (--target-url with --i-own-this-target). */
@@ -59,6 +64,32 @@ export interface RunLoadOptions {
   readonly log?: Logger;
 }
 
+export type LoadMode = "local" | "containers" | "jobs";
+
+/** The mode a run takes: the flag's, else jobs on kubernetes, containers with a network, else local. */
+export function loadModeFor(
+  target: "docker" | "kubernetes" | undefined,
+  wanted: LoadMode | undefined,
+  network: string | undefined,
+): LoadMode {
+  if (target === "kubernetes") {
+    if (wanted && wanted !== "jobs")
+      throw usageError(
+        "LOAD_MODE_UNSUPPORTED",
+        `--mode ${wanted} runs learners through Docker, and this sandbox runs on kubernetes`,
+        "leave --mode out (or pass --mode jobs): the learners run as Jobs in the sandbox's namespace",
+      );
+    return "jobs";
+  }
+  if (wanted === "jobs")
+    throw usageError(
+      "LOAD_MODE_UNSUPPORTED",
+      "--mode jobs needs a sandbox on the kubernetes target",
+      "use --mode local or --mode containers on the docker target",
+    );
+  return wanted ?? (network ? "containers" : "local");
+}
+
 const newRunId = () =>
   `lt-${new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14)}-${randomBytes(3).toString("hex")}`;
 
@@ -71,7 +102,11 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
   const log = options.log ?? createLogger();
   const { spec } = options;
   const runId = newRunId();
-  const mode = options.mode ?? (options.network ? "containers" : "local");
+  const mode = loadModeFor(
+    options.explicitTarget ? undefined : spec.target.kind,
+    options.mode,
+    options.network,
+  );
   const outDir = join(stateDir(), "runs", spec.name, runId);
   const sandbox = options.explicitTarget
     ? undefined
@@ -138,24 +173,26 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & 
   const title = `${plan.learners} learners (${plan.viewers} watching video), ramp ${plan.rampUpS}s, hold ${plan.durationS}s, ${plan.runners} runner(s), ${mode}`;
   const { outputs, resources } = await runWatched(
     () =>
-      step(log, title, () =>
+      step(log, title, async () =>
         mode === "local"
           ? runLocalRunners(set, log)
-          : runContainerRunners(
-              set,
-              {
-                network: options.network ?? sandbox?.network ?? "",
-                namePrefix: `sandbox-${spec.name}-load-${runId}`,
-                labels: sandbox
-                  ? {
-                      "sandbox.name": spec.name,
-                      "sandbox.owner": sandbox.owner,
-                      "sandbox.expires-at": sandbox.expiresAt,
-                    }
-                  : { "sandbox.name": spec.name },
-              },
-              log,
-            ),
+          : mode === "jobs" && sandbox
+            ? runJobRunners(set, await jobRunnerTarget(spec, sandbox, runId), log)
+            : runContainerRunners(
+                set,
+                {
+                  network: options.network ?? sandbox?.network ?? "",
+                  namePrefix: `sandbox-${spec.name}-load-${runId}`,
+                  labels: sandbox
+                    ? {
+                        "sandbox.name": spec.name,
+                        "sandbox.owner": sandbox.owner,
+                        "sandbox.expires-at": sandbox.expiresAt,
+                      }
+                    : { "sandbox.name": spec.name },
+                },
+                log,
+              ),
       ),
     { containers: sandbox?.containers ?? [], watchDocker: sandbox?.status.target === "docker", outDir },
   );
