@@ -28,7 +28,7 @@ export type RenderedObject = {
 
 /**
  * The objects KubernetesSandbox creates, as plain manifests in apply order (for `kubectl apply`, a dry
- * run, or a real API server test), with placeholder secret values: "<candidate>/<secret>".
+ * run, or a real API server test), with placeholder secret values "<candidate>-<secret>" (URL-safe: a database URL embeds one).
  */
 export function renderKubernetesSandbox(
   args: Omit<KubernetesSandboxArgs, "provider" | "secretValues">,
@@ -49,7 +49,7 @@ export function renderKubernetesSandbox(
     const { candidate } = candidateArgs;
     if (candidate.secrets.length > 0) {
       const placeholders = Object.fromEntries(
-        candidate.secrets.map((x) => [x.name, `${candidate.name}/${x.name}`]),
+        candidate.secrets.map((x) => [x.name, `${candidate.name}-${x.name}`]),
       );
       objects.push(secretManifest(s, candidate, placeholders));
     }
