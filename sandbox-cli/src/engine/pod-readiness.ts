@@ -38,8 +38,12 @@ function containerReason(status: V1ContainerStatus): string | undefined {
   const last = status.lastState?.terminated;
   if (waiting?.reason) {
     const lastExit = last ? `last exit ${last.exitCode}${last.reason ? ` ${last.reason}` : ""}` : undefined;
-    const detail = [waiting.message, lastExit].filter(Boolean).join("; ");
-    return `${status.name}: ${withDetail(waiting.reason, detail)}`;
+    // the kubelet's back-off message repeats the pod's name and uid; the restarts say more
+    const detail =
+      waiting.reason === "CrashLoopBackOff"
+        ? [`${status.restartCount} restart${status.restartCount === 1 ? "" : "s"}`, lastExit]
+        : [waiting.message, lastExit];
+    return `${status.name}: ${withDetail(waiting.reason, detail.filter(Boolean).join("; "))}`;
   }
   if (terminated) return `${status.name}: ${withDetail(`exited ${terminated.exitCode}`, terminated.reason)}`;
   if (status.state?.running && !status.ready)
@@ -115,6 +119,8 @@ const isLive = (pod: V1Pod) =>
 export function notReadyLines(
   instances: readonly { readonly candidate: string; readonly instance: string }[],
   pods: readonly V1Pod[],
+  /** the last lines a pod's crashed container wrote, by pod name, shown under its line. */
+  logTails: ReadonlyMap<string, string> = new Map(),
 ): string[] {
   const lines: string[] = [];
   for (const { candidate, instance } of instances) {
@@ -125,7 +131,11 @@ export function notReadyLines(
     }
     for (const pod of own) {
       const reason = podNotReadyReason(pod);
-      if (reason) lines.push(`${candidate}: pod ${pod.metadata?.name}: ${reason}`);
+      const tail = logTails.get(pod.metadata?.name ?? "");
+      if (reason)
+        lines.push(
+          `${candidate}: pod ${pod.metadata?.name}: ${reason}${tail ? `\n    log: ${tail.trim().split("\n").join("\n    log: ")}` : ""}`,
+        );
     }
   }
   return lines;
@@ -156,4 +166,14 @@ export function podsNotReadyError(args: {
     message: `sandbox ${args.sandbox}: pods not Ready after ${Math.round(args.waitedS)} s in namespace ${args.namespace}:\n  ${args.lines.join("\n  ")}`,
     hint: `${fixes.length > 0 ? `${fixes.join("; ")}; then ` : ""}run \`sandbox up\` again (it resumes), or \`sandbox down\``,
   };
+}
+
+/** Pods with a container that ended and was restarted: their previous log says why. */
+export function crashedPods(pods: readonly V1Pod[]): { pod: string; container: string }[] {
+  return pods.flatMap((pod) =>
+    (pod.status?.containerStatuses ?? [])
+      .filter((s) => s.lastState?.terminated || s.state?.terminated)
+      .slice(0, 1)
+      .map((s) => ({ pod: pod.metadata?.name ?? "", container: s.name })),
+  );
 }

@@ -130,7 +130,9 @@ describe("`sandbox status` of a kubernetes sandbox", () => {
     expect(lines[2]).toMatch(/^CANDIDATE\s+KIND\s+URL\s+ROLE\s+POD\s+HOSTNAME\s+STATE$/);
     expect(text).toContain("http://reference-lms.sandbox-k8s-local.svc:8080");
     expect(text).toContain("reference-lms-5c4");
-    expect(text).toContain("Running, not ready, 2 restarts: main: CrashLoopBackOff (last exit 1 Error)");
+    expect(text).toContain(
+      "Running, not ready, 2 restarts: main: CrashLoopBackOff (2 restarts; last exit 1 Error)",
+    );
     expect(text).toMatch(
       /media-nginx-7d9f\s+media-nginx\.sandbox-k8s-local\.svc\s+Running, ready, 0 restarts/,
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  crashedPods,
   instanceState,
   notReadyLines,
   podNotReadyReason,
@@ -38,7 +39,7 @@ describe("a pod's readiness, as status and up read it", () => {
       containers: [waiting("CrashLoopBackOff", "", 4, 1)],
     });
     expect(podState(p).restarts).toBe(4);
-    expect(podNotReadyReason(p)).toBe("main: CrashLoopBackOff (last exit 1 Error)");
+    expect(podNotReadyReason(p)).toBe("main: CrashLoopBackOff (4 restarts; last exit 1 Error)");
   });
 
   it("an unscheduled pod says why the scheduler could not place it", () => {
@@ -81,7 +82,13 @@ describe("an instance's pods", () => {
       pod("reference-lms-database-0", "reference-lms-database"),
       pod("reference-lms-5c4", "reference-lms", {
         ready: false,
-        containers: [waiting("CrashLoopBackOff", "back-off 40s restarting failed container", 3)],
+        containers: [
+          waiting(
+            "CrashLoopBackOff",
+            "back-off 40s restarting failed container=main pod=reference-lms-5c4_sandbox-k8s-local(40f6e436)",
+            3,
+          ),
+        ],
       }),
       // a pod being replaced and an evicted one do not hold the wait
       pod("media-nginx-old", "media-nginx", { ready: false, deleting: true }),
@@ -89,7 +96,12 @@ describe("an instance's pods", () => {
       pod("media-nginx-7d9f", "media-nginx"),
     ];
     expect(notReadyLines(instances, pods)).toEqual([
-      "reference-lms: pod reference-lms-5c4: main: CrashLoopBackOff (back-off 40s restarting failed container)",
+      "reference-lms: pod reference-lms-5c4: main: CrashLoopBackOff (3 restarts)",
+    ]);
+    // on timeout, the crashed container's last words go under its line
+    const tails = new Map([["reference-lms-5c4", "connecting\ndatabase not reachable\n"]]);
+    expect(notReadyLines(instances, pods, tails)).toEqual([
+      "reference-lms: pod reference-lms-5c4: main: CrashLoopBackOff (3 restarts)\n    log: connecting\n    log: database not reachable",
     ]);
     expect(notReadyLines(instances, pods.slice(0, 1))).toEqual([
       "reference-lms: no pod of reference-lms exists yet",
@@ -101,6 +113,16 @@ describe("an instance's pods", () => {
       pod("media-nginx-7d9f", "media-nginx"),
     ];
     expect(notReadyLines(instances, allReady)).toEqual([]);
+  });
+
+  it("the pods whose container ended are the ones whose previous log is read", () => {
+    const crashed = pod("media-nginx-7d9f", "media-nginx", {
+      ready: false,
+      containers: [waiting("CrashLoopBackOff", "", 2, 1)],
+    });
+    expect(crashedPods([crashed, pod("reference-lms-5c4", "reference-lms")])).toEqual([
+      { pod: "media-nginx-7d9f", container: "main" },
+    ]);
   });
 
   it("up's error names each pod and the fix for the reasons seen", () => {
