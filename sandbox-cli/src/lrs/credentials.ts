@@ -1,7 +1,7 @@
 import { findCatalogEntry } from "../../../stacks/catalog/index.ts";
 import { adminCookie, lmsReplyError } from "../candidates/lms/reference-lms.ts";
 import { usageError } from "../errors.ts";
-import { candidatesOfKind, readSandboxView } from "../sandbox/view.ts";
+import { candidatesOfKind, type SandboxView, withSandboxView } from "../sandbox/view.ts";
 import { jsonRequest } from "../util/http-json.ts";
 
 /** xAPI client credentials on a sandbox's reference LMS (its admin API, images/reference-lms/API.md). */
@@ -21,8 +21,8 @@ interface LmsAccess {
 }
 
 /** The sandbox's LMS that has an LRS (the named one, or the only one), logged in as its admin. */
-async function lmsAccess(sandbox: string, candidate: string | undefined): Promise<LmsAccess> {
-  const view = await readSandboxView(sandbox, "loopback");
+async function lmsAccess(view: SandboxView, candidate: string | undefined): Promise<LmsAccess> {
+  const sandbox = view.sandbox;
   const withLrs = candidatesOfKind(view, "lms").filter(
     (c) => findCatalogEntry(c.catalogId)?.install?.method === "reference-lms-api",
   );
@@ -46,45 +46,49 @@ export async function createLrsClient(args: {
   scopes: readonly string[];
   label: string;
 }): Promise<LrsClient> {
-  const lms = await lmsAccess(args.sandbox, args.candidate);
-  const reply = await jsonRequest(
-    "POST",
-    new URL("/api/admin/xapi-clients", lms.url),
-    { name: args.label, scopes: args.scopes },
-    lms.cookie,
-  );
-  if (reply.status === 400)
-    throw usageError(
-      "LRS_BAD_CLIENT",
-      `the LMS refused the client: ${reply.body.slice(0, 300)}`,
-      "check --scope",
+  return withSandboxView(args.sandbox, "loopback", async (view) => {
+    const lms = await lmsAccess(view, args.candidate);
+    const reply = await jsonRequest(
+      "POST",
+      new URL("/api/admin/xapi-clients", lms.url),
+      { name: args.label, scopes: args.scopes },
+      lms.cookie,
     );
-  if (reply.status !== 201) throw lmsReplyError("LRS_CLIENT_FAILED", lms.candidate, reply);
-  const made = JSON.parse(reply.body) as { key: string; secret: string; scopes: string[] };
-  // The LMS builds its endpoint from the Host it was asked on: that is already the 127.0.0.1 URL.
-  return {
-    candidate: lms.candidate,
-    endpoint: new URL("/xapi/", lms.url).href,
-    key: made.key,
-    secret: made.secret,
-    scopes: made.scopes,
-  };
+    if (reply.status === 400)
+      throw usageError(
+        "LRS_BAD_CLIENT",
+        `the LMS refused the client: ${reply.body.slice(0, 300)}`,
+        "check --scope",
+      );
+    if (reply.status !== 201) throw lmsReplyError("LRS_CLIENT_FAILED", lms.candidate, reply);
+    const made = JSON.parse(reply.body) as { key: string; secret: string; scopes: string[] };
+    // The LMS builds its endpoint from the Host it was asked on: that is already the 127.0.0.1 URL.
+    return {
+      candidate: lms.candidate,
+      endpoint: new URL("/xapi/", lms.url).href,
+      key: made.key,
+      secret: made.secret,
+      scopes: made.scopes,
+    };
+  });
 }
 
 export async function revokeLrsClient(args: { sandbox: string; candidate?: string; key: string }) {
-  const lms = await lmsAccess(args.sandbox, args.candidate);
-  const reply = await jsonRequest(
-    "DELETE",
-    new URL(`/api/admin/xapi-clients/${encodeURIComponent(args.key)}`, lms.url),
-    undefined,
-    lms.cookie,
-  );
-  if (reply.status === 404)
-    throw usageError(
-      "LRS_NO_SUCH_CLIENT",
-      `${lms.candidate} has no xAPI client ${args.key}`,
-      "the key is printed by `sandbox lrs client`; it may have been revoked already",
+  return withSandboxView(args.sandbox, "loopback", async (view) => {
+    const lms = await lmsAccess(view, args.candidate);
+    const reply = await jsonRequest(
+      "DELETE",
+      new URL(`/api/admin/xapi-clients/${encodeURIComponent(args.key)}`, lms.url),
+      undefined,
+      lms.cookie,
     );
-  if (reply.status !== 204) throw lmsReplyError("LRS_REVOKE_FAILED", lms.candidate, reply);
-  return { candidate: lms.candidate, key: args.key, revoked: true };
+    if (reply.status === 404)
+      throw usageError(
+        "LRS_NO_SUCH_CLIENT",
+        `${lms.candidate} has no xAPI client ${args.key}`,
+        "the key is printed by `sandbox lrs client`; it may have been revoked already",
+      );
+    if (reply.status !== 204) throw lmsReplyError("LRS_REVOKE_FAILED", lms.candidate, reply);
+    return { candidate: lms.candidate, key: args.key, revoked: true };
+  });
 }
