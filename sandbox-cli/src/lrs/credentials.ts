@@ -1,7 +1,7 @@
 import { findCatalogEntry } from "../../../stacks/catalog/index.ts";
 import { adminCookie, lmsReplyError } from "../candidates/lms/reference-lms.ts";
 import { usageError } from "../errors.ts";
-import { candidatesOfKind, type SandboxView, withSandboxView } from "../sandbox/view.ts";
+import { candidatesOfKind, lastingUrl, type SandboxView, withSandboxView } from "../sandbox/view.ts";
 import { jsonRequest } from "../util/http-json.ts";
 
 /** xAPI client credentials on a sandbox's reference LMS (its admin API, images/reference-lms/API.md). */
@@ -17,6 +17,7 @@ export interface LrsClient {
 interface LmsAccess {
   readonly candidate: string;
   readonly url: string;
+  readonly endpoint: string;
   readonly cookie: string;
 }
 
@@ -37,7 +38,13 @@ async function lmsAccess(view: SandboxView, candidate: string | undefined): Prom
         ? `pick one of: ${withLrs.map((c) => c.candidate).join(", ")}`
         : "add `{ catalog: reference-lms }` to the spec's candidates",
     );
-  return { candidate: chosen.candidate, url: chosen.loopbackUrl, cookie: await adminCookie(chosen) };
+  return {
+    candidate: chosen.candidate,
+    url: chosen.loopbackUrl,
+    // where IT's tools reach the LRS after this command: kubernetes' port-forward ends with it
+    endpoint: lastingUrl(chosen, new URL("/xapi/", chosen.loopbackUrl).href),
+    cookie: await adminCookie(chosen),
+  };
 }
 
 export async function createLrsClient(args: {
@@ -62,10 +69,9 @@ export async function createLrsClient(args: {
       );
     if (reply.status !== 201) throw lmsReplyError("LRS_CLIENT_FAILED", lms.candidate, reply);
     const made = JSON.parse(reply.body) as { key: string; secret: string; scopes: string[] };
-    // The LMS builds its endpoint from the Host it was asked on: that is already the 127.0.0.1 URL.
     return {
       candidate: lms.candidate,
-      endpoint: new URL("/xapi/", lms.url).href,
+      endpoint: lms.endpoint,
       key: made.key,
       secret: made.secret,
       scopes: made.scopes,
