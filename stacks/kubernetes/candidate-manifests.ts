@@ -26,7 +26,16 @@ export interface CandidateSettings {
   readonly volumeSize: string;
   /** path Prometheus scrapes on the first http port. */
   readonly metricsPath: string;
+  /**
+   * true: Pulumi does not wait for workloads, Services and Ingresses to be ready (`pulumi.com/skipAwait`);
+   * the caller waits on the pods itself (the CLI's `up` does, with its own timeout and pod-level reasons).
+   */
+  readonly skipAwait?: boolean;
 }
+
+const SKIP_AWAIT = { "pulumi.com/skipAwait": "true" } as const;
+/** the annotations a workload, Service or Ingress gets beside the sandbox's own. */
+const awaitAnnotations = (s: CandidateSettings) => (s.skipAwait ? SKIP_AWAIT : {});
 
 /** One pod: an instance plus the workers that share its volumes (sidecars, since volumes are ReadWriteOnce). */
 export interface PodGroup {
@@ -141,7 +150,10 @@ function claimSpec(s: CandidateSettings): NonNullable<IPersistentVolumeClaim["sp
 
 /** Databases run as a StatefulSet with a claim template; LMS and media servers as a Deployment with PVCs. */
 export function workloadManifest(s: CandidateSettings, group: PodGroup): Workload {
-  const meta = objectMeta(s.identity, group.main.name, s.namespace, { labels: appLabels(s, group) });
+  const meta = objectMeta(s.identity, group.main.name, s.namespace, {
+    labels: appLabels(s, group),
+    annotations: awaitAnnotations(s),
+  });
   const selector = { matchLabels: selectorOf(s, group) };
   if (usesStatefulSet(group)) {
     return {
@@ -192,7 +204,10 @@ export function serviceManifest(s: CandidateSettings, group: PodGroup): IService
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: objectMeta(s.identity, group.main.name, s.namespace, { labels: appLabels(s, group) }),
+    metadata: objectMeta(s.identity, group.main.name, s.namespace, {
+      labels: appLabels(s, group),
+      annotations: awaitAnnotations(s),
+    }),
     spec: {
       type: "ClusterIP",
       selector: selectorOf(s, group),
@@ -224,7 +239,10 @@ export function ingressManifest(s: CandidateSettings, group: PodGroup): IIngress
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
-    metadata: objectMeta(s.identity, group.main.name, s.namespace, { labels: appLabels(s, group) }),
+    metadata: objectMeta(s.identity, group.main.name, s.namespace, {
+      labels: appLabels(s, group),
+      annotations: awaitAnnotations(s),
+    }),
     spec: {
       ...(s.ingressClassName ? { ingressClassName: s.ingressClassName } : {}),
       rules: [

@@ -36,6 +36,8 @@ export interface CandidateArgs {
   readonly volumeSize?: string;
   /** default "/metrics". */
   readonly metricsPath?: string;
+  /** default false: Pulumi waits for the workload, Service and Ingress (see CandidateSettings.skipAwait). */
+  readonly skipAwait?: boolean;
   readonly provider?: k8s.Provider;
   /** what every child waits for, e.g. the SandboxNamespace (a component's own dependsOn does not reach its children). */
   readonly dependsOn?: readonly pulumi.Resource[];
@@ -51,6 +53,7 @@ export function candidateSettings(args: CandidateArgs): CandidateSettings {
     storageClassName: args.storageClassName,
     volumeSize: args.volumeSize ?? "5Gi",
     metricsPath: args.metricsPath ?? "/metrics",
+    skipAwait: args.skipAwait ?? false,
   };
 }
 

@@ -56,6 +56,8 @@ export interface KubernetesSandboxArgs {
   readonly secretValues?: Readonly<Record<string, Readonly<Record<string, pulumi.Input<string>>>>>;
   /** the cluster; the ambient kubeconfig and current context when left out. */
   readonly provider?: k8s.Provider;
+  /** default false: Pulumi waits for the candidates to be ready; true: the caller waits on the pods. */
+  readonly skipAwait?: boolean;
 }
 
 export interface CandidateEndpoint {
@@ -120,6 +122,7 @@ export function planKubernetesSandbox(args: KubernetesSandboxArgs): {
     ),
     ingressDomain: target.ingressDomain,
     registry: target.registry,
+    ...(args.skipAwait ? { skipAwait: true } : {}),
     ...(target.ingressClassName ? { ingressClassName: target.ingressClassName } : {}),
     ...(target.storageClassName ? { storageClassName: target.storageClassName } : {}),
     ...provider,

@@ -17,8 +17,12 @@ export function tierClient(): KubeClient {
   });
 }
 
-/** A kubernetes-target spec whose namespace is unique to this run. */
-export function tierSpec(name: string, candidates = ["reference-lms", "media-nginx"]): SandboxSpec {
+/** A kubernetes-target spec whose namespace is unique to this run (images from `registry`). */
+export function tierSpec(
+  name: string,
+  candidates = ["reference-lms", "media-nginx"],
+  registry = `${inject("k8sTier").registry}/elearning-sandbox`,
+): SandboxSpec {
   const tier = inject("k8sTier");
   const text = [
     "apiVersion: elearning-sandbox/v1",
@@ -30,7 +34,7 @@ export function tierSpec(name: string, candidates = ["reference-lms", "media-ngi
     `  kubeconfig: ${tier.kubeconfig}`,
     `  context: ${tier.context}`,
     "  ingressDomain: sandbox.example.internal",
-    `  registry: ${tier.registry}/elearning-sandbox`,
+    `  registry: ${registry}`,
     "candidates:",
     ...candidates.map((c) => `  - catalog: ${c}`),
   ].join("\n");

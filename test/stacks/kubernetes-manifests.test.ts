@@ -221,6 +221,24 @@ describe("candidate manifests", () => {
     expect(serviceManifest(cs, db)?.spec?.type).toBe("ClusterIP");
   });
 
+  it("leaves readiness to Pulumi by default; with skipAwait the caller waits on the pods (the CLI's up)", () => {
+    if (!app || !db) throw new Error("groups");
+    const skip = "pulumi.com/skipAwait";
+    const objects = (s: typeof cs) => [
+      workloadManifest(s, app),
+      workloadManifest(s, db),
+      serviceManifest(s, app),
+      ingressManifest(s, app),
+    ];
+    for (const object of objects(cs)) expect(object?.metadata?.annotations?.[skip]).toBeUndefined();
+    for (const object of objects({ ...cs, skipAwait: true }))
+      expect(object?.metadata?.annotations?.[skip]).toBe("true");
+    // the pods themselves carry no such annotation
+    expect(
+      workloadManifest({ ...cs, skipAwait: true }, app).spec?.template.metadata?.annotations?.[skip],
+    ).toBeUndefined();
+  });
+
   it("renders every object valid against the Kubernetes OpenAPI schema, with the sandbox metadata", () => {
     const objects = plan("reference-lms", "cron-lms", "media-nginx").flatMap((candidate) => [
       secretManifest(cs, candidate, { dbPassword: "a", adminPassword: "b" }),

@@ -4,7 +4,7 @@ import { printJson } from "../util/log.ts";
 export function statusCommand(): Command {
   return new Command("status")
     .description(
-      "show a sandbox's candidates: roles, containers, internal hostnames, loopback URLs and state",
+      "show a sandbox's candidates: roles, containers (kubernetes: pods with phase, readiness and restarts), internal hostnames, URLs and state",
     )
     .option("--spec <file>", "the sandbox spec (default sandbox.yaml)")
     .option("--name <name>", "the sandbox name instead of a spec")

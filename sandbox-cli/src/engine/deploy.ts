@@ -26,24 +26,21 @@ export async function deployStack(args: {
   readonly upOptions?: PulumiUpOptions;
   /** awaited before the failure is reported (a cause with its own error, e.g. an image build). */
   readonly causeFirst?: Promise<unknown>;
+  /**
+   * runs after the engine's up, before the record says up: waits for what the engine does not (the
+   * kubernetes pods) and returns the record to keep; its error marks the record failed and is thrown as is.
+   */
+  readonly afterDeploy?: (record: SandboxRecord) => Promise<SandboxRecord>;
   readonly log: Logger;
 }): Promise<UpResult> {
   const { record, log } = args;
   const progress = progressReporter(log);
+  let changes: Record<string, number>;
   try {
     const result = await log.step(args.title, () =>
       args.stack.up({ ...args.upOptions, onEvent: progress.onEvent, color: "never" }),
     );
-    const changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
-    const done: SandboxRecord = { ...record, state: "up", updatedAt: new Date().toISOString() };
-    await writeRecord(done);
-    return {
-      name: record.name,
-      changes,
-      changed: Object.keys(changes).some((op) => op !== "same" && (changes[op] ?? 0) > 0),
-      durationS: (performance.now() - args.startedMs) / 1000,
-      record: done,
-    };
+    changes = (result.summary.resourceChanges ?? {}) as Record<string, number>;
   } catch (error) {
     await writeRecord({ ...record, state: "failed", updatedAt: new Date().toISOString() });
     await args.causeFirst;
@@ -60,4 +57,20 @@ export async function deployStack(args: {
       error,
     );
   }
+  let settled = record;
+  try {
+    if (args.afterDeploy) settled = await args.afterDeploy(record);
+  } catch (error) {
+    await writeRecord({ ...settled, state: "failed", updatedAt: new Date().toISOString() });
+    throw error;
+  }
+  const done: SandboxRecord = { ...settled, state: "up", updatedAt: new Date().toISOString() };
+  await writeRecord(done);
+  return {
+    name: record.name,
+    changes,
+    changed: Object.keys(changes).some((op) => op !== "same" && (changes[op] ?? 0) > 0),
+    durationS: (performance.now() - args.startedMs) / 1000,
+    record: done,
+  };
 }

@@ -8,7 +8,7 @@ const plumbing = (type: string) => type === "pulumi:pulumi:Stack" || type.starts
 const shortName = (urn: string) => urn.split("::").pop() ?? urn;
 const shortType = (type: string) => type.split(/[:/]/).pop() ?? type;
 
-/** Turns Pulumi engine events into one progress line per resource change, and collects error diagnostics. */
+/** Turns Pulumi engine events into one progress line per resource change, and collects error diagnostics and mandatory policy violations. */
 export function progressReporter(log: Logger) {
   const errors: string[] = [];
   const started = new Map<string, number>();
@@ -25,6 +25,11 @@ export function progressReporter(log: Logger) {
     }
     const failed = event.resOpFailedEvent?.metadata;
     if (failed) log.info(`  ✗ ${failed.op} ${shortType(failed.type)} ${shortName(failed.urn)}`);
+    const policy = event.policyEvent;
+    if (policy?.enforcementLevel === "mandatory") {
+      const where = policy.resourceUrn ? ` (${shortName(policy.resourceUrn)})` : "";
+      errors.push(`policy ${policy.policyName}${where}: ${stripVTControlCharacters(policy.message).trim()}`);
+    }
     const diagnostic = event.diagnosticEvent;
     if (diagnostic && diagnostic.severity === "error") {
       const message = stripVTControlCharacters(diagnostic.message).trim();

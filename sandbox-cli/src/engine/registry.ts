@@ -7,6 +7,7 @@ import { writeFileAtomic } from "../util/disk-space.ts";
 export const instanceRecordSchema = z.object({
   instance: z.string(),
   role: z.string(),
+  /** docker: the container's name; kubernetes: namespace/pod of its Ready pod when `up` last saw it. */
   container: z.string(),
   /** the name other containers of the sandbox reach it by. */
   hostname: z.string(),
@@ -38,6 +39,10 @@ export const sandboxRecordSchema = z.object({
   state: z.enum(["creating", "up", "failed", "destroying"]),
   hostPorts: z.record(z.string(), z.number()),
   network: z.string().optional(),
+  /** kubernetes: the kubeconfig and context `up` used, and the sandbox's namespace. */
+  kubernetes: z
+    .object({ kubeconfig: z.string(), context: z.string().optional(), namespace: z.string() })
+    .optional(),
   edgeContainer: z.string().optional(),
   candidates: z.array(candidateRecordSchema),
 });

@@ -1,4 +1,5 @@
 import { docker } from "../runtime/docker.ts";
+import type { PodState } from "./pod-readiness.ts";
 import { listRecords, readRecord, type SandboxRecord } from "./registry.ts";
 import { sandboxStack, stackExists } from "./workspace.ts";
 
@@ -8,9 +9,12 @@ export interface InstanceStatus {
   readonly container: string;
   readonly hostname: string;
   readonly catalogId: string;
-  /** docker's state: running, exited, missing, ... */
+  /** docker's state (running, exited, missing, ...); kubernetes: its pods' phases (running, pending, ...). */
   readonly state: string;
+  /** docker's health check; kubernetes: "ready" when every pod is Ready, else "not ready". */
   readonly health?: string;
+  /** kubernetes: each pod's phase, restarts, readiness and why it is not ready. */
+  readonly pods?: readonly PodState[];
 }
 
 export interface CandidateStatus {
@@ -38,9 +42,11 @@ export interface SandboxSummary {
 export interface SandboxStatus extends Omit<SandboxSummary, "candidates"> {
   readonly specPath: string;
   readonly network?: string;
+  /** kubernetes: where the sandbox runs (kubeconfig, context, namespace). */
+  readonly kubernetes?: SandboxRecord["kubernetes"];
   readonly edge?: { readonly container: string; readonly state: string };
   readonly candidates: readonly CandidateStatus[];
-  /** every container is running (and healthy when it has a health check). */
+  /** every container is running (and healthy when it has a health check); kubernetes: every pod is Ready. */
   readonly healthy: boolean;
 }
 
@@ -74,6 +80,10 @@ async function containerState(name: string): Promise<{ state: string; health?: s
 export async function sandboxStatus(name: string, now = new Date()): Promise<SandboxStatus | undefined> {
   const record = await readRecord(name);
   if (!record) return undefined;
+  if (record.target === "kubernetes") {
+    const { kubernetesSandboxStatus } = await import("./kubernetes-status.ts");
+    return kubernetesSandboxStatus(record, now);
+  }
   const candidates: CandidateStatus[] = [];
   for (const candidate of record.candidates) {
     const instances: InstanceStatus[] = [];

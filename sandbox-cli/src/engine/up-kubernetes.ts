@@ -2,12 +2,16 @@ import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation/index.js";
 import { kubernetesSandboxProgram } from "../../../stacks/kubernetes/sandbox.ts";
 import { pathWithTools, projectRoot } from "../paths.ts";
+import { kubeAt } from "../runtime/kube.ts";
 import type { LoadedSpec } from "../sandbox-spec/index.ts";
 import { assertKubernetesTargetDeployable } from "../sandbox-spec/kubernetes-target.ts";
 import type { Logger } from "../util/log.ts";
 import { deployStack, type UpResult } from "./deploy.ts";
+import { describeKubernetesCandidates } from "./describe-kubernetes.ts";
+import { waitForPodsReady } from "./kubernetes-pods.ts";
 import { withSandboxLock } from "./lock.ts";
 import { readRecord, type SandboxRecord, writeRecord } from "./registry.ts";
+import { planSpecCandidates } from "./up.ts";
 import { assertPulumiCli, selectStack } from "./workspace.ts";
 
 /** IT's CrossGuard pack: every kubernetes `up` previews and deploys under it (mandatory rules block). */
@@ -15,13 +19,23 @@ export const POLICY_PACK_DIR = join(projectRoot, "stacks", "policy");
 
 type SecretValues = Record<string, Record<string, string>>;
 
+/** How long `up` waits for every candidate's pods to be Ready (image pulls included), by default. */
+export const KUBERNETES_READY_TIMEOUT_S = 300;
+
 /**
  * `sandbox up` on the kubernetes target: the guarded namespace and the candidates through the Pulumi
- * kubernetes provider, on the cluster and context the spec (or $KUBECONFIG) names. Generated passwords
- * are kept in the stack's secret output and reused, so a second `up` changes nothing.
+ * kubernetes provider, on the cluster and context the spec (or $KUBECONFIG) names, then a bounded wait
+ * until every candidate's pods are Ready (Pulumi does not wait: an Ingress without a controller would hold
+ * it, and a pod's own waiting reason says more than a rollout timeout). Generated passwords are kept in
+ * the stack's secret output and reused, so a second `up` changes nothing.
  */
-export async function sandboxUpKubernetes(loaded: LoadedSpec, log: Logger): Promise<UpResult> {
+export async function sandboxUpKubernetes(
+  loaded: LoadedSpec,
+  log: Logger,
+  options: { readonly readyTimeoutS?: number } = {},
+): Promise<UpResult> {
   const { spec } = loaded;
+  const planned = planSpecCandidates(loaded);
   // the engine runs Pulumi with .tools/bin on PATH, where `npm run k8s:provider` links the plugin
   const connection = await assertKubernetesTargetDeployable(spec, { ...process.env, PATH: pathWithTools() });
   await assertPulumiCli();
@@ -40,7 +54,12 @@ export async function sandboxUpKubernetes(loaded: LoadedSpec, log: Logger): Prom
       updatedAt: new Date().toISOString(),
       state: "creating",
       hostPorts: {},
-      candidates: [],
+      kubernetes: {
+        kubeconfig: connection.kubeconfigPath,
+        ...(connection.context ? { context: connection.context } : {}),
+        namespace: connection.namespace,
+      },
+      candidates: describeKubernetesCandidates(planned, connection.namespace),
     };
     await writeRecord(record);
     // Generated passwords live in the stack's secret output; the program reuses them on the next up.
@@ -52,6 +71,7 @@ export async function sandboxUpKubernetes(loaded: LoadedSpec, log: Logger): Prom
         kubeconfig: connection.kubeconfigPath,
         ...(connection.context ? { context: connection.context } : {}),
         ...(kept ? { secretValues: kept } : {}),
+        skipAwait: true,
       })();
     const stack = await log.step("select stack", () => selectStack(spec.name, program, log));
     kept = await keptSecrets(stack, log);
@@ -62,6 +82,23 @@ export async function sandboxUpKubernetes(loaded: LoadedSpec, log: Logger): Prom
       startedMs: started,
       upOptions: { policyPacks: [POLICY_PACK_DIR] },
       hint: "fix the cause above (a policy violation names its rule) and run `sandbox up` again, or `sandbox down` to remove what was created",
+      afterDeploy: (deployed) =>
+        log.step(`wait for the pods of ${planned.length} candidate(s) to be Ready`, async () => {
+          const pods = await waitForPodsReady({
+            kube: kubeAt({ kubeconfig: connection.kubeconfigPath, context: connection.context }),
+            namespace: connection.namespace,
+            sandbox: spec.name,
+            instances: deployed.candidates.flatMap((c) =>
+              c.instances.map((i) => ({ candidate: c.name, instance: i.instance })),
+            ),
+            timeoutS: options.readyTimeoutS ?? KUBERNETES_READY_TIMEOUT_S,
+            log,
+          });
+          return {
+            ...deployed,
+            candidates: describeKubernetesCandidates(planned, connection.namespace, pods),
+          };
+        }),
       log,
     });
   });

@@ -70,7 +70,7 @@ export async function sandboxUp(loaded: LoadedSpec, log: Logger, options: UpOpti
   const { spec } = loaded;
   if (spec.target.kind === "kubernetes") {
     const { sandboxUpKubernetes } = await import("./up-kubernetes.ts");
-    return sandboxUpKubernetes(loaded, log);
+    return sandboxUpKubernetes(loaded, log, options);
   }
   const candidates = planSpecCandidates(loaded);
   await assertPrerequisites();

@@ -8,7 +8,7 @@ import { sandboxStatus } from "../engine/status.ts";
 import { checkFailedError, infrastructureError, usageError } from "../errors.ts";
 import { measureHlsFolder, targetDurationOf } from "../media/measure-folder.ts";
 import { cacheDir } from "../paths.ts";
-import { type CandidateTarget, readSandboxView } from "../sandbox/view.ts";
+import { type CandidateTarget, lastingUrl, readSandboxView, type SandboxView } from "../sandbox/view.ts";
 import { zipFolder } from "../util/files.ts";
 import type { Logger } from "../util/log.ts";
 import { type PreparedMedia, prepareCourseMedia } from "./course-media.ts";
@@ -78,10 +78,12 @@ export async function installCourse(
     }
   }
   const chosen = status.candidates.filter((c) => c.kind !== "database" && (!wanted || wanted.has(c.name)));
-  const view = await readSandboxView(args.sandbox, "loopback");
   await mkdir(join(cacheDir(), "install"), { recursive: true });
   const workDir = await mkdtemp(join(cacheDir(), "install", "course-"));
+  // the view's loopback URLs (kubernetes: port-forwards) live until the install ends
+  let view: SandboxView | undefined;
   try {
+    view = await readSandboxView(args.sandbox, "loopback");
     let zip = args.coursePath;
     if ((await stat(args.coursePath)).isDirectory()) {
       zip = join(workDir, "course.zip");
@@ -101,7 +103,8 @@ export async function installCourse(
         );
       if (target.kind === "lms") {
         const { entry, adapter } = await lmsAdapter(target.catalogId);
-        lms.push(await adapter.install({ target, entry, zip, courseId, log }));
+        const installed = await adapter.install({ target, entry, zip, courseId, log });
+        lms.push({ ...installed, launchUrl: lastingUrl(target, installed.launchUrl) });
         continue;
       }
       prepared ??= await prepareCourseMedia(zip, profile, workDir, log);
@@ -121,6 +124,7 @@ export async function installCourse(
     };
   } finally {
     await rm(workDir, { recursive: true, force: true });
+    await view?.close();
   }
 }
 
@@ -134,12 +138,13 @@ async function publishCourseMedia(
   const { entry, adapter } = await mediaAdapter(target.catalogId);
   const published: PublishedMedia[] = [];
   for (const item of prepared) {
-    const masterUrl = await adapter.publish({
+    const served = await adapter.publish({
       target,
       entry,
       folder: item.folder,
       slug: `${courseId}-${item.slug}`,
     });
+    const masterUrl = lastingUrl(target, served);
     const renditions = await measureHlsFolder(item.folder);
     const segmentDurationS = (renditions[0] && (await targetDurationOf(item.folder, renditions[0]))) ?? 6;
     published.push({

@@ -8,8 +8,8 @@ import { docker } from "../runtime/docker.ts";
 import {
   type CandidateTarget,
   candidatesOfKind,
-  readSandboxView,
   type SandboxView,
+  withSandboxView,
 } from "../sandbox/view.ts";
 import type { SandboxSpec } from "../sandbox-spec/index.ts";
 import { resolveSites } from "../sandbox-spec/resolve-sites.ts";
@@ -99,18 +99,25 @@ const newRunId = () =>
  * Writes everything under <state>/runs/<sandbox>/<runId>/ and returns the LoadRunResult.
  */
 export async function runLoad(options: RunLoadOptions): Promise<LoadRunResult & { outDir: string }> {
+  if (options.explicitTarget) return runLoadOn(options, undefined);
+  if (options.view) return runLoadOn(options, options.view);
+  // read here, closed here: the view's loopback URLs (kubernetes: port-forwards) live as long as the run
+  const via = modeOf(options) === "local" ? "loopback" : "network";
+  return withSandboxView(options.spec.name, via, (view) => runLoadOn(options, view));
+}
+
+const modeOf = (options: RunLoadOptions) =>
+  loadModeFor(options.explicitTarget ? undefined : options.spec.target.kind, options.mode, options.network);
+
+async function runLoadOn(
+  options: RunLoadOptions,
+  sandbox: SandboxView | undefined,
+): Promise<LoadRunResult & { outDir: string }> {
   const log = options.log ?? createLogger();
   const { spec } = options;
   const runId = newRunId();
-  const mode = loadModeFor(
-    options.explicitTarget ? undefined : spec.target.kind,
-    options.mode,
-    options.network,
-  );
+  const mode = modeOf(options);
   const outDir = join(stateDir(), "runs", spec.name, runId);
-  const sandbox = options.explicitTarget
-    ? undefined
-    : (options.view ?? (await readSandboxView(spec.name, mode === "local" ? "loopback" : "network")));
   const chosen = await step(log, "find the targets", () => chooseTargets(options, sandbox));
   const wants = (scenario: "learner-journey" | "hls-viewer") =>
     !options.scenarios || options.scenarios.includes(scenario);

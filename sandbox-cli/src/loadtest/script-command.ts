@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { initInstance } from "../../../loadtests/script/prepare.ts";
 import { usageError } from "../errors.ts";
-import { readSandboxView } from "../sandbox/view.ts";
+import { readSandboxView, type SandboxView } from "../sandbox/view.ts";
 import type { Logger } from "../util/log.ts";
 import { checkBreakdown, type OutputSpec, writeOutput } from "./script-outputs.ts";
 import { runScriptLoad, type ScriptRunResult } from "./script-run.ts";
@@ -35,11 +35,8 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
   return env;
 }
 
-async function sandboxHosts(name: string | undefined): Promise<string[]> {
-  if (name === undefined) return [];
-  const view = await readSandboxView(name, "loopback");
-  return view.owned.loopbackPorts.map((port) => `127.0.0.1:${port}`);
-}
+const sandboxHosts = (view: SandboxView | undefined): string[] =>
+  (view?.owned.loopbackPorts ?? []).map((port) => `127.0.0.1:${port}`);
 
 /** Calls the script's handleSummary(data) and writes what it returns (stdout, stderr or file paths). */
 async function handleSummary(run: ScriptRunResult, data: SummaryData): Promise<string | undefined> {
@@ -59,7 +56,17 @@ async function handleSummary(run: ScriptRunResult, data: SummaryData): Promise<s
 
 /** `sandbox loadtest --script`: run, merge, judge, then the summary and the outputs a k6 user expects. */
 export async function runScriptCommand(options: ScriptCommandOptions) {
-  const allowHosts = [...options.allowHosts, ...(await sandboxHosts(options.sandbox))];
+  // the sandbox's loopback ports (kubernetes: port-forwards) stay open for the whole run
+  const view = options.sandbox === undefined ? undefined : await readSandboxView(options.sandbox, "loopback");
+  try {
+    return await runScriptWith(options, view);
+  } finally {
+    await view?.close();
+  }
+}
+
+async function runScriptWith(options: ScriptCommandOptions, view: SandboxView | undefined) {
+  const allowHosts = [...options.allowHosts, ...sandboxHosts(view)];
   const run = await runScriptLoad({
     script: options.script,
     env: options.env,

@@ -5,6 +5,7 @@ import type Docker from "dockerode";
 import { extract, pack } from "tar-fs";
 import { infrastructureError, usageError } from "../errors.ts";
 import { docker } from "../runtime/docker.ts";
+import type { PodRef } from "../runtime/kube.ts";
 
 export const DEFAULT_HELPER_IMAGE = "sandbox/base:bookworm";
 
@@ -33,7 +34,7 @@ export function checkContainerPath(path: string): string {
   return normalised;
 }
 
-async function requireFolder(folder: string): Promise<void> {
+export async function requireFolder(folder: string): Promise<void> {
   const info = await stat(folder).catch(() => undefined);
   if (!info?.isDirectory())
     throw usageError(
@@ -44,13 +45,12 @@ async function requireFolder(folder: string): Promise<void> {
 }
 
 /**
- * Streams `folder` as a tar whose entries sit under `targetPath` (relative to "/"), so the Engine
- * creates missing parents. Owner root, files 0644, folders 0755: readable by nginx's worker user.
+ * `folder` as a tar stream whose entries sit under `prefix` (relative, "" for none). Owner root, files
+ * 0644, folders 0755: readable by the server's worker user. `counted()` is final once the stream ended.
  */
-async function putFolder(container: Docker.Container, folder: string, targetPath: string) {
+export function packFolder(folder: string, prefix: string) {
   let files = 0;
   let bytes = 0;
-  const prefix = targetPath.slice(1);
   const archive = pack(folder, {
     map: (header) => {
       if (header.type === "file") {
@@ -59,7 +59,7 @@ async function putFolder(container: Docker.Container, folder: string, targetPath
       }
       return {
         ...header,
-        name: posix.join(prefix, header.name),
+        name: prefix ? posix.join(prefix, header.name) : header.name,
         uid: 0,
         gid: 0,
         uname: "root",
@@ -68,9 +68,18 @@ async function putFolder(container: Docker.Container, folder: string, targetPath
       };
     },
   });
+  return { archive, counted: () => ({ files, bytes }) };
+}
+
+/**
+ * Streams `folder` as a tar whose entries sit under `targetPath` (relative to "/"), so the Engine
+ * creates missing parents.
+ */
+async function putFolder(container: Docker.Container, folder: string, targetPath: string) {
+  const { archive, counted } = packFolder(folder, targetPath.slice(1));
   // tar-stream's Pack is a Readable; its typings predate NodeJS.ReadableStream's current shape.
   await container.putArchive(archive as unknown as NodeJS.ReadableStream, { path: "/" });
-  return { path: targetPath, files, bytes };
+  return { path: targetPath, ...counted() };
 }
 
 function dockerFailure(error: unknown, what: string, notFoundHint: string) {
@@ -171,9 +180,13 @@ export async function findInContainer(
     stream.on("error", reject);
     setTimeout(resolve, 10_000);
   });
-  const root = `${checkContainerPath(folder)}/`;
   // The attached stream is multiplexed (8-byte frame headers); paths are matched out of it.
-  const text = Buffer.concat(chunks).toString("latin1");
+  return foundPaths(Buffer.concat(chunks).toString("latin1"), folder, fileName);
+}
+
+/** Paths (relative to `folder`) of the files named `fileName` that `find folder` printed, at most 50. */
+export function foundPaths(text: string, folder: string, fileName: string): string[] {
+  const root = `${checkContainerPath(folder)}/`;
   return [...text.matchAll(/(\/[\w./-]+)/g)]
     .map((m) => m[1] ?? "")
     .filter((path) => path.startsWith(root) && path.endsWith(`/${fileName}`))
@@ -187,4 +200,28 @@ export async function copyFromContainer(container: string, folder: string, dir: 
   const archive = await docker().getContainer(container).getArchive({ path });
   await pipeline(archive, extract(dir));
   return posix.join(dir, posix.basename(path));
+}
+
+/** How the CLI reaches a media server's files: the Engine API (docker), or exec + tar in its pod (kubernetes). */
+export interface ServerFiles {
+  /** copies `folder`'s content to `containerPath` (created with its parents). */
+  put(folder: string, containerPath: string): Promise<PublishResult>;
+  /** paths (relative to `folder`) of files named `fileName`, up to three folders down. */
+  find(folder: string, fileName: string): Promise<string[]>;
+  /** copies `folder` into `dir` (as `dir/<folder's last name>`); returns that path. */
+  copyOut(folder: string, dir: string): Promise<string>;
+}
+
+/** The files of a candidate's server: its kubernetes pod when the view gave one, else its docker container. */
+export async function serverFiles(target: {
+  readonly container: string;
+  readonly pod?: PodRef | undefined;
+}): Promise<ServerFiles> {
+  if (target.pod) return (await import("./pod-files.ts")).podFiles(target.pod);
+  const { container } = target;
+  return {
+    put: (folder, containerPath) => publishToContainer({ container, containerPath, folder }),
+    find: (folder, fileName) => findInContainer(container, folder, fileName),
+    copyOut: (folder, dir) => copyFromContainer(container, folder, dir),
+  };
 }

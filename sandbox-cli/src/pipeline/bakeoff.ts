@@ -2,7 +2,7 @@ import { findCatalogEntry } from "../../../stacks/catalog/index.ts";
 import type { RunLoadOptions } from "../loadtest/run.ts";
 import { bakeoffRow } from "../report/bakeoff.ts";
 import type { Bakeoff } from "../report/schema.ts";
-import { readSandboxView } from "../sandbox/view.ts";
+import { withSandboxView } from "../sandbox/view.ts";
 import type { SandboxSpec } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";
 
@@ -34,22 +34,23 @@ export async function runBakeoff(
     ([, names]) => names.length >= 2,
   );
   if (kinds.length === 0) return bakeoff;
-  const view = await readSandboxView(spec.name, "loopback");
-  for (const [kind, names] of kinds) {
-    const candidates = [];
-    for (const name of names) {
-      log.info(`bake-off: ${kind} candidate ${name}`);
-      const result = await runLoad({
-        spec,
-        log,
-        ...base,
-        scenarios: [SCENARIO[kind]],
-        candidates: { [kind]: name },
-        view,
-      });
-      candidates.push(bakeoffRow(name, result, spec.policy.thresholds));
+  return withSandboxView(spec.name, "loopback", async (view) => {
+    for (const [kind, names] of kinds) {
+      const candidates = [];
+      for (const name of names) {
+        log.info(`bake-off: ${kind} candidate ${name}`);
+        const result = await runLoad({
+          spec,
+          log,
+          ...base,
+          scenarios: [SCENARIO[kind]],
+          candidates: { [kind]: name },
+          view,
+        });
+        candidates.push(bakeoffRow(name, result, spec.policy.thresholds));
+      }
+      bakeoff.push({ kind, candidates });
     }
-    bakeoff.push({ kind, candidates });
-  }
-  return bakeoff;
+    return bakeoff;
+  });
 }

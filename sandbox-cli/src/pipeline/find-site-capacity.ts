@@ -5,7 +5,7 @@ import { mediaAdapter } from "../candidates/index.ts";
 import { type LmsTraffic, lmsTrafficFromCourse, type SiteCapacity, siteCapacity } from "../capacity/index.ts";
 import { usageError } from "../errors.ts";
 import { measureHlsFolder, targetDurationOf } from "../media/measure-folder.ts";
-import { candidatesOfKind, readSandboxView } from "../sandbox/view.ts";
+import { candidatesOfKind, withSandboxView } from "../sandbox/view.ts";
 import type { LoadedSpec } from "../sandbox-spec/index.ts";
 import type { Logger } from "../util/log.ts";
 import { measureSiteCapacity } from "./measure-site.ts";
@@ -30,7 +30,12 @@ export async function findSiteCapacity(
       `use one of: ${loaded.sites.map((s) => s.name).join(", ") || "(add sites to the spec)"}`,
     );
   }
-  const target = candidatesOfKind(await readSandboxView(loaded.spec.name, "loopback"), "media")[0];
+  // its files are copied out through the container (or pod), not its URL; the probes read the sandbox again
+  const target = await withSandboxView(
+    loaded.spec.name,
+    "loopback",
+    async (view) => candidatesOfKind(view, "media")[0],
+  );
   if (!target)
     throw usageError(
       "CAPACITY_NO_MEDIA",

@@ -7,7 +7,7 @@ import {
   withMeasurement,
 } from "../capacity/index.ts";
 import { infrastructureError } from "../errors.ts";
-import { candidatesOfKind, readSandboxView } from "../sandbox/view.ts";
+import { candidatesOfKind, type SandboxView, withSandboxView } from "../sandbox/view.ts";
 import type { ResolvedSite } from "../sandbox-spec/resolve-sites.ts";
 import type { SandboxSpec } from "../sandbox-spec/schema.ts";
 import type { Logger } from "../util/log.ts";
@@ -39,9 +39,12 @@ export interface MeasureSiteArgs {
  * measured N_max, the bystander and the cache's measured figure beside it.
  */
 export async function measureSiteCapacity(args: MeasureSiteArgs, log: Logger): Promise<SiteCapacity> {
+  return withSandboxView(args.spec.name, "network", (sandbox) => measureOn(sandbox, args, log));
+}
+
+async function measureOn(sandbox: SandboxView, args: MeasureSiteArgs, log: Logger): Promise<SiteCapacity> {
   const { spec, site } = args;
   const pin = renditionToPin(args.ladder, args.rendition ?? args.predicted.settledRendition ?? undefined);
-  const sandbox = await readSandboxView(spec.name, "network");
   if (!sandbox.network) {
     throw infrastructureError(
       "CAPACITY_NO_NETWORK",

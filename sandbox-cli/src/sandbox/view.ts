@@ -3,6 +3,7 @@ import { type SandboxStatus, sandboxStatus } from "../engine/status.ts";
 import { infrastructureError, usageError } from "../errors.ts";
 import type { ContainerToSample } from "../loadtest/resources.ts";
 import type { OwnedEndpoints } from "../loadtest/safety.ts";
+import type { PodRef } from "../runtime/kube.ts";
 
 /** Where the CLI and the learners reach one candidate of a running sandbox. */
 export interface CandidateTarget {
@@ -13,8 +14,10 @@ export interface CandidateTarget {
   readonly baseUrl: string;
   /** where the CLI itself reaches it (admin calls), on 127.0.0.1. */
   readonly loopbackUrl: string;
-  /** the app instance's container (docker) or pod (kubernetes). */
+  /** the app instance's container (docker) or pod as namespace/pod (kubernetes). */
   readonly container: string;
+  /** kubernetes: the app's pod and container, for exec and copies (media/publish.ts dispatches on it). */
+  readonly pod?: PodRef;
   /** the service's hostname and port inside the sandbox network (for site gateways). */
   readonly internal: { readonly host: string; readonly port: number };
   /** the admin account its catalog entry gives it (install.adminUserEnv / adminPasswordSecret). */
@@ -31,20 +34,28 @@ export interface SandboxView {
   readonly owned: OwnedEndpoints;
   /** every LMS and media candidate, in spec order. */
   readonly candidates: readonly CandidateTarget[];
-  /** every container of the sandbox, for resource sampling. */
+  /** every container of the sandbox, for resource sampling (docker; none on kubernetes yet). */
   readonly containers: readonly ContainerToSample[];
+  /**
+   * ends what reading the view opened (kubernetes: the port-forwards behind each loopbackUrl); the
+   * loopback URLs stop answering then. Idempotent; docker: nothing to end.
+   */
+  close(): Promise<void>;
 }
 
 export type Via = "loopback" | "network";
 
 /** What a target kind contributes to the view; the docker target reads the Engine, kubernetes the API server. */
 export interface TargetLookups {
-  read(status: SandboxStatus, via: Via): Promise<Pick<SandboxView, "owned" | "candidates" | "containers">>;
+  read(
+    status: SandboxStatus,
+    via: Via,
+  ): Promise<Pick<SandboxView, "owned" | "candidates" | "containers"> & { close?: () => Promise<void> }>;
 }
 
-const lookupsByTarget: Record<SandboxStatus["target"], (() => Promise<TargetLookups>) | undefined> = {
+const lookupsByTarget: Record<SandboxStatus["target"], () => Promise<TargetLookups>> = {
   docker: async () => (await import("./docker-lookups.ts")).dockerLookups,
-  kubernetes: undefined,
+  kubernetes: async () => (await import("./kubernetes-lookups.ts")).kubernetesLookups,
 };
 
 /** How long an up sandbox may report a failed health check before it counts as not ready, ms. */
@@ -66,7 +77,8 @@ async function settledStatus(name: string): Promise<Awaited<ReturnType<typeof sa
 
 /**
  * Reads a running sandbox once. `via`: "loopback" for runners on the host, "network" for runner
- * containers on the sandbox's own network.
+ * containers on the sandbox's own network (kubernetes: runner Jobs in its namespace). The caller
+ * closes the view when its command ends (`withSandboxView` does).
  */
 export async function readSandboxView(name: string, via: Via): Promise<SandboxView> {
   const status = await settledStatus(name);
@@ -83,21 +95,47 @@ export async function readSandboxView(name: string, via: Via): Promise<SandboxVi
       "run `sandbox status` and `sandbox up` again",
     );
   }
-  const lookups = await lookupsByTarget[status.target]?.();
-  if (!lookups)
-    throw usageError(
-      "SANDBOX_TARGET_UNSUPPORTED",
-      `sandbox "${name}" runs on the ${status.target} target, which this command cannot reach yet`,
-      "run it against a sandbox on the docker target",
-    );
+  const lookups = await lookupsByTarget[status.target]();
+  const { close, ...read } = await lookups.read(status, via);
+  let closed: Promise<void> | undefined;
   return {
     sandbox: name,
     owner: status.owner,
     expiresAt: status.expiresAt,
     status,
     ...(status.network ? { network: status.network } : {}),
-    ...(await lookups.read(status, via)),
+    ...read,
+    close: () => {
+      closed ??= close ? close() : Promise.resolve();
+      return closed;
+    },
   };
+}
+
+/** Reads the sandbox, runs `work` with it and closes it, however `work` ends. */
+export async function withSandboxView<T>(
+  name: string,
+  via: Via,
+  work: (view: SandboxView) => Promise<T>,
+): Promise<T> {
+  const view = await readSandboxView(name, via);
+  try {
+    return await work(view);
+  } finally {
+    await view.close();
+  }
+}
+
+/**
+ * A URL of the candidate that still means something once the command has ended: on kubernetes the
+ * loopback origin (a port-forward that closes with the view) becomes the Service's in-cluster origin.
+ */
+export function lastingUrl(target: CandidateTarget, url: string): string {
+  if (!target.pod) return url;
+  const loopback = new URL(target.loopbackUrl).origin;
+  return url.startsWith(loopback)
+    ? `http://${target.internal.host}:${target.internal.port}${url.slice(loopback.length)}`
+    : url;
 }
 
 export const candidatesOfKind = (view: SandboxView, kind: "lms" | "media") =>

@@ -1,6 +1,6 @@
 import type { CatalogEntry } from "../../../../stacks/catalog/index.ts";
 import { infrastructureError } from "../../errors.ts";
-import { copyFromContainer, findInContainer, publishToContainer } from "../../media/publish.ts";
+import { serverFiles } from "../../media/publish.ts";
 import { httpHealthy } from "../health.ts";
 import type { CandidateMetrics, MediaAdapter } from "../types.ts";
 
@@ -20,7 +20,8 @@ function location(entry: CatalogEntry) {
 
 /**
  * A media server that serves HLS files from a folder (nginx, Caddy, Apache httpd): published folders are
- * copied into its content volume and served under the catalog's URL prefix. Servers differ in their
+ * copied into its content volume (docker container or kubernetes pod: media/publish.ts `serverFiles`)
+ * and served under the catalog's URL prefix. Servers differ in their
  * image and config, not in how a course's video gets onto them.
  */
 export function staticHlsServer(name: string, metrics: CandidateMetrics = {}): MediaAdapter {
@@ -32,18 +33,15 @@ export function staticHlsServer(name: string, metrics: CandidateMetrics = {}): M
     healthy: (target, entry) => httpHealthy(target, entry.health),
     async publish({ target, entry, folder, slug }) {
       const { contentPath, urlPrefix } = location(entry);
-      await publishToContainer({
-        container: target.container,
-        containerPath: `${contentPath}/${slug}`,
-        folder,
-      });
+      await (await serverFiles(target)).put(folder, `${contentPath}/${slug}`);
       return `${target.loopbackUrl.replace(/\/$/, "")}${urlPrefix}${slug}/master.m3u8`;
     },
     async masters(target, entry) {
       const { contentPath, urlPrefix } = location(entry);
-      const found = await findInContainer(target.container, contentPath, "master.m3u8");
+      const found = await (await serverFiles(target)).find(contentPath, "master.m3u8");
       return found.map((path) => `${urlPrefix}${path}`);
     },
-    download: (target, entry, dir) => copyFromContainer(target.container, location(entry).contentPath, dir),
+    download: async (target, entry, dir) =>
+      (await serverFiles(target)).copyOut(location(entry).contentPath, dir),
   };
 }
