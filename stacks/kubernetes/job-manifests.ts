@@ -14,6 +14,8 @@ import {
 export interface JobResources {
   readonly cpu: number;
   readonly memoryMb: number;
+  /** cores the scheduler reserves (default half of `cpu`). */
+  readonly requestCpu?: number;
 }
 
 /** A run-to-completion pod: never restarted, removed an hour after it ends, killed at its deadline. */
@@ -98,7 +100,7 @@ export function courseLoaderJobManifest(s: CourseLoaderSettings): IJob {
             `/course/${s.coursePath}`,
           ],
           env,
-          resources: containerResources(s.resources.cpu, s.resources.memoryMb),
+          resources: containerResources(s.resources.cpu, s.resources.memoryMb, s.resources.requestCpu),
           volumeMounts: [{ name: "course", mountPath: "/course", readOnly: true }],
           securityContext: restrictedContainerSecurity,
         },
@@ -160,7 +162,7 @@ export function loadRunnerJobManifests(s: LoadRunnerSettings): IJob[] {
             image: s.image,
             command: ["/bin/sh", "-c", runnerReportScript()],
             env: runnerEnv(segment),
-            resources: containerResources(s.resources.cpu, s.resources.memoryMb),
+            resources: containerResources(s.resources.cpu, s.resources.memoryMb, s.resources.requestCpu),
             volumeMounts: [
               { name: "config", mountPath: RUNNER_CONFIG_DIR, readOnly: true },
               { name: "out", mountPath: RUNNER_OUT_DIR },

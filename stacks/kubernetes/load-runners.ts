@@ -41,7 +41,9 @@ export function loadRunnerSettings(args: LoadRunnersArgs): LoadRunnerSettings {
     serviceAccountName: `load-${args.runId}`,
     config: args.config,
     deadlineS: args.deadlineS ?? 3600,
-    resources: args.resources ?? { cpu: 1, memoryMb: 512 },
+    // a small CPU request: every runner of a run must be scheduled at once, before the shared start,
+    // also on a small node; the limit lets each one use a whole core
+    resources: args.resources ?? { cpu: 1, memoryMb: 512, requestCpu: 0.2 },
   };
 }
 

@@ -28,11 +28,19 @@ export const restrictedContainerSecurity: NonNullable<IContainer["securityContex
   seccompProfile: { type: "RuntimeDefault" },
 };
 
-/** CPU cores and MiB -> requests and limits; requests are half the CPU limit and all of the memory. */
-export function containerResources(cpu: number, memoryMb: number): NonNullable<IContainer["resources"]> {
+/**
+ * CPU cores and MiB -> requests and limits; requests are all of the memory and half the CPU limit, or
+ * `requestCpu` cores when given.
+ */
+export function containerResources(
+  cpu: number,
+  memoryMb: number,
+  requestCpu?: number,
+): NonNullable<IContainer["resources"]> {
   const milli = Math.max(10, Math.round(cpu * 1000));
+  const requestMilli = requestCpu === undefined ? milli / 2 : requestCpu * 1000;
   return {
-    requests: { cpu: `${Math.max(10, Math.round(milli / 2))}m`, memory: `${memoryMb}Mi` },
+    requests: { cpu: `${Math.max(10, Math.round(requestMilli))}m`, memory: `${memoryMb}Mi` },
     limits: { cpu: `${milli}m`, memory: `${memoryMb}Mi` },
   };
 }

@@ -18,6 +18,8 @@ export interface K8sTierContext {
   /** HOST:PORT of the registry the node pulls from. */
   readonly registry: string;
   readonly providerInstalled: boolean;
+  /** IT's policy settings allowing the cluster's registry (SANDBOX_POLICY_CONFIG for `sandbox up`). */
+  readonly policyConfig: string;
   readonly providerReason: string;
 }
 
@@ -49,6 +51,7 @@ export default async function setup(project: TestProject) {
     node: cluster.node ?? "",
     registry: cluster.registry ?? "",
     providerInstalled: provider.installed,
+    policyConfig: cluster.policyConfig ?? "",
     providerReason: provider.reason ?? "",
   });
   return async () => {

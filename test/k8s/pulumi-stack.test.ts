@@ -61,7 +61,11 @@ describe.skipIf(!tier.providerInstalled || !tier.node)("sandbox up --target kube
       timeoutMs: 900_000,
     });
     expect(push.exitCode, push.stderr).toBe(0);
-    env = { KUBECONFIG: tier.kubeconfig, SANDBOX_STATE_DIR: join(dir, "state") };
+    env = {
+      KUBECONFIG: tier.kubeconfig,
+      SANDBOX_POLICY_CONFIG: tier.policyConfig,
+      SANDBOX_STATE_DIR: join(dir, "state"),
+    };
     for (const volume of volumes)
       await client.request("POST", "/api/v1/persistentvolumes", await persistentVolume(volume, namespace));
     stopIngressController = emulateIngressController(client, namespace);

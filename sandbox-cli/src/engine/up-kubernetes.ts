@@ -80,7 +80,9 @@ export async function sandboxUpKubernetes(
       record,
       title: `deploy sandbox ${spec.name} into namespace ${connection.namespace}`,
       startedMs: started,
-      upOptions: { policyPacks: [POLICY_PACK_DIR] },
+      // refresh first: objects removed behind Pulumi's back (a cluster reset, a deleted Service) are
+      // created again instead of failing the update with "not found"
+      upOptions: { policyPacks: [POLICY_PACK_DIR], refresh: true },
       hint: "fix the cause above (a policy violation names its rule) and run `sandbox up` again, or `sandbox down` to remove what was created",
       afterDeploy: (deployed) =>
         log.step(`wait for the pods of ${planned.length} candidate(s) to be Ready`, async () => {

@@ -12,6 +12,7 @@ function render(status: ClusterStatus): string {
     `kubeconfig: ${status.kubeconfig}`,
     `api server: ${status.server}`,
     `registry: ${status.registry}`,
+    `to use it: export KUBECONFIG=${status.kubeconfig} SANDBOX_POLICY_CONFIG=${status.policyConfig ?? "(not written)"}`,
     ...status.daemons.map(
       (d) => `  ${d.running ? "up  " : "DOWN"} ${d.name.padEnd(24)} pid ${d.pid}  ${d.log}`,
     ),

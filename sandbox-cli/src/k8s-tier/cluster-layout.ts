@@ -21,6 +21,15 @@ export const registryAddress = () => `127.0.0.1:${CLUSTER_PORTS.registry}`;
 export const clusterDir = () => join(stateDir(), "k8s-cluster");
 export const registryStorageDir = () => join(stateDir(), "k8s-registry");
 
+/**
+ * IT's policy settings for this cluster (SANDBOX_POLICY_CONFIG): the default registry and the cluster's
+ * own, where `sandbox images push` puts the project's images for it.
+ */
+export const policyConfigPath = () => join(clusterDir(), "it-policy.json");
+export const localPolicyConfig = () => ({
+  allowedRegistries: ["registry.sandbox.internal", registryAddress()],
+});
+
 export function nodePaths(cniBinDir: string): NodePaths & {
   readonly logs: string;
   readonly pki: string;

@@ -5,7 +5,7 @@
  * in `cluster.json` so a later `down` or `status` finds them.
  */
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { infrastructureError } from "../errors.ts";
 import { runProgram } from "../util/exec.ts";
@@ -14,6 +14,8 @@ import {
   CLUSTER_CONTEXT,
   CLUSTER_PORTS,
   type ClusterRecord,
+  localPolicyConfig,
+  policyConfigPath,
   nodePaths,
   readClusterRecord,
   registryAddress,
@@ -50,6 +52,8 @@ export interface ClusterStatus {
   readonly registry?: string;
   readonly node?: string;
   readonly nodeReady?: boolean;
+  /** IT's policy settings that allow the cluster's registry (export as SANDBOX_POLICY_CONFIG). */
+  readonly policyConfig?: string;
   readonly daemons: { name: string; pid: number; running: boolean; log: string }[];
 }
 
@@ -70,7 +74,13 @@ export async function clusterStatus(): Promise<ClusterStatus> {
     clientKey: join(p.pki, "admin.key"),
   });
   const ready = await nodeReady(client).catch(() => false);
-  return { ...record, running: daemons.every((d) => d.running) && ready, nodeReady: ready, daemons };
+  return {
+    ...record,
+    running: daemons.every((d) => d.running) && ready,
+    nodeReady: ready,
+    ...(existsSync(policyConfigPath()) ? { policyConfig: policyConfigPath() } : {}),
+    daemons,
+  };
 }
 
 /** Starts the whole cluster unless it already runs (then it only reports it). */
@@ -84,6 +94,7 @@ export async function clusterUp(log: Logger): Promise<ClusterStatus> {
     await mkdir(d, { recursive: true });
   await mkdir(paths.etcd, { recursive: true, mode: 0o700 });
   await saveSysctls(paths.sysctls);
+  await writeFile(policyConfigPath(), `${JSON.stringify(localPolicyConfig(), null, 2)}\n`);
   const pki = await log.step("create the cluster's certificates", () =>
     createClusterPki(paths.pki, NODE_NAME),
   );

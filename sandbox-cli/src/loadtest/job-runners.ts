@@ -29,7 +29,7 @@ export interface JobRunnerOptions {
   readonly runId: string;
   /** how long pods may take to be scheduled and pull the image before the shared start instant. */
   readonly podStartS?: number;
-  /** per runner; default 1 CPU, 512 MiB (load-runners.ts). */
+  /** per runner; default 1 CPU (0.2 requested), 512 MiB (load-runners.ts). */
   readonly resources?: JobResources;
 }
 
@@ -69,16 +69,74 @@ async function waitForJobs(
 }
 
 interface RunnerPod {
-  metadata: { name: string };
-  status?: { containerStatuses?: { state?: { terminated?: { startedAt?: string } } }[] };
+  metadata: { name: string; labels?: Record<string, string> };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    containerStatuses?: {
+      state?: {
+        running?: { startedAt?: string };
+        waiting?: { reason?: string; message?: string };
+        terminated?: { startedAt?: string };
+      };
+    }[];
+  };
+}
+
+/** Why a runner pod has not started its container yet (unscheduled, pulling, ...), or undefined once it has. */
+export function notStartedReason(pod: RunnerPod | undefined): string | undefined {
+  if (!pod) return "no pod yet";
+  const state = pod.status?.containerStatuses?.[0]?.state;
+  if (state?.running || state?.terminated) return undefined;
+  const unscheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status !== "True");
+  if (unscheduled) return `not scheduled: ${unscheduled.message ?? unscheduled.reason ?? "pending"}`;
+  const waiting = state?.waiting;
+  return waiting
+    ? `${waiting.reason ?? "waiting"}${waiting.message ? `: ${waiting.message}` : ""}`
+    : "starting";
+}
+
+/**
+ * Waits until every runner's container has started, before the shared start instant: a runner that
+ * starts after it would run its share of the plan late, and the merged result would mix two loads.
+ */
+async function waitForRunnersStarted(
+  client: KubeClient,
+  namespace: string,
+  names: readonly string[],
+  startAtMs: number,
+): Promise<void> {
+  let pending = new Map<string, string>();
+  do {
+    pending = new Map();
+    for (const name of names) {
+      const reason = notStartedReason((await jobPods(client, namespace, name))[0]);
+      if (reason) pending.set(name, reason);
+    }
+    if (pending.size === 0) return;
+    await sleep(1000);
+  } while (Date.now() < startAtMs - 1000);
+  throw infrastructureError(
+    "LOAD_RUNNERS_NOT_STARTED",
+    `${pending.size} of ${names.length} runner Job(s) had not started by the run's shared start:\n  ${[
+      ...pending,
+    ]
+      .map(([name, reason]) => `${name}: ${reason}`)
+      .join("\n  ")}`,
+    "every runner must run at once: give the node room (fewer --runners, or free CPU: each runner requests 0.2 cores), or check the image with `sandbox images push`",
+  );
+}
+
+async function jobPods(client: KubeClient, namespace: string, job: string): Promise<RunnerPod[]> {
+  const pods = (await client.get(
+    `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(`job-name=${job}`)}`,
+  )) as { items?: RunnerPod[] };
+  return pods.items ?? [];
 }
 
 /** The log of a Job's (only) pod and when its container started (epoch ms), if it did. */
 async function jobPod(client: KubeClient, namespace: string, job: string) {
-  const pods = (await client.get(
-    `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(`job-name=${job}`)}`,
-  )) as { items: RunnerPod[] };
-  const pod = pods.items[0];
+  const pod = (await jobPods(client, namespace, job))[0];
   if (!pod) return { log: "", startedAtMs: undefined };
   const res = await client.request("GET", `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}/log`);
   const started = pod.status?.containerStatuses?.[0]?.state?.terminated?.startedAt;
@@ -121,6 +179,7 @@ export async function runJobRunners(
   try {
     await applyAll(o.client, objects);
     const names = jobs.map((j) => j.metadata?.name ?? "");
+    await waitForRunnersStarted(o.client, o.namespace, names, startAtMs);
     const late = await waitForJobs(
       o.client,
       o.namespace,
