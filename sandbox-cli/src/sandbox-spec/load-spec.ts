@@ -250,15 +250,29 @@ function kubernetesTargetIssues(spec: SandboxSpec): CrossIssue[] {
   if (target.kind !== "kubernetes") return [];
   const namespace = target.namespace ?? `sandbox-${spec.name}`;
   const clash = [target.ingressControllerNamespace, target.monitoringNamespace].includes(namespace);
-  return clash
-    ? [
-        {
-          path: "target.namespace",
-          segments: ["target", "namespace"],
-          message: `"${namespace}" is the ingress controller's or monitoring's namespace: give the sandbox its own`,
-        },
-      ]
-    : [];
+  return [
+    ...(clash
+      ? [
+          {
+            path: "target.namespace",
+            segments: ["target", "namespace"],
+            message: `"${namespace}" is the ingress controller's or monitoring's namespace: give the sandbox its own`,
+          },
+        ]
+      : []),
+    // a site link's gateway shapes traffic with tc (NET_ADMIN), which restricted pods may not do; the
+    // kubernetes target has no gateway namespace of IT's yet, so a spec with sites is refused up front
+    ...(spec.sites.length > 0
+      ? [
+          {
+            path: "sites",
+            segments: ["sites"],
+            message:
+              "site links (branch WAN emulation) run on the docker target only for now: remove `sites` for kubernetes, or measure the sites with `target: { kind: docker }`",
+          },
+        ]
+      : []),
+  ];
 }
 
 /**

@@ -179,3 +179,15 @@ describe("parseSpecText: every bad-spec message names the path, the line and wha
     expect(f.hint).toMatch(/reference-lms/);
   });
 });
+
+describe("parseSpecText: sites on the kubernetes target", () => {
+  it("refuses site links on kubernetes, naming the path and the docker target as the way to measure them", () => {
+    const refused = failure(
+      `${MINIMAL}target: { kind: kubernetes }\nsites:\n  - name: lyon\n    profile: regional-office\n    learners: 20\n`,
+    );
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toContain(
+      "- sites (line 7): site links (branch WAN emulation) run on the docker target only",
+    );
+  });
+});
