@@ -2,12 +2,11 @@
 //   pulumi preview --policy-pack stacks/policy [--policy-pack-config it-policy.json]
 // Levels and registries come from $SANDBOX_POLICY_CONFIG (a JSON file, see config.ts) when set;
 // Pulumi's own --policy-pack-config can still override a rule's level.
-import { readFileSync } from "node:fs";
 import { PolicyPack } from "@pulumi/policy";
+import { readItPolicyConfigInput } from "./config-file.ts";
 import { itPolicies } from "./policies.ts";
 
-const configFile = process.env.SANDBOX_POLICY_CONFIG;
-const config = configFile ? JSON.parse(readFileSync(configFile, "utf8")) : {};
+const config = readItPolicyConfigInput();
 
 new PolicyPack("elearning-sandbox-it", {
   description:

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { readItPolicyConfigInput } from "../../../stacks/policy/config-file.ts";
 import {
   type CapacityResult,
   capacityResult,
@@ -80,7 +81,7 @@ export async function runNightly(options: NightlyOptions, log: Logger): Promise<
     () => siteCapacities(loaded, installs, options.measureSitesUpTo ?? 0, log),
   );
   const policy = await steps.run("policy", "IT's policy pack on the sandbox's cluster rendering", () =>
-    evaluateItPolicy(spec, new Date()),
+    evaluateItPolicy(spec, new Date(), readItPolicyConfigInput()),
   );
   const written = await steps.run("report", "write the promotion report", () =>
     report(loaded, installs, { load, bakeoff }, capacity, policy, options.outDir ?? join(runDir, "report")),
