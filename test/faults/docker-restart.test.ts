@@ -16,8 +16,8 @@ import { uniqueName } from "../integration/docker-target/helpers.ts";
 
 // The Docker daemon restarted (stopped with SIGTERM, which stops its containers, then started again)
 // while `up` runs and while a load test runs. The daemon is a private one this test starts (its own
-// socket, data and exec roots, containerd, no bridge or iptables rules), loaded with the images the
-// sandbox needs from the machine's daemon, so the machine's daemon and everything on it is untouched.
+// socket, data and exec roots, containerd and bridge, one FORWARD rule for its pool), loaded with the
+// images the sandbox needs from the machine's daemon, so the machine's daemon and all on it is untouched.
 // The CLI reaches it through SANDBOX_DOCKER_SOCKET. Traffic: 127.0.0.1 only (docker-proxy).
 const name = uniqueName("i21-dockerd");
 let stateDir: string;

@@ -17,6 +17,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** The container's anonymous memory in MB (cgroup v1 `total_rss`, v2 `anon`), from the Engine API. */
+async function anonymousMb(container: LmsStack["lms"]): Promise<number> {
+  const stats = (await container.stats({ stream: false })) as unknown as {
+    memory_stats?: { stats?: Record<string, number> };
+  };
+  const s = stats.memory_stats?.stats ?? {};
+  return (s.total_rss ?? s.anon ?? Number.NaN) / 1024 / 1024;
+}
+
 describe("health, metrics and accounts", () => {
   it("answers /healthz and serves Prometheus metrics", async () => {
     const anon = new LmsClient(stack.baseUrl);
@@ -55,6 +64,21 @@ describe("health, metrics and accounts", () => {
     const { rows } = await stack.db.query("SELECT password_hash FROM users WHERE username = 'admin'");
     expect(rows[0].password_hash).toMatch(/^scrypt\$\d+\$8\$1\$/);
     expect(rows[0].password_hash).not.toContain(stack.admin.password);
+  });
+
+  it("gives a login's scrypt memory back: logins at once leave the anonymous memory where it was", async () => {
+    // Each login verifies an scrypt hash (16 MiB of native memory on a libuv pool thread). With glibc's dynamic
+    // mmap threshold those buffers stayed in per-thread arenas: +64 MB after 4 logins at once, kept for good.
+    const login = () =>
+      new LmsClient(stack.baseUrl).request("POST", "/api/login", {
+        json: { username: "nobody", password: "not-a-password" },
+      });
+    await login();
+    const before = await anonymousMb(stack.lms);
+    for (let round = 0; round < 3; round++) await Promise.all([login(), login(), login(), login()]);
+    const after = await anonymousMb(stack.lms);
+    const grew = `anonymous memory ${before.toFixed(1)} -> ${after.toFixed(1)} MB`;
+    expect(after - before, grew).toBeLessThan(24);
   });
 
   it("provisions learners in bulk, and learners are not admins", async () => {
