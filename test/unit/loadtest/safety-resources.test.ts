@@ -67,7 +67,7 @@ describe("loadtest flags", () => {
     );
     expect(refusal(() => parseLoadtestFlags({ runners: "-1" }))).toMatch(/--runners must be a whole number/);
     expect(refusal(() => parseLoadtestFlags({ mode: "cloud" }))).toMatch(
-      /--mode must be local or containers/,
+      /--mode must be local, containers or jobs/,
     );
     expect(refusal(() => parseLoadtestFlags({ targetUrl: "example" }))).toMatch(
       /--target-url must be a full URL/,
