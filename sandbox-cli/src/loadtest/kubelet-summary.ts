@@ -35,6 +35,8 @@ export interface PodReading {
   readonly workingSetBytes: number;
   readonly rxBytes: number;
   readonly txBytes: number;
+  /** false when the Summary gave the pod no network counters (rx/tx then read 0). */
+  readonly hasNetwork: boolean;
 }
 
 export interface PodToSample {
@@ -58,6 +60,7 @@ export function podReading(summary: StatsSummary, pod: PodToSample): PodReading 
     workingSetBytes: container.memory?.workingSetBytes ?? 0,
     rxBytes: stats.network?.rxBytes ?? 0,
     txBytes: stats.network?.txBytes ?? 0,
+    hasNetwork: stats.network?.rxBytes !== undefined || stats.network?.txBytes !== undefined,
   };
 }
 

@@ -57,20 +57,26 @@ export function podsToSample(pods: readonly V1Pod[], status: SandboxStatus): Sam
   return out;
 }
 
-/** What a refused nodes/proxy read looks like, and the permission it needs. */
+/** The permission a refused nodes/proxy read lacks. */
 const PERMISSION = 'get on "nodes/proxy" (cluster scope)';
 
-async function readSummary(
-  client: KubeClient,
-  node: string,
-): Promise<StatsSummary | "forbidden" | undefined> {
-  try {
-    const res = await client.request("GET", `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`);
-    if (res.status === 401 || res.status === 403) return "forbidden";
-    return res.status === 200 ? (res.body as StatsSummary) : undefined;
-  } catch {
-    return undefined;
-  }
+/** One node's Summary: the parsed JSON, "forbidden" (401/403), or undefined (any other failure). */
+export type SummaryRead = (node: string) => Promise<StatsSummary | "forbidden" | undefined>;
+
+/** Reads a node's Summary through the API server (nodes/proxy), as the kubeconfig's user. */
+export function summaryReader(config: KubeConfig): SummaryRead {
+  let client: Promise<KubeClient> | undefined;
+  return async (node) => {
+    try {
+      client ??= kubeClientFor(config);
+      const path = `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`;
+      const res = await (await client).request("GET", path);
+      if (res.status === 401 || res.status === 403) return "forbidden";
+      return res.status === 200 ? (res.body as StatsSummary) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /**
@@ -78,20 +84,28 @@ async function readSummary(
  * successive readings of a pod into a sample. A refused read (RBAC) ends sampling with one warning:
  * the run goes on without resource figures.
  */
-export function kubernetesResourceSource(config: KubeConfig, pods: readonly SampledPod[]): ResourceSource {
+export function kubernetesResourceSource(
+  readSummary: SummaryRead,
+  pods: readonly SampledPod[],
+): ResourceSource {
   return {
     start(log: Logger, intervalMs = 2000) {
       const series = pods.map((p) => ({ ...p.series, samples: [] as SampledSeries["samples"] }));
       const previous: (PodReading | undefined)[] = pods.map(() => undefined);
       const nodes = [...new Set(pods.map((p) => p.pod.node))];
-      let client: KubeClient | undefined;
       let refused = false;
+      let noNetworkSaid = false;
+      const noNetwork = (reading: PodReading, sampled: SampledPod) => {
+        if (reading.hasNetwork || noNetworkSaid) return;
+        noNetworkSaid = true;
+        log.warn(
+          `the kubelet on node ${sampled.pod.node} reports no network counters for pod ${sampled.pod.namespace}/${sampled.pod.pod} (its stats provider gives none for pods): network figures read 0 on kubernetes for this run; CPU and memory are measured`,
+        );
+      };
       const round = async () => {
         if (refused || pods.length === 0) return;
-        client ??= await kubeClientFor(config);
-        const api = client;
         const summaries = new Map(
-          await Promise.all(nodes.map(async (node) => [node, await readSummary(api, node)] as const)),
+          await Promise.all(nodes.map(async (node) => [node, await readSummary(node)] as const)),
         );
         if ([...summaries.values()].includes("forbidden")) {
           refused = true;
@@ -106,6 +120,7 @@ export function kubernetesResourceSource(config: KubeConfig, pods: readonly Samp
           const before = previous[index];
           // a pod gone (or a node not answering) gives no sample this round; nor does an unchanged reading
           if (!reading || (before && reading.atMs <= before.atMs)) return;
+          noNetwork(reading, sampled);
           if (before) series[index]?.samples.push(podSample(before, reading));
           previous[index] = reading;
         });

@@ -6,7 +6,7 @@ import { listSandboxPods } from "../engine/kubernetes-pods.ts";
 import { isPodReady, podsOfInstance } from "../engine/pod-readiness.ts";
 import type { SandboxStatus } from "../engine/status.ts";
 import { infrastructureError } from "../errors.ts";
-import { kubernetesResourceSource, podsToSample } from "../loadtest/kubernetes-resources.ts";
+import { kubernetesResourceSource, podsToSample, summaryReader } from "../loadtest/kubernetes-resources.ts";
 import { type Kube, type KubeLocation, kubeAt, labelSelector } from "../runtime/kube.ts";
 import { forwardPort, type OpenPortForward } from "../runtime/kube-port-forward.ts";
 import { type CandidateTarget, credentialsFromEnv, type TargetLookups } from "./view.ts";
@@ -166,7 +166,7 @@ export const kubernetesLookups: TargetLookups = {
     return {
       owned: { sandbox: status.name, loopbackPorts: forwards.map((f) => f.port), hostnames },
       candidates,
-      resources: kubernetesResourceSource(kube.config, podsToSample(pods, status)),
+      resources: kubernetesResourceSource(summaryReader(kube.config), podsToSample(pods, status)),
       close: () => closeAll(forwards),
     };
   },

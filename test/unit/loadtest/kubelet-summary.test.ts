@@ -8,7 +8,10 @@ import {
   quantity,
   type StatsSummary,
 } from "../../../sandbox-cli/src/loadtest/kubelet-summary.ts";
-import { podsToSample } from "../../../sandbox-cli/src/loadtest/kubernetes-resources.ts";
+import {
+  kubernetesResourceSource,
+  podsToSample,
+} from "../../../sandbox-cli/src/loadtest/kubernetes-resources.ts";
 import { toContainerResources } from "../../../sandbox-cli/src/loadtest/resource-sampling.ts";
 
 const lms: PodToSample = { namespace: "sandbox-kres", pod: "lms-7f9-abc", container: "main", node: "node-0" };
@@ -94,6 +97,15 @@ describe("kubelet Summary -> resource samples", () => {
     expect(podReading({ node: { nodeName: "node-0" } }, lms)).toBeUndefined();
   });
 
+  it("a pod the kubelet gives no network counters reads 0 and says it has none", () => {
+    const s = summary("2026-12-07T23:10:00Z", { cpuNs: 1, workingSet: 1, rx: 1, tx: 1 });
+    expect(podReading(s, lms)?.hasNetwork).toBe(true);
+    const withoutNetwork: StatsSummary = {
+      pods: (s.pods ?? []).map(({ network: _network, ...pod }) => pod),
+    };
+    expect(podReading(withoutNetwork, lms)).toMatchObject({ rxBytes: 0, txBytes: 0, hasNetwork: false });
+  });
+
   it("sample times become seconds since the run's start; none from before it", () => {
     const start = Date.parse("2026-12-07T23:10:01Z");
     const series = {
@@ -171,5 +183,88 @@ describe("which pods are sampled", () => {
       memoryLimitBytes: 256 * 2 ** 20,
     });
     expect(sampled[0]?.pod.container).toBe("main");
+  });
+});
+
+describe("the kubernetes resource source", () => {
+  const sampledPod = (pod: string, node: string) => ({
+    pod: { namespace: "sandbox-kres", pod, container: "main", node },
+    series: { container: `sandbox-kres/${pod}`, cpuLimitCores: 1, memoryLimitBytes: null, samples: [] },
+  });
+  const recorder = () => {
+    const warnings: string[] = [];
+    return {
+      warnings,
+      log: {
+        info: () => undefined,
+        warn: (m: string) => warnings.push(m),
+        step: <T>(_: string, w: () => Promise<T>) => w(),
+      },
+    };
+  };
+  /** A node whose kubelet counts time on: each read 1 s later, 0.5 core used, `pods` on it. */
+  const node = (pods: () => string[]) => {
+    let second = 0;
+    return (): StatsSummary => {
+      second += 1;
+      const time = new Date(Date.parse("2026-12-07T23:10:00Z") + second * 1000).toISOString();
+      return {
+        pods: pods().map((name) => ({
+          podRef: { name, namespace: "sandbox-kres" },
+          containers: [
+            {
+              name: "main",
+              startTime: "2026-12-07T23:00:00Z",
+              cpu: { time, usageCoreNanoSeconds: second * 0.5e9 },
+              memory: { time, workingSetBytes: 1000 },
+            },
+          ],
+          network: { rxBytes: second, txBytes: second },
+        })),
+      };
+    };
+  };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 60));
+
+  it("reads each node of the pods once a round; a pod gone keeps the samples it had", async () => {
+    let lmsThere = true;
+    const nodes: Record<string, () => StatsSummary> = {
+      "node-0": node(() => (lmsThere ? ["lms-abc"] : [])),
+      "node-1": node(() => ["db-0"]),
+    };
+    const reads: string[] = [];
+    const source = kubernetesResourceSource(
+      async (name) => {
+        reads.push(name);
+        return nodes[name]?.();
+      },
+      [sampledPod("lms-abc", "node-0"), sampledPod("db-0", "node-1")],
+    );
+    const { log, warnings } = recorder();
+    const sampler = source.start(log, 5);
+    await settle();
+    lmsThere = false;
+    await settle();
+    const [lms, db] = await sampler.stop(Date.parse("2026-12-07T23:10:00Z"));
+    expect(warnings).toEqual([]);
+    expect(reads.filter((n) => n === "node-0").length).toBe(reads.filter((n) => n === "node-1").length);
+    expect(lms?.samples.length).toBeGreaterThan(0);
+    expect((db?.samples.length ?? 0) > (lms?.samples.length ?? 0)).toBe(true);
+    expect(db?.samples[0]).toMatchObject({ t: 2, cpuCores: 0.5, memoryBytes: 1000, rxBytes: 2 });
+  });
+
+  it("a refused nodes/proxy read: no figures, and one warning naming the permission", async () => {
+    let reads = 0;
+    const source = kubernetesResourceSource(async () => {
+      reads += 1;
+      return "forbidden";
+    }, [sampledPod("lms-abc", "node-0")]);
+    const { log, warnings } = recorder();
+    const sampler = source.start(log, 5);
+    await settle();
+    expect(await sampler.stop(Date.now())).toEqual([]);
+    expect(reads).toBe(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('get on "nodes/proxy"');
   });
 });
