@@ -59,6 +59,8 @@ export function podGroups(candidate: PlannedCandidate): PodGroup[] {
 
 export const ingressHost = (s: CandidateSettings, candidateName: string) =>
   `${candidateName}.${s.identity.name}.${s.ingressDomain}`;
+/** The container a candidate's app (or dependency) runs as in its pod; workers are named by their role. */
+export const MAIN_CONTAINER = "main";
 export const secretName = (candidate: PlannedCandidate) => `${candidate.name}-secrets`;
 export const usesStatefulSet = (group: PodGroup) => group.main.kind === "database";
 const selectorOf = (s: CandidateSettings, group: PodGroup) => ({
@@ -125,7 +127,7 @@ function podTemplate(s: CandidateSettings, group: PodGroup, withVolumes: boolean
     spec: {
       ...restrictedPodSettings(group.main.name),
       containers: [
-        container(s, group, group.main, "main", false),
+        container(s, group, group.main, MAIN_CONTAINER, false),
         ...group.workers.map((worker) => container(s, group, worker, worker.role, true)),
       ],
       ...(withVolumes

@@ -1,7 +1,8 @@
 import type { Readable } from "node:stream";
 import { infrastructureError } from "../errors.ts";
 import { docker, dockerSocketPath } from "../runtime/docker.ts";
-import { type ContainerToSample, startResourceSampler } from "./resources.ts";
+import type { Logger } from "../util/log.ts";
+import type { ResourceSource } from "./resource-sampling.ts";
 import type { ContainerResources } from "./result-schema.ts";
 import type { RunnerOutputs } from "./runners.ts";
 
@@ -62,9 +63,9 @@ export function engineLostError(loss: EngineLoss, runStartMs: number, outDir: st
  */
 export async function runWatched(
   work: () => Promise<RunnerOutputs>,
-  around: { containers: readonly ContainerToSample[]; watchDocker: boolean; outDir: string },
+  around: { resources: ResourceSource; watchDocker: boolean; outDir: string; log: Logger },
 ): Promise<{ outputs: RunnerOutputs; resources: ContainerResources[] }> {
-  const sampler = startResourceSampler(around.containers);
+  const sampler = around.resources.start(around.log);
   const engine = around.watchDocker ? await watchEngine() : undefined;
   let outputs: RunnerOutputs | undefined;
   let failure: unknown;

@@ -1,5 +1,11 @@
 import { docker } from "../runtime/docker.ts";
-import type { ContainerResources } from "./result-schema.ts";
+import {
+  type EpochSample,
+  pollRounds,
+  type ResourceSampler,
+  type ResourceSource,
+  toContainerResources,
+} from "./resource-sampling.ts";
 
 /** The raw counters we read from GET /containers/{id}/stats?stream=false (Engine API). */
 export interface RawStats {
@@ -46,9 +52,9 @@ export function resourceSample(previous: RawStats | undefined, current: RawStats
   };
 }
 
-export interface ResourceSampler {
-  /** stops sampling; sample times become seconds since `runStartMs` (known only once runners started). */
-  stop(runStartMs: number): Promise<ContainerResources[]>;
+/** The docker target's resource source: every container of the sandbox, read from the Engine's stats. */
+export function dockerResourceSource(containers: readonly ContainerToSample[]): ResourceSource {
+  return { start: (_log, intervalMs) => startResourceSampler(containers, intervalMs) };
 }
 
 /** Samples every container every `intervalMs` until stopped (each reading is one Engine API call, no CLI). */
@@ -56,51 +62,41 @@ export function startResourceSampler(
   containers: readonly ContainerToSample[],
   intervalMs = 2000,
 ): ResourceSampler {
-  const samplerStartMs = Date.now();
   const series = containers.map((c) => ({
     ...c,
     previous: undefined as RawStats | undefined,
-    samples: [] as ContainerResources["samples"],
+    samples: [] as EpochSample[],
   }));
-  let stopped = false;
-  const readAll = () =>
-    Promise.all(
-      series.map(async (s) => {
-        try {
-          const raw = (await docker()
-            .getContainer(s.container)
-            .stats({ stream: false, "one-shot": true } as { stream: false })) as unknown as RawStats;
-          if (s.previous) s.samples.push(resourceSample(s.previous, raw, samplerStartMs));
-          s.previous = raw;
-        } catch {
-          // a container that is gone or restarting gives no sample this round
-        }
-      }),
-    );
-  const loop = (async () => {
-    await readAll();
-    while (!stopped) {
-      await new Promise((r) => setTimeout(r, intervalMs));
-      if (!stopped) await readAll();
-    }
-  })();
+  const rounds = pollRounds(
+    () =>
+      Promise.all(
+        series.map(async (s) => {
+          try {
+            const raw = (await docker()
+              .getContainer(s.container)
+              .stats({ stream: false, "one-shot": true } as { stream: false })) as unknown as RawStats;
+            if (s.previous) s.samples.push(resourceSample(s.previous, raw, 0));
+            s.previous = raw;
+          } catch {
+            // a container that is gone or restarting gives no sample this round
+          }
+        }),
+      ).then(() => undefined),
+    intervalMs,
+  );
   return {
     async stop(runStartMs) {
-      stopped = true;
-      await loop;
-      await readAll();
-      const shiftS = (samplerStartMs - runStartMs) / 1000;
-      return Promise.all(
+      await rounds.stop();
+      const measured = await Promise.all(
         series.map(async (s) => ({
           container: s.container,
-          ...(s.candidate ? { candidate: s.candidate } : {}),
-          ...(s.role ? { role: s.role } : {}),
+          candidate: s.candidate,
+          role: s.role,
           ...(await limits(s.container)),
-          samples: s.samples
-            .map((sample) => ({ ...sample, t: Math.round((sample.t + shiftS) * 10) / 10 }))
-            .filter((sample) => sample.t >= 0),
+          samples: s.samples,
         })),
       );
+      return toContainerResources(measured, runStartMs);
     },
   };
 }

@@ -16,12 +16,13 @@ import { resolveSites } from "../sandbox-spec/resolve-sites.ts";
 import { requireFreeSpace, STATE_ROOM_BYTES, writeFileAtomic } from "../util/disk-space.ts";
 import { createLogger, type Logger } from "../util/log.ts";
 import { runWatched } from "./engine-watch.ts";
-import { mergeSampleFiles } from "./merge.ts";
-import { buildLoadPlan, LEARNER_PREFIX, type PlanTargets } from "./plan.ts";
-import { buildLoadRunResult, integrityOf } from "./result.ts";
-import type { LoadRunResult } from "./result-schema.ts";
 import { runJobRunners } from "./job-runners.ts";
 import { jobRunnerTarget } from "./job-target.ts";
+import { mergeSampleFiles } from "./merge.ts";
+import { buildLoadPlan, LEARNER_PREFIX, type PlanTargets } from "./plan.ts";
+import { noResources } from "./resource-sampling.ts";
+import { buildLoadRunResult, integrityOf } from "./result.ts";
+import type { LoadRunResult } from "./result-schema.ts";
 import { runContainerRunners, runLocalRunners } from "./runners.ts";
 import { checkTargets, type OwnedEndpoints } from "./safety.ts";
 import { evaluateResourceThresholds, evaluateThresholds, thresholdSelectors } from "./thresholds.ts";
@@ -201,7 +202,12 @@ async function runLoadOn(
                 log,
               ),
       ),
-    { containers: sandbox?.containers ?? [], watchDocker: sandbox?.status.target === "docker", outDir },
+    {
+      resources: sandbox?.resources ?? noResources,
+      watchDocker: sandbox?.status.target === "docker",
+      outDir,
+      log,
+    },
   );
   const startedAt = new Date(outputs.startAtMs);
   const endedAt = new Date();

@@ -1,5 +1,6 @@
 import type Docker from "dockerode";
 import type { SandboxStatus } from "../engine/status.ts";
+import { dockerResourceSource } from "../loadtest/resources.ts";
 import { docker } from "../runtime/docker.ts";
 import { type CandidateTarget, credentialsFromEnv, type TargetLookups, type Via } from "./view.ts";
 
@@ -54,11 +55,13 @@ export const dockerLookups: TargetLookups = {
     return {
       owned: { sandbox: status.name, loopbackPorts, hostnames: hostnamesOf(listed) },
       candidates,
-      containers: listed.map((c) => ({
-        container: c.Names[0]?.replace(/^\//, "") ?? c.Id,
-        ...(c.Labels["sandbox.candidate"] ? { candidate: c.Labels["sandbox.candidate"] } : {}),
-        ...(c.Labels["sandbox.role"] ? { role: c.Labels["sandbox.role"] } : {}),
-      })),
+      resources: dockerResourceSource(
+        listed.map((c) => ({
+          container: c.Names[0]?.replace(/^\//, "") ?? c.Id,
+          ...(c.Labels["sandbox.candidate"] ? { candidate: c.Labels["sandbox.candidate"] } : {}),
+          ...(c.Labels["sandbox.role"] ? { role: c.Labels["sandbox.role"] } : {}),
+        })),
+      ),
     };
   },
 };

@@ -1,16 +1,15 @@
 import type { V1Container, V1Pod, V1Service } from "@kubernetes/client-node";
+import { MAIN_CONTAINER } from "../../../stacks/kubernetes/candidate-manifests.ts";
 import { LABEL_NAME } from "../../../stacks/kubernetes/metadata.ts";
 import { serviceHost } from "../engine/describe-kubernetes.ts";
 import { listSandboxPods } from "../engine/kubernetes-pods.ts";
 import { isPodReady, podsOfInstance } from "../engine/pod-readiness.ts";
 import type { SandboxStatus } from "../engine/status.ts";
 import { infrastructureError } from "../errors.ts";
+import { kubernetesResourceSource, podsToSample, summaryReader } from "../loadtest/kubernetes-resources.ts";
 import { type Kube, type KubeLocation, kubeAt, labelSelector } from "../runtime/kube.ts";
 import { forwardPort, type OpenPortForward } from "../runtime/kube-port-forward.ts";
 import { type CandidateTarget, credentialsFromEnv, type TargetLookups } from "./view.ts";
-
-/** The container a candidate's app runs as in its pod (candidate-manifests.ts names it so). */
-const MAIN_CONTAINER = "main";
 
 /** Every name a pod of the namespace reaches a Service by (cluster DNS search paths included). */
 export function serviceHostnames(service: string, namespace: string): string[] {
@@ -167,8 +166,7 @@ export const kubernetesLookups: TargetLookups = {
     return {
       owned: { sandbox: status.name, loopbackPorts: forwards.map((f) => f.port), hostnames },
       candidates,
-      // resource sampling reads docker's stats; a cluster's pods would need its metrics API
-      containers: [],
+      resources: kubernetesResourceSource(summaryReader(kube.config), podsToSample(pods, status)),
       close: () => closeAll(forwards),
     };
   },

@@ -1,7 +1,7 @@
 import { findCatalogEntry } from "../../../stacks/catalog/index.ts";
 import { type SandboxStatus, sandboxStatus } from "../engine/status.ts";
 import { infrastructureError, usageError } from "../errors.ts";
-import type { ContainerToSample } from "../loadtest/resources.ts";
+import type { ResourceSource } from "../loadtest/resource-sampling.ts";
 import type { OwnedEndpoints } from "../loadtest/safety.ts";
 import type { PodRef } from "../runtime/kube.ts";
 
@@ -34,8 +34,8 @@ export interface SandboxView {
   readonly owned: OwnedEndpoints;
   /** every LMS and media candidate, in spec order. */
   readonly candidates: readonly CandidateTarget[];
-  /** every container of the sandbox, for resource sampling (docker; none on kubernetes yet). */
-  readonly containers: readonly ContainerToSample[];
+  /** how a load run measures the sandbox's containers (docker: Engine stats; kubernetes: kubelet Summary). */
+  readonly resources: ResourceSource;
   /**
    * ends what reading the view opened (kubernetes: the port-forwards behind each loopbackUrl); the
    * loopback URLs stop answering then. Idempotent; docker: nothing to end.
@@ -50,7 +50,7 @@ export interface TargetLookups {
   read(
     status: SandboxStatus,
     via: Via,
-  ): Promise<Pick<SandboxView, "owned" | "candidates" | "containers"> & { close?: () => Promise<void> }>;
+  ): Promise<Pick<SandboxView, "owned" | "candidates" | "resources"> & { close?: () => Promise<void> }>;
 }
 
 const lookupsByTarget: Record<SandboxStatus["target"], () => Promise<TargetLookups>> = {
