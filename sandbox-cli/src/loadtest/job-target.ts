@@ -1,9 +1,9 @@
 /** Where a kubernetes sandbox's runner Jobs go: its namespace, the cluster's client, the runner image. */
 import { PUSHED_TAG, pushedRepository } from "../../../stacks/catalog/images.ts";
 import { kubeClientFromKubeconfig } from "../k8s-tier/kubeconfig-client.ts";
-import { checkKubernetesTarget } from "../sandbox-spec/kubernetes-target.ts";
-import type { SandboxSpec } from "../sandbox-spec/index.ts";
 import type { SandboxView } from "../sandbox/view.ts";
+import type { SandboxSpec } from "../sandbox-spec/index.ts";
+import { checkKubernetesTarget } from "../sandbox-spec/kubernetes-target.ts";
 import type { JobRunnerOptions } from "./job-runners.ts";
 import { LOAD_RUNNER_IMAGE } from "./runners.ts";
 
