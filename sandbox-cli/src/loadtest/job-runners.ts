@@ -77,7 +77,7 @@ interface RunnerPod {
       state?: {
         running?: { startedAt?: string };
         waiting?: { reason?: string; message?: string };
-        terminated?: { startedAt?: string };
+        terminated?: object;
       };
     }[];
   };
@@ -103,14 +103,18 @@ export function notStartedReason(pod: RunnerPod | undefined): string | undefined
 async function waitForRunnersStarted(
   client: KubeClient,
   namespace: string,
+  runId: string,
   names: readonly string[],
   startAtMs: number,
 ): Promise<void> {
   let pending = new Map<string, string>();
   do {
+    // one list per round: every runner pod carries its run's label, and the Job controller's job-name
+    const pods = await listPods(client, namespace, `sandbox.run=${runId}`);
+    const byJob = new Map(pods.map((pod) => [pod.metadata.labels?.["job-name"], pod]));
     pending = new Map();
     for (const name of names) {
-      const reason = notStartedReason((await jobPods(client, namespace, name))[0]);
+      const reason = notStartedReason(byJob.get(name));
       if (reason) pending.set(name, reason);
     }
     if (pending.size === 0) return;
@@ -127,23 +131,19 @@ async function waitForRunnersStarted(
   );
 }
 
-async function jobPods(client: KubeClient, namespace: string, job: string): Promise<RunnerPod[]> {
+async function listPods(client: KubeClient, namespace: string, selector: string): Promise<RunnerPod[]> {
   const pods = (await client.get(
-    `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(`job-name=${job}`)}`,
+    `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(selector)}`,
   )) as { items?: RunnerPod[] };
   return pods.items ?? [];
 }
 
-/** The log of a Job's (only) pod and when its container started (epoch ms), if it did. */
-async function jobPod(client: KubeClient, namespace: string, job: string) {
-  const pod = (await jobPods(client, namespace, job))[0];
-  if (!pod) return { log: "", startedAtMs: undefined };
+/** The log of a Job's (only) pod ("" when it has none). */
+async function jobLog(client: KubeClient, namespace: string, job: string): Promise<string> {
+  const [pod] = await listPods(client, namespace, `job-name=${job}`);
+  if (!pod) return "";
   const res = await client.request("GET", `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}/log`);
-  const started = pod.status?.containerStatuses?.[0]?.state?.terminated?.startedAt;
-  return {
-    log: typeof res.body.text === "string" ? res.body.text : "",
-    startedAtMs: started ? Date.parse(started) : undefined,
-  };
+  return typeof res.body.text === "string" ? res.body.text : "";
 }
 
 async function removeRun(client: KubeClient, namespace: string, objects: readonly KubeObject[]) {
@@ -179,7 +179,7 @@ export async function runJobRunners(
   try {
     await applyAll(o.client, objects);
     const names = jobs.map((j) => j.metadata?.name ?? "");
-    await waitForRunnersStarted(o.client, o.namespace, names, startAtMs);
+    await waitForRunnersStarted(o.client, o.namespace, o.runId, names, startAtMs);
     const late = await waitForJobs(
       o.client,
       o.namespace,
@@ -188,12 +188,8 @@ export async function runJobRunners(
     );
     if (late.length) log.warn(`runner Jobs still running at their deadline: ${late.join(", ")}`);
     for (const [index, name] of names.entries()) {
-      const { log: text, startedAtMs } = await jobPod(o.client, o.namespace, name);
-      // a runner that starts after the shared instant never runs the arrival-rate iterations due before it
-      if (startedAtMs !== undefined && startedAtMs > startAtMs + 1000)
-        log.warn(
-          `runner Job ${name} started ${((startedAtMs - startAtMs) / 1000).toFixed(1)} s after the shared start (its pod took longer to start than the run allowed)`,
-        );
+      // every runner had started before the shared start (waitForRunnersStarted), and none is restarted
+      const text = await jobLog(o.client, o.namespace, name);
       const f = runnerFiles(set.outDir, index + 1);
       await writeFile(f.log, text);
       try {
